@@ -1,0 +1,20 @@
+module github.com/go-bittensor/bittensor
+
+go 1.26.0
+
+require (
+	github.com/ChainSafe/go-schnorrkel v1.1.0
+	github.com/cosmos/go-bip39 v1.0.0
+	github.com/decred/base58 v1.0.4
+	github.com/oasisprotocol/curve25519-voi v0.0.0-20230904125328-1f23a7beb09a
+	golang.org/x/crypto v0.59.0
+)
+
+require (
+	github.com/decred/dcrd/crypto/blake256 v1.0.0 // indirect
+	github.com/gtank/merlin v0.1.1 // indirect
+	github.com/gtank/ristretto255 v0.1.2 // indirect
+	github.com/mimoo/StrobeGo v0.0.0-20220103164710-9a04d6ca976b // indirect
+	github.com/stretchr/testify v1.12.1 // indirect
+	golang.org/x/sys v0.50.0 // indirect
+)
