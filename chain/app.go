@@ -1,0 +1,348 @@
+package chain
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/cosmos/iavl"
+	iavldb "github.com/cosmos/iavl/db"
+
+	"github.com/go-bittensor/bittensor/chain/types"
+)
+
+// AppVersion is the application protocol version reported to CometBFT.
+const AppVersion = 1
+
+// Options configure an App.
+type Options struct {
+	// Logger receives the application's logs; nil discards them.
+	Logger *slog.Logger
+	// KeepVersions is how many recent versions (heights) of state to keep for
+	// queries; 0 keeps every version.
+	KeepVersions int64
+	// CacheSize is the IAVL node cache size, in nodes; 0 picks a default.
+	CacheSize int
+}
+
+// App is the subtensor state machine behind CometBFT's ABCI. It is a thin
+// adapter: it decodes and checks transaction envelopes, runs each call
+// through the rule functions of this package, and persists state in an
+// IAVL tree whose root hash is the app hash.
+//
+// CometBFT calls it on separate connections: consensus (InitChain,
+// FinalizeBlock, Commit; one at a time), mempool (CheckTx) and queries, which
+// may run concurrently with each other; App guards its shared state.
+type App struct {
+	abci.BaseApplication
+
+	log  *slog.Logger
+	opts Options
+	tree *iavl.MutableTree // working state; consensus connection only
+
+	mu        sync.RWMutex        // guards committed
+	committed *iavl.ImmutableTree // last committed version
+
+	checkMu sync.Mutex
+	check   *cacheKV // committed state plus the mempool's accepted txs
+
+	verifiedMu sync.Mutex
+	verified   map[[32]byte]struct{} // txs whose signature CheckTx verified
+
+	genesis KV // in-memory genesis state, served until the first commit
+}
+
+var _ abci.Application = (*App)(nil)
+
+// maxVerifiedCache bounds the signature cache; past it the cache restarts.
+const maxVerifiedCache = 200_000
+
+// NewApp opens the state stored in db (empty for a new chain).
+func NewApp(db iavldb.DB, opts Options) (*App, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.CacheSize == 0 {
+		opts.CacheSize = 100_000
+	}
+	tree := iavl.NewMutableTree(db, opts.CacheSize, false, opts.Logger)
+	if _, err := tree.Load(); err != nil {
+		return nil, fmt.Errorf("chain: load state: %w", err)
+	}
+	a := &App{log: opts.Logger, opts: opts, tree: tree, verified: make(map[[32]byte]struct{})}
+	if err := a.refreshCommitted(tree.Version()); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Close releases the state tree. It does not close the database.
+func (a *App) Close() error { return a.tree.Close() }
+
+func (a *App) refreshCommitted(version int64) error {
+	var imm *iavl.ImmutableTree
+	if version > 0 {
+		var err error
+		imm, err = a.tree.GetImmutable(version)
+		if err != nil {
+			return fmt.Errorf("chain: open version %d: %w", version, err)
+		}
+	}
+	a.mu.Lock()
+	a.committed = imm
+	latest := a.latestKVLocked()
+	a.mu.Unlock()
+	a.checkMu.Lock()
+	a.check = newCache(latest)
+	a.checkMu.Unlock()
+	return nil
+}
+
+// latestKVLocked is a read view of the last committed version; before the
+// first commit it is the genesis state. Callers hold mu.
+func (a *App) latestKVLocked() KV {
+	switch {
+	case a.committed != nil:
+		return versionKV{a.committed}
+	case a.genesis != nil:
+		return a.genesis
+	default:
+		return emptyKV{}
+	}
+}
+
+// emptyKV is the state before genesis.
+type emptyKV struct{}
+
+func (emptyKV) Get([]byte) []byte                                 { return nil }
+func (emptyKV) Set([]byte, []byte)                                { panic("chain: write to empty state") }
+func (emptyKV) Delete([]byte)                                     {}
+func (emptyKV) Iterate([]byte, []byte, func([]byte, []byte) bool) {}
+
+// Info tells CometBFT where the application's state is, so it can replay any
+// blocks the app has not committed.
+func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, error) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	resp := &abci.ResponseInfo{Data: "go-bittensor subtensor", AppVersion: AppVersion}
+	if a.committed != nil {
+		resp.LastBlockHeight = a.committed.Version()
+		resp.LastBlockAppHash = a.committed.Hash()
+	}
+	return resp, nil
+}
+
+// InitChain writes the genesis state.
+func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
+	g, err := ParseGenesis(req.AppStateBytes)
+	if err != nil {
+		return nil, err
+	}
+	if a.tree.Version() != 0 {
+		return nil, fmt.Errorf("chain: InitChain on a chain already at height %d", a.tree.Version())
+	}
+	g.apply(NewState(treeKV{a.tree}), req.ChainId)
+	// Until block 1 commits, queries and CheckTx see genesis through an
+	// in-memory copy: the working tree belongs to the consensus connection.
+	gen := newCache(emptyKV{})
+	g.apply(NewState(gen), req.ChainId)
+	a.mu.Lock()
+	a.genesis = gen
+	a.mu.Unlock()
+	a.checkMu.Lock()
+	a.check = newCache(gen)
+	a.checkMu.Unlock()
+	a.log.Info("genesis applied", "chain_id", req.ChainId, "accounts", len(g.Balances))
+	return &abci.ResponseInitChain{AppHash: a.tree.WorkingHash()}, nil
+}
+
+// CheckTx decides whether a transaction may enter the mempool: it runs the
+// transaction in full against the committed state plus the transactions the
+// mempool already holds, and accepts it only if it would succeed.
+func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
+	verifySig := req.Type != abci.CheckTxType_Recheck
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	height := a.nextHeight()
+	child := newCache(a.check)
+	out := a.runTx(child, height, req.Tx, verifySig)
+	if out.code != 0 {
+		return &abci.ResponseCheckTx{Code: out.code, Codespace: out.codespace, Log: out.log}, nil
+	}
+	child.Write()
+	if verifySig {
+		a.markVerified(req.Tx)
+	}
+	return &abci.ResponseCheckTx{Code: abci.CodeTypeOK, GasWanted: 1}, nil
+}
+
+func (a *App) nextHeight() uint64 {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	if a.committed == nil {
+		return 1
+	}
+	return uint64(a.committed.Version()) + 1
+}
+
+func (a *App) markVerified(raw []byte) {
+	a.verifiedMu.Lock()
+	defer a.verifiedMu.Unlock()
+	if len(a.verified) >= maxVerifiedCache {
+		clear(a.verified)
+	}
+	a.verified[types.TxHash(raw)] = struct{}{}
+}
+
+// takeVerified reports whether CheckTx on this node already verified the
+// signature of raw, forgetting it.
+func (a *App) takeVerified(raw []byte) bool {
+	h := types.TxHash(raw)
+	a.verifiedMu.Lock()
+	defer a.verifiedMu.Unlock()
+	_, ok := a.verified[h]
+	delete(a.verified, h)
+	return ok
+}
+
+// PrepareProposal keeps the mempool's order and the size limit.
+func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
+	var txs [][]byte
+	var size int64
+	for _, tx := range req.Txs {
+		size += int64(len(tx))
+		if size > req.MaxTxBytes {
+			break
+		}
+		txs = append(txs, tx)
+	}
+	return &abci.ResponsePrepareProposal{Txs: txs}, nil
+}
+
+// ProcessProposal accepts any proposal: every transaction in it either
+// applies or fails deterministically in FinalizeBlock.
+func (a *App) ProcessProposal(context.Context, *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
+	return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_ACCEPT}, nil
+}
+
+// FinalizeBlock executes a decided block: first the per-block step, then the
+// transactions in order. It returns one result per transaction and the app
+// hash; Commit persists the result.
+func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
+	height := uint64(req.Height)
+	kv := treeKV{a.tree}
+	st := NewState(kv)
+	st.recordBlockHash(height, req.Hash)
+	expireWork(st, height)
+	blockStep(st, height)
+
+	results := make([]*abci.ExecTxResult, len(req.Txs))
+	for i, raw := range req.Txs {
+		out := a.runTx(kv, height, raw, !a.takeVerified(raw))
+		results[i] = &abci.ExecTxResult{Code: out.code, Codespace: out.codespace, Log: out.log, Events: out.events}
+	}
+	checkInvariants(st)
+	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: a.tree.WorkingHash()}, nil
+}
+
+// Commit persists the block's state as a new version and resets the
+// mempool's check state onto it.
+func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit, error) {
+	_, version, err := a.tree.SaveVersion()
+	if err != nil {
+		// A node that cannot persist must stop.
+		panic(fmt.Sprintf("chain: commit version: %v", err))
+	}
+	if keep := a.opts.KeepVersions; keep > 0 && version > keep {
+		if err := a.tree.DeleteVersionsTo(version - keep); err != nil {
+			a.log.Warn("pruning old state versions failed", "to", version-keep, "err", err)
+		}
+	}
+	if err := a.refreshCommitted(version); err != nil {
+		panic(err.Error())
+	}
+	return &abci.ResponseCommit{}, nil
+}
+
+// txOutcome is the result of running one transaction.
+type txOutcome struct {
+	code      uint32
+	codespace string
+	log       string
+	events    []abci.Event
+}
+
+func failed(err error) txOutcome {
+	e := types.CodeOf(err)
+	return txOutcome{code: e.Code, codespace: e.Module, log: err.Error()}
+}
+
+// runTx runs one transaction against kv. Envelope failures (decoding,
+// signature, chain, nonce, fee) change nothing. Otherwise the nonce and fee
+// are charged in kv, and the call runs in a cache written to kv only if it
+// succeeds.
+func (a *App) runTx(kv KV, height uint64, raw []byte, verifySig bool) txOutcome {
+	tx, err := types.DecodeTx(raw)
+	if err != nil {
+		return failed(err)
+	}
+	st := NewState(kv)
+	if chainID := st.ChainID(); tx.ChainID != chainID {
+		return failed(types.Errorf(types.ErrWrongChain, "transaction is for chain %q, this is %q", tx.ChainID, chainID))
+	}
+	args, err := tx.Call.DecodeArgs()
+	if err != nil {
+		return failed(err)
+	}
+	if verifySig && !tx.VerifySignature() {
+		return failed(types.Errorf(types.ErrBadSignature, "signature does not verify for signer %s", tx.Signer))
+	}
+	acc := st.Account(tx.Signer)
+	switch {
+	case tx.Nonce < acc.Nonce:
+		return failed(types.Errorf(types.ErrStaleNonce, "nonce %d already used by %s (next is %d)", tx.Nonce, tx.Signer, acc.Nonce))
+	case tx.Nonce > acc.Nonce:
+		return failed(types.Errorf(types.ErrFutureNonce, "nonce %d is ahead of %s's next nonce %d", tx.Nonce, tx.Signer, acc.Nonce))
+	}
+	params := st.Params()
+	if need := params.Fee(tx.Call.Name, len(raw)); tx.Fee < need {
+		return failed(types.Errorf(types.ErrFeeTooLow, "fee %d RAO offered, %s of %d bytes costs %d", tx.Fee, tx.Call.Name, len(raw), need))
+	}
+	if tx.Fee > 0 && (acc.Free < tx.Fee || acc.Free-tx.Fee < params.ExistentialDeposit) {
+		return failed(types.Errorf(types.ErrCannotPayFee, "%s has %d RAO; paying %d would leave less than the existential deposit %d", tx.Signer, acc.Free, tx.Fee, params.ExistentialDeposit))
+	}
+	acc.Nonce++
+	acc.Free -= tx.Fee
+	st.SetAccount(tx.Signer, acc)
+	if tx.Fee > 0 {
+		st.Burn(tx.Fee)
+	}
+
+	cache := newCache(kv)
+	ctx := &Context{State: NewState(cache), Height: height, Signer: tx.Signer, Params: params}
+	if err := dispatch(ctx, args); err != nil {
+		return failed(err)
+	}
+	cache.Write()
+	return txOutcome{events: ctx.events}
+}
+
+// blockStep runs the per-block rules before the block's transactions.
+func blockStep(st *State, height uint64) {}
+
+// queryJSON answers a query with v as JSON.
+func queryJSON(height int64, v any) *abci.ResponseQuery {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return queryError(types.Errorf(types.ErrInternal, "encode answer: %v", err))
+	}
+	return &abci.ResponseQuery{Code: abci.CodeTypeOK, Value: b, Height: height}
+}
+
+func queryError(err error) *abci.ResponseQuery {
+	e := types.CodeOf(err)
+	return &abci.ResponseQuery{Code: e.Code, Codespace: e.Module, Log: err.Error()}
+}

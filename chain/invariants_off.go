@@ -1,0 +1,7 @@
+//go:build !invariants
+
+package chain
+
+const invariantsEnabled = false
+
+func checkInvariants(*State) {}

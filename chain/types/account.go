@@ -1,0 +1,71 @@
+package types
+
+import (
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/go-bittensor/bittensor/wallet"
+)
+
+// AccountID is a 32-byte sr25519 public key, the identity of every coldkey
+// and hotkey on chain. Its text form is the SS58 address (format 42).
+type AccountID [32]byte
+
+// String returns the SS58 address.
+func (a AccountID) String() string { return wallet.SS58Encode(a[:], wallet.SS58Prefix) }
+
+// IsZero reports whether a is the all-zero account.
+func (a AccountID) IsZero() bool { return a == AccountID{} }
+
+// Compare orders accounts by their raw bytes, the order the chain iterates
+// them in.
+func (a AccountID) Compare(b AccountID) int { return bytes.Compare(a[:], b[:]) }
+
+// ParseAccountID reads an SS58 address or a 0x-prefixed 64-character hex
+// public key.
+func ParseAccountID(s string) (AccountID, error) {
+	var a AccountID
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
+		b, err := hex.DecodeString(s[2:])
+		if err != nil || len(b) != len(a) {
+			return a, fmt.Errorf("types: account %q: want 0x and 64 hex characters", s)
+		}
+		copy(a[:], b)
+		return a, nil
+	}
+	pub, _, err := wallet.SS58Decode(s)
+	if err != nil {
+		return a, err
+	}
+	return AccountID(pub), nil
+}
+
+// MustParseAccountID is ParseAccountID for constants; it panics on error.
+func MustParseAccountID(s string) AccountID {
+	a, err := ParseAccountID(s)
+	if err != nil {
+		panic(err)
+	}
+	return a
+}
+
+// MarshalJSON writes the SS58 address.
+func (a AccountID) MarshalJSON() ([]byte, error) { return json.Marshal(a.String()) }
+
+// UnmarshalJSON reads an SS58 address or 0x hex key.
+func (a *AccountID) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("types: account must be a string: %w", err)
+	}
+	v, err := ParseAccountID(s)
+	if err != nil {
+		return err
+	}
+	*a = v
+	return nil
+}
