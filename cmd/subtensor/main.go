@@ -1,0 +1,289 @@
+// Command subtensor runs a node of the subtensor chain: a development chain
+// in one command (subtensor dev), or a validator of a named network
+// (subtensor init, subtensor start), or a whole multi-validator network on
+// one machine (subtensor testnet).
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/go-bittensor/bittensor/chain"
+	"github.com/go-bittensor/bittensor/node"
+	"github.com/go-bittensor/bittensor/version"
+)
+
+func main() {
+	if err := newRootCmd().Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "subtensor:", err)
+		os.Exit(1)
+	}
+}
+
+type globalOptions struct {
+	logLevel string
+}
+
+func newRootCmd() *cobra.Command {
+	g := &globalOptions{}
+	root := &cobra.Command{
+		Use:           "subtensor",
+		Short:         "Run a subtensor node (the Bittensor chain on CometBFT)",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Version:       version.String(),
+	}
+	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
+	root.AddCommand(newDevCmd(g), newInitCmd(), newStartCmd(g), newTestnetCmd(), newVersionCmd())
+	return root
+}
+
+func (g *globalOptions) logger() (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(g.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level %q: want debug, info, warn or error", g.logLevel)
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: lvl})), nil
+}
+
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the version",
+		Args:  cobra.NoArgs,
+		Run:   func(cmd *cobra.Command, _ []string) { fmt.Fprintln(cmd.OutOrStdout(), version.String()) },
+	}
+}
+
+func defaultHome(network string) string {
+	dir, err := os.UserHomeDir()
+	if err != nil {
+		dir = "."
+	}
+	return filepath.Join(dir, ".bittensor", "subtensor", network)
+}
+
+// runUntilSignal runs a started node until SIGINT or SIGTERM, then stops it
+// cleanly.
+func runUntilSignal(n *node.Node, log *slog.Logger) error {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	<-ctx.Done()
+	fmt.Fprintln(os.Stderr, "stopping…")
+	return n.Stop()
+}
+
+type devOptions struct {
+	home      string
+	rpc       string
+	p2p       string
+	blockTime time.Duration
+	reset     bool
+}
+
+func newDevCmd(g *globalOptions) *cobra.Command {
+	o := &devOptions{}
+	cmd := &cobra.Command{
+		Use:   "dev",
+		Short: "Run a single-validator development chain with funded dev accounts",
+		Long: `Run a development chain in one process: one validator, fast blocks, the dev
+accounts //Alice … //Ferdie funded with 100,000 TAO each, //Alice as sudo, and
+the faucet enabled. RPC listens on 127.0.0.1:9944 (the "local" network of btcli).
+State is kept in --home and survives restarts unless --reset is given.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			log, err := g.logger()
+			if err != nil {
+				return err
+			}
+			return runDev(o, log)
+		},
+	}
+	cmd.Flags().StringVar(&o.home, "home", defaultHome("dev"), "node home directory")
+	cmd.Flags().StringVar(&o.rpc, "rpc", node.DefaultRPCListen, "RPC listen address (host:port)")
+	cmd.Flags().StringVar(&o.p2p, "p2p", "127.0.0.1:26656", "p2p listen address (host:port)")
+	cmd.Flags().DurationVar(&o.blockTime, "block-time", 250*time.Millisecond, "block interval")
+	cmd.Flags().BoolVar(&o.reset, "reset", false, "delete the chain in --home and start a new one")
+	return cmd
+}
+
+func runDev(o *devOptions, log *slog.Logger) error {
+	if o.blockTime <= 0 {
+		return fmt.Errorf("--block-time must be positive, got %s", o.blockTime)
+	}
+	if o.reset && node.IsHome(o.home) {
+		if err := os.RemoveAll(o.home); err != nil {
+			return fmt.Errorf("reset %s: %w", o.home, err)
+		}
+	}
+	fresh := !node.IsHome(o.home)
+	if fresh {
+		g, err := node.DevGenesis()
+		if err != nil {
+			return err
+		}
+		if err := node.Init(o.home, node.InitOptions{ChainID: node.DevChainID, Genesis: g, Moniker: "dev", RPCListen: o.rpc, P2PListen: o.p2p, BlockTime: o.blockTime}); err != nil {
+			return err
+		}
+	}
+	n, err := node.Start(context.Background(), o.home, node.StartOptions{Logger: log, RPCListen: o.rpc, P2PListen: o.p2p, BlockTime: o.blockTime})
+	if err != nil {
+		return err
+	}
+	state := "resumed"
+	if fresh {
+		state = "new chain"
+	}
+	fmt.Fprintf(os.Stderr, `subtensor dev (%s): chain %s, home %s
+  RPC        http://%s   (btcli --subtensor.network local)
+  block time %s
+  accounts   %s funded; //Alice is sudo; faucet on
+Press Ctrl-C to stop.
+`, state, n.ChainID(), o.home, n.RPCAddr(), o.blockTime, strings.Join(node.DevAccounts, " "))
+	return runUntilSignal(n, log)
+}
+
+type initOptions struct {
+	home, chainID, genesis, moniker, rpc, p2p string
+	blockTime                                 time.Duration
+}
+
+func newInitCmd() *cobra.Command {
+	o := &initOptions{}
+	cmd := &cobra.Command{
+		Use:   "init --home DIR (--chain-id ID | --genesis FILE)",
+		Short: "Create a node home for a network",
+		Long: `Create a node home: configuration, validator and node keys, and genesis.
+With --genesis the node joins that network (copy the network's genesis.json);
+without it a new network is created with this node as its only validator and
+the reference parameters (edit config/genesis.json's app_state to fund accounts
+before the first start).`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.home == "" {
+				return errors.New("--home is required")
+			}
+			opts := node.InitOptions{ChainID: o.chainID, GenesisFile: o.genesis, Moniker: o.moniker, RPCListen: o.rpc, P2PListen: o.p2p, BlockTime: o.blockTime, Genesis: chain.DefaultGenesis()}
+			if o.genesis == "" && o.chainID == "" {
+				return errors.New("give --chain-id for a new network, or --genesis FILE to join one")
+			}
+			if err := node.Init(o.home, opts); err != nil {
+				return err
+			}
+			id, _, err := node.ReadGenesis(o.home)
+			if err != nil {
+				return err
+			}
+			if o.chainID != "" && id != o.chainID {
+				return fmt.Errorf("genesis is for chain %q, not %q", id, o.chainID)
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "initialised %s for chain %s; start it with: subtensor start --home %s\n", o.home, id, o.home)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&o.home, "home", "", "node home directory (required)")
+	cmd.Flags().StringVar(&o.chainID, "chain-id", "", "network name")
+	cmd.Flags().StringVar(&o.genesis, "genesis", "", "genesis.json of the network to join")
+	cmd.Flags().StringVar(&o.moniker, "moniker", "", "node name (default: the home's name)")
+	cmd.Flags().StringVar(&o.rpc, "rpc", node.DefaultRPCListen, "RPC listen address (host:port)")
+	cmd.Flags().StringVar(&o.p2p, "p2p", node.DefaultP2PListen, "p2p listen address (host:port)")
+	cmd.Flags().DurationVar(&o.blockTime, "block-time", time.Second, "block interval")
+	return cmd
+}
+
+type startOptions struct {
+	home, rpc, p2p string
+	keep           int64
+}
+
+func newStartCmd(g *globalOptions) *cobra.Command {
+	o := &startOptions{}
+	cmd := &cobra.Command{
+		Use:   "start --home DIR",
+		Short: "Run the node in a home made by init or testnet",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.home == "" {
+				return errors.New("--home is required")
+			}
+			log, err := g.logger()
+			if err != nil {
+				return err
+			}
+			n, err := node.Start(context.Background(), o.home, node.StartOptions{Logger: log, RPCListen: o.rpc, P2PListen: o.p2p, KeepVersions: o.keep})
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(os.Stderr, "subtensor node %s: chain %s, RPC http://%s, height %d\n", n.NodeID(), n.ChainID(), n.RPCAddr(), n.Height())
+			return runUntilSignal(n, log)
+		},
+	}
+	cmd.Flags().StringVar(&o.home, "home", "", "node home directory (required)")
+	cmd.Flags().StringVar(&o.rpc, "rpc", "", "override the RPC listen address (host:port)")
+	cmd.Flags().StringVar(&o.p2p, "p2p", "", "override the p2p listen address (host:port)")
+	cmd.Flags().Int64Var(&o.keep, "keep-versions", 0, "keep only this many recent heights of state for queries (0 = all)")
+	return cmd
+}
+
+type testnetOptions struct {
+	validators       int
+	output, chainID  string
+	host             string
+	p2pPort, rpcPort int
+	blockTime        time.Duration
+	noDevAccounts    bool
+}
+
+func newTestnetCmd() *cobra.Command {
+	o := &testnetOptions{}
+	cmd := &cobra.Command{
+		Use:   "testnet --validators N --output DIR",
+		Short: "Create the homes of an N-validator network on this machine",
+		Long: `Create one home per validator under --output (node0, node1, …) sharing one
+genesis, with every node listing the others as peers. Node i listens for peers
+on --p2p-port+i and serves RPC on --rpc-port+i. Start each with
+subtensor start --home DIR/nodeI.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.output == "" {
+				return errors.New("--output is required")
+			}
+			g := chain.DefaultGenesis()
+			if !o.noDevAccounts {
+				var err error
+				if g, err = node.DevGenesis(); err != nil {
+					return err
+				}
+			}
+			homes, err := node.Testnet(node.TestnetOptions{Validators: o.validators, OutputDir: o.output, ChainID: o.chainID, Genesis: g, Host: o.host, P2PPort: o.p2pPort, RPCPort: o.rpcPort, BlockTime: o.blockTime})
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "created %d validator homes for chain %s:\n", len(homes), o.chainID)
+			for i, h := range homes {
+				fmt.Fprintf(w, "  subtensor start --home %s    # RPC 127.0.0.1:%d\n", h, o.rpcPort+i)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().IntVar(&o.validators, "validators", 4, "number of validators")
+	cmd.Flags().StringVar(&o.output, "output", "", "directory for the homes (required)")
+	cmd.Flags().StringVar(&o.chainID, "chain-id", "subtensor-testnet", "network name")
+	cmd.Flags().StringVar(&o.host, "host", "127.0.0.1", "address the nodes reach each other at")
+	cmd.Flags().IntVar(&o.p2pPort, "p2p-port", 26656, "first p2p port")
+	cmd.Flags().IntVar(&o.rpcPort, "rpc-port", 9944, "first RPC port")
+	cmd.Flags().DurationVar(&o.blockTime, "block-time", time.Second, "block interval")
+	cmd.Flags().BoolVar(&o.noDevAccounts, "no-dev-accounts", false, "do not fund the dev accounts //Alice … //Ferdie")
+	return cmd
+}

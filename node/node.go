@@ -1,0 +1,212 @@
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	dbm "github.com/cometbft/cometbft-db"
+	cmtcfg "github.com/cometbft/cometbft/config"
+	nm "github.com/cometbft/cometbft/node"
+	"github.com/cometbft/cometbft/p2p"
+	"github.com/cometbft/cometbft/privval"
+	"github.com/cometbft/cometbft/proxy"
+	iavldb "github.com/cosmos/iavl/db"
+
+	"github.com/go-bittensor/bittensor/chain"
+)
+
+// StartOptions adjust a node at start, over its config.toml.
+type StartOptions struct {
+	// Logger receives the node's logs; nil discards them.
+	Logger *slog.Logger
+	// RPCListen overrides the RPC listening address (host:port).
+	RPCListen string
+	// P2PListen overrides the p2p listening address (host:port).
+	P2PListen string
+	// KeepVersions is how many recent heights of application state to keep
+	// for queries (0 = all).
+	KeepVersions int64
+	// BlockTime, if set, overrides the block interval (timeout_commit).
+	BlockTime time.Duration
+}
+
+// Node is a running subtensor node: CometBFT with the chain application
+// embedded.
+type Node struct {
+	home string
+	cfg  *cmtcfg.Config
+	cmt  *nm.Node
+	app  *chain.App
+	log  *slog.Logger
+
+	appDB *iavldb.GoLevelDB
+	dbs   *dbSet
+
+	stopOnce sync.Once
+	stopErr  error
+}
+
+// dbSet opens CometBFT's databases and remembers them, so that Stop can close
+// every one (CometBFT leaves some open) and the home can be reopened in the
+// same process.
+type dbSet struct {
+	mu  sync.Mutex
+	dbs []dbm.DB
+}
+
+func (s *dbSet) provider(ctx *cmtcfg.DBContext) (dbm.DB, error) {
+	db, err := cmtcfg.DefaultDBProvider(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.dbs = append(s.dbs, db)
+	s.mu.Unlock()
+	return db, nil
+}
+
+func (s *dbSet) closeAll() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var errs []error
+	for _, db := range s.dbs {
+		if err := db.Close(); err != nil && !strings.Contains(err.Error(), "closed") {
+			errs = append(errs, err)
+		}
+	}
+	s.dbs = nil
+	return errors.Join(errs...)
+}
+
+// Start opens the node in home and starts it: it replays any blocks the
+// application has not applied, then joins consensus and serves RPC.
+func Start(ctx context.Context, home string, o StartOptions) (*Node, error) {
+	logger := o.Logger
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	cfg, err := loadConfig(home)
+	if err != nil {
+		return nil, err
+	}
+	if o.RPCListen != "" {
+		cfg.RPC.ListenAddress = "tcp://" + o.RPCListen
+	}
+	if o.P2PListen != "" {
+		cfg.P2P.ListenAddress = "tcp://" + o.P2PListen
+	}
+	if o.BlockTime > 0 {
+		cfg.Consensus.TimeoutCommit = o.BlockTime
+	}
+	nodeKey, err := p2p.LoadNodeKey(cfg.NodeKeyFile())
+	if err != nil {
+		return nil, fmt.Errorf("node: node key: %w", err)
+	}
+	pv := privval.LoadFilePV(cfg.PrivValidatorKeyFile(), cfg.PrivValidatorStateFile())
+
+	appDB, err := iavldb.NewGoLevelDB("application", cfg.DBDir())
+	if err != nil {
+		return nil, fmt.Errorf("node: open application state in %s: %w", cfg.DBDir(), err)
+	}
+	app, err := chain.NewApp(appDB, chain.Options{Logger: logger.With("module", "chain"), KeepVersions: o.KeepVersions})
+	if err != nil {
+		appDB.Close()
+		return nil, err
+	}
+	dbs := &dbSet{}
+	n := &Node{home: home, cfg: cfg, app: app, log: logger, appDB: appDB, dbs: dbs}
+	cmt, err := nm.NewNodeWithContext(ctx, cfg, pv, nodeKey,
+		proxy.NewConnSyncLocalClientCreator(app),
+		nm.DefaultGenesisDocProviderFunc(cfg),
+		dbs.provider,
+		nm.DefaultMetricsProvider(cfg.Instrumentation),
+		newCmtLogger(logger.With("module", "cometbft")),
+	)
+	if err != nil {
+		n.closeStores()
+		return nil, fmt.Errorf("node: %w", err)
+	}
+	n.cmt = cmt
+	if err := cmt.Start(); err != nil {
+		n.closeStores()
+		return nil, fmt.Errorf("node: start: %w", err)
+	}
+	logger.Info("node started", "home", home, "chain_id", cmt.GenesisDoc().ChainID, "rpc", n.RPCAddr(), "node_id", nodeKey.ID())
+	return n, nil
+}
+
+// RPCAddr is the host:port the node's RPC listens on.
+func (n *Node) RPCAddr() string {
+	return hostPort(n.cfg.RPC.ListenAddress)
+}
+
+// ChainID is the network's chain id.
+func (n *Node) ChainID() string { return n.cmt.GenesisDoc().ChainID }
+
+// Height is the last block the node has committed.
+func (n *Node) Height() int64 { return n.cmt.BlockStore().Height() }
+
+// HeaderAppHash is the app hash recorded in the header of block height: the
+// state after block height−1. Every honest node has the same one.
+func (n *Node) HeaderAppHash(height int64) ([]byte, bool) {
+	meta := n.cmt.BlockStore().LoadBlockMeta(height)
+	if meta == nil {
+		return nil, false
+	}
+	return meta.Header.AppHash, true
+}
+
+// NodeID is the node's p2p identity.
+func (n *Node) NodeID() string { return string(n.cmt.NodeInfo().ID()) }
+
+// Home is the node's home directory.
+func (n *Node) Home() string { return n.home }
+
+// Stop stops the node and closes its stores. It is safe to call more than
+// once.
+func (n *Node) Stop() error {
+	n.stopOnce.Do(func() {
+		if n.cmt != nil && n.cmt.IsRunning() {
+			if err := n.cmt.Stop(); err != nil {
+				n.stopErr = fmt.Errorf("node: stop: %w", err)
+			}
+			n.cmt.Wait()
+		}
+		n.closeStores()
+		n.log.Info("node stopped", "home", n.home)
+	})
+	return n.stopErr
+}
+
+func (n *Node) closeStores() {
+	if err := n.dbs.closeAll(); err != nil {
+		n.log.Warn("closing block stores", "err", err)
+	}
+	if err := n.app.Close(); err != nil {
+		n.log.Warn("closing application state", "err", err)
+	}
+	if err := n.appDB.Close(); err != nil {
+		n.log.Warn("closing application database", "err", err)
+	}
+}
+
+// FreeAddr returns a loopback host:port that was free a moment ago, for tests
+// and tools that start nodes side by side.
+func FreeAddr() (string, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer l.Close()
+	return l.Addr().String(), nil
+}
+
+// DataDir is where a home keeps its databases.
+func DataDir(home string) string { return filepath.Join(home, "data") }

@@ -1,0 +1,251 @@
+package subtensor
+
+import (
+	"context"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	rpcclient "github.com/cometbft/cometbft/rpc/client"
+	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
+
+	"github.com/go-bittensor/bittensor/balance"
+	"github.com/go-bittensor/bittensor/chain/types"
+)
+
+// ErrUnavailable wraps failures to reach the node (after retries).
+var ErrUnavailable = errors.New("subtensor: node unavailable")
+
+// Options configure a Client.
+type Options struct {
+	// Logger receives the client's debug logs; nil discards them.
+	Logger *slog.Logger
+	// Retries is how many times a read is retried after a transport error
+	// (Bittensor retries three times); -1 disables retries.
+	Retries int
+	// PollInterval is how often the client polls for new blocks and for
+	// transaction inclusion. Default 100ms.
+	PollInterval time.Duration
+	// HTTPClient replaces the pooled HTTP client (for tests and tools).
+	HTTPClient *http.Client
+}
+
+// Client talks to one subtensor node. It is safe for concurrent use; share
+// one per process.
+type Client struct {
+	network  string
+	endpoint string
+	chainID  string
+	rpc      *rpchttp.HTTP
+	log      *slog.Logger
+	opts     Options
+
+	mu     sync.Mutex
+	nonces map[types.AccountID]uint64 // next nonce per signer, as this client knows it
+	params *types.Params
+}
+
+// Connect resolves target (a network name such as "local", or an endpoint)
+// and checks that a node answers there.
+func Connect(ctx context.Context, target string, opts Options) (*Client, error) {
+	network, endpoint, err := ResolveNetwork(target)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Retries == 0 {
+		opts.Retries = 3
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = 100 * time.Millisecond
+	}
+	hc := opts.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Transport: &http.Transport{
+			Proxy:               http.ProxyFromEnvironment,
+			DialContext:         (&net.Dialer{Timeout: 5 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			MaxIdleConns:        256,
+			MaxIdleConnsPerHost: 256,
+			IdleConnTimeout:     90 * time.Second,
+		}}
+	}
+	rpc, err := rpchttp.NewWithClient(endpoint, "/websocket", hc)
+	if err != nil {
+		return nil, fmt.Errorf("subtensor: %s: %w", endpoint, err)
+	}
+	c := &Client{network: network, endpoint: endpoint, rpc: rpc, log: opts.Logger, opts: opts, nonces: make(map[types.AccountID]uint64)}
+	var st *statusResult
+	err = c.retry(ctx, func() error {
+		s, err := rpc.Status(ctx)
+		if err == nil {
+			st = &statusResult{chainID: s.NodeInfo.Network}
+		}
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%w at %s (is a node running? start one with `subtensor dev`): %v", ErrUnavailable, endpoint, err)
+	}
+	c.chainID = st.chainID
+	return c, nil
+}
+
+type statusResult struct{ chainID string }
+
+// Network is the network name ("local", "unknown", …).
+func (c *Client) Network() string { return c.network }
+
+// Endpoint is the node's RPC URL.
+func (c *Client) Endpoint() string { return c.endpoint }
+
+// ChainID is the connected network's chain id.
+func (c *Client) ChainID() string { return c.chainID }
+
+// retry runs f, retrying transport errors with backoff (2s doubling, at most
+// 4s, as Bittensor's client; shorter here since nodes are usually near).
+func (c *Client) retry(ctx context.Context, f func() error) error {
+	delay := 200 * time.Millisecond
+	var err error
+	for attempt := 0; ; attempt++ {
+		err = f()
+		if err == nil || !isTransportError(err) || attempt >= c.opts.Retries || c.opts.Retries < 0 {
+			return err
+		}
+		c.log.Debug("retrying after transport error", "err", err, "attempt", attempt+1)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(delay):
+		}
+		delay = min(delay*2, 2*time.Second)
+	}
+}
+
+func isTransportError(err error) bool {
+	var ce *types.ChainError
+	if errors.As(err, &ce) {
+		return false
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return false
+	}
+	var ne net.Error
+	if errors.As(err, &ne) {
+		return true
+	}
+	s := err.Error()
+	return strings.Contains(s, "connection refused") || strings.Contains(s, "EOF") ||
+		strings.Contains(s, "connection reset") || strings.Contains(s, "post failed")
+}
+
+// Query reads path (see the Query* constants of chain/types) at height
+// (0 = latest) into out (JSON).
+func (c *Client) Query(ctx context.Context, path string, data []byte, height uint64, out any) error {
+	return c.retry(ctx, func() error {
+		res, err := c.rpc.ABCIQueryWithOptions(ctx, path, data, rpcclient.ABCIQueryOptions{Height: int64(height)})
+		if err != nil {
+			return fmt.Errorf("subtensor: query %s: %w", path, err)
+		}
+		r := res.Response
+		if r.Code != 0 {
+			return types.NewChainError(r.Code, r.Codespace, r.Log)
+		}
+		if out == nil {
+			return nil
+		}
+		if err := json.Unmarshal(r.Value, out); err != nil {
+			return fmt.Errorf("subtensor: query %s: bad answer: %w", path, err)
+		}
+		return nil
+	})
+}
+
+// GetCurrentBlock returns the height of the latest committed block.
+func (c *Client) GetCurrentBlock(ctx context.Context) (uint64, error) {
+	var b types.BlockInfo
+	if err := c.Query(ctx, types.QueryBlock, nil, 0, &b); err != nil {
+		return 0, err
+	}
+	return b.Height, nil
+}
+
+// GetBlockHash returns the hash of a recent block (the chain keeps the last
+// types.BlockHashCount).
+func (c *Client) GetBlockHash(ctx context.Context, height uint64) ([32]byte, error) {
+	var b types.BlockInfo
+	var h [32]byte
+	if err := c.Query(ctx, fmt.Sprintf("%s/%d", types.QueryBlockHash, height), nil, 0, &b); err != nil {
+		return h, err
+	}
+	raw, err := decodeHash(b.Hash)
+	if err != nil {
+		return h, fmt.Errorf("subtensor: block %d hash: %w", height, err)
+	}
+	return raw, nil
+}
+
+// GetAccount returns an account's balance and nonce at a block (0 = latest).
+func (c *Client) GetAccount(ctx context.Context, addr types.AccountID, atBlock uint64) (types.AccountInfo, error) {
+	var a types.AccountInfo
+	err := c.Query(ctx, types.QueryAccount+"/"+addr.String(), nil, atBlock, &a)
+	return a, err
+}
+
+// GetBalance returns an account's free balance at a block (0 = latest).
+func (c *Client) GetBalance(ctx context.Context, addr types.AccountID, atBlock uint64) (balance.Balance, error) {
+	a, err := c.GetAccount(ctx, addr, atBlock)
+	return balance.Balance(a.Free), err
+}
+
+// TotalIssuance returns every RAO in existence at a block (0 = latest).
+func (c *Client) TotalIssuance(ctx context.Context, atBlock uint64) (balance.Balance, error) {
+	var is types.Issuance
+	err := c.Query(ctx, types.QueryTotalIssuance, nil, atBlock, &is)
+	return balance.Balance(is.TotalIssuance), err
+}
+
+// Params returns the chain parameters (existential deposit, fees, faucet).
+func (c *Client) Params(ctx context.Context) (types.Params, error) {
+	var p types.Params
+	err := c.Query(ctx, types.QueryParams, nil, 0, &p)
+	if err == nil {
+		c.mu.Lock()
+		c.params = &p
+		c.mu.Unlock()
+	}
+	return p, err
+}
+
+// ExistentialDeposit returns the smallest balance an account may hold.
+func (c *Client) ExistentialDeposit(ctx context.Context) (balance.Balance, error) {
+	p, err := c.Params(ctx)
+	return balance.Balance(p.ExistentialDeposit), err
+}
+
+func (c *Client) cachedParams(ctx context.Context) (types.Params, error) {
+	c.mu.Lock()
+	p := c.params
+	c.mu.Unlock()
+	if p != nil {
+		return *p, nil
+	}
+	return c.Params(ctx)
+}
+
+func decodeHash(s string) ([32]byte, error) {
+	var h [32]byte
+	b, err := hex.DecodeString(strings.TrimPrefix(s, "0x"))
+	if err != nil || len(b) != 32 {
+		return h, fmt.Errorf("not a 32-byte hex hash: %q", s)
+	}
+	copy(h[:], b)
+	return h, nil
+}
