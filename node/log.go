@@ -17,8 +17,10 @@ type cmtLogger struct {
 
 func newCmtLogger(l *slog.Logger) cmtlog.Logger { return cmtLogger{l: l} }
 
-func (c cmtLogger) Debug(msg string, kv ...any) { c.l.Log(context.Background(), slog.LevelDebug-4, msg, kv...) }
-func (c cmtLogger) Info(msg string, kv ...any)  { c.l.Debug(msg, kv...) }
+func (c cmtLogger) Debug(msg string, kv ...any) {
+	c.l.Log(context.Background(), slog.LevelDebug-4, msg, kv...)
+}
+func (c cmtLogger) Info(msg string, kv ...any) { c.l.Debug(msg, kv...) }
 func (c cmtLogger) Error(msg string, kv ...any) {
 	if isShutdownNoise(kv) {
 		c.l.Debug(msg, kv...)
