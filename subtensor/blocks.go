@@ -2,7 +2,10 @@ package subtensor
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"github.com/go-bittensor/bittensor/chain/types"
 )
 
 // Block is a new block seen by a subscription.
@@ -51,4 +54,46 @@ func (c *Client) SubscribeBlocks(ctx context.Context) (<-chan Block, error) {
 		}
 	}()
 	return out, nil
+}
+
+// BlockTx is a transaction as committed in a block, with its outcome.
+type BlockTx struct {
+	Raw    []byte
+	Hash   string
+	Tx     *types.Tx // nil if the bytes do not decode
+	Err    error     // the chain's verdict if the transaction failed
+	Events []Event
+}
+
+// GetBlockTxs returns the transactions of a committed block, in order, with
+// their outcomes.
+func (c *Client) GetBlockTxs(ctx context.Context, height uint64) ([]BlockTx, error) {
+	h := int64(height)
+	var out []BlockTx
+	err := c.retry(ctx, func() error {
+		b, err := c.rpc.Block(ctx, &h)
+		if err != nil {
+			return fmt.Errorf("subtensor: block %d: %w", height, err)
+		}
+		r, err := c.rpc.BlockResults(ctx, &h)
+		if err != nil {
+			return fmt.Errorf("subtensor: block %d results: %w", height, err)
+		}
+		if len(r.TxsResults) != len(b.Block.Txs) {
+			return fmt.Errorf("subtensor: block %d has %d txs but %d results", height, len(b.Block.Txs), len(r.TxsResults))
+		}
+		out = make([]BlockTx, len(b.Block.Txs))
+		for i, raw := range b.Block.Txs {
+			bt := BlockTx{Raw: raw, Hash: types.TxHashHex(raw)}
+			bt.Tx, _ = types.DecodeTx(raw)
+			res := r.TxsResults[i]
+			if res.Code != 0 {
+				bt.Err = types.NewChainError(res.Code, res.Codespace, res.Log)
+			}
+			bt.Events = convertEvents(res.Events)
+			out[i] = bt
+		}
+		return nil
+	})
+	return out, err
 }
