@@ -43,6 +43,9 @@ type InitOptions struct {
 	// BlockTime is the pause after each block before the next (CometBFT's
 	// timeout_commit): the chain's block interval. Default 1s.
 	BlockTime time.Duration
+	// NoPeerExchange turns off peer discovery (for a node with no peers,
+	// such as a dev chain, or one whose peers are all listed).
+	NoPeerExchange bool
 }
 
 // Init creates a node home: CometBFT configuration, a validator key, a node
@@ -120,6 +123,9 @@ func newConfig(home string, o InitOptions) *cmtcfg.Config {
 	cfg.RPC.MaxBodyBytes = 2 << 20
 	cfg.RPC.TimeoutBroadcastTxCommit = 30 * time.Second
 	cfg.TxIndex.Indexer = "kv"
+	if o.NoPeerExchange {
+		cfg.P2P.PexReactor = false
+	}
 	return cfg
 }
 

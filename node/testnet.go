@@ -69,6 +69,9 @@ func Testnet(o TestnetOptions) ([]string, error) {
 		})
 		cfg.P2P.AllowDuplicateIP = true
 		cfg.P2P.AddrBookStrict = false
+		// Every peer is listed; peer exchange would only add an address book
+		// that is written in the background after the node stops.
+		cfg.P2P.PexReactor = false
 		cfgs[i] = cfg
 		for _, dir := range []string{"config", "data"} {
 			if err := os.MkdirAll(filepath.Join(home, dir), 0o700); err != nil {

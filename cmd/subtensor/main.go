@@ -132,7 +132,7 @@ func runDev(o *devOptions, log *slog.Logger) error {
 		if err != nil {
 			return err
 		}
-		if err := node.Init(o.home, node.InitOptions{ChainID: node.DevChainID, Genesis: g, Moniker: "dev", RPCListen: o.rpc, P2PListen: o.p2p, BlockTime: o.blockTime}); err != nil {
+		if err := node.Init(o.home, node.InitOptions{ChainID: node.DevChainID, Genesis: g, Moniker: "dev", RPCListen: o.rpc, P2PListen: o.p2p, BlockTime: o.blockTime, NoPeerExchange: true}); err != nil {
 			return err
 		}
 	}
