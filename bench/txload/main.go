@@ -282,4 +282,3 @@ func memory(pid int) string {
 	}
 	return "node memory: " + strings.Join(out, ", ")
 }
-
