@@ -6,6 +6,7 @@ require (
 	github.com/ChainSafe/go-schnorrkel v1.1.0
 	github.com/cosmos/go-bip39 v1.0.0
 	github.com/decred/base58 v1.0.4
+	github.com/holiman/uint256 v1.3.2
 	github.com/oasisprotocol/curve25519-voi v0.0.0-20230904125328-1f23a7beb09a
 	golang.org/x/crypto v0.59.0
 )
