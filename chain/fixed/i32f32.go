@@ -90,8 +90,13 @@ func (x I32F32) CheckedDiv(y I32F32) (I32F32, bool) {
 func (x I32F32) div(y I32F32) (I32F32, bool) {
 	neg := (x.bits < 0) != (y.bits < 0)
 	a, b := abs64(x.bits), abs64(y.bits)
-	// The dividend a*2^32 spans 96 bits: hi = a>>32, lo = a<<32.
-	qh, r := a>>32/b, a>>32%b
+	// The dividend a*2^32 spans 96 bits: hi = a>>32, lo = a<<32. When
+	// hi < b (the usual case) the quotient fits 64 bits and one hardware
+	// division does.
+	qh, r := uint64(0), a>>32
+	if r >= b {
+		qh, r = r/b, r%b
+	}
 	ql, _ := bits.Div64(r, a<<32, b)
 	q := int64(ql)
 	if neg {

@@ -14,16 +14,15 @@ package yuma
 // dropped.
 //
 // Every partition the search visits is "the elements whose score lies in an
-// open interval (L, H)", in uid order. While L is still minus infinity the
-// partition holds all implicit zeros plus the explicit entries below H; we
-// call that phase A and represent it by H alone: the element at position p
-// is found by skipping the explicit entries with score >= H, which are the
-// only rows missing from 0..K-1. Once the search goes upward (L >= 0) the
-// zeros are gone for good and the partition is an explicit list (phase B),
-// handled like the reference. Stake sums are exact integer sums, so the
-// zeros' stake is the total minus the explicit entries' stake. The result is
-// the reference's result, bit for bit, at a cost linear in the column's
-// entries per step.
+// open interval", in uid order, so it is all the zeros (while the interval's
+// lower end is still minus infinity) or none of them, plus the explicit
+// entries inside the interval. We keep those entries, in row order, and a
+// flag for the zeros. The element at a given position is then found by
+// binary search: the number of zeros before an entry is its row minus its
+// rank among the column's explicit entries. Stake sums are exact integer
+// sums, so the zeros' stake is the total minus the explicit entries' stake.
+// The result is the reference's result, bit for bit, at a cost linear in
+// the column's entries.
 
 import (
 	"sort"
@@ -32,9 +31,11 @@ import (
 )
 
 // entry is one explicit, positive score in a column: the validator's
-// position among the validators with positive stake, and its score.
+// position among the validators with positive stake, its rank among the
+// column's explicit entries, and its score.
 type entry struct {
 	row   int32
+	rank  int32
 	score fixed.I32F32
 }
 
@@ -74,12 +75,13 @@ func weightedMedianCols(active []fixed.I32F32, w *csr, n int, kappa fixed.I32F32
 			}
 		}
 	}
+	maxCol := int32(0)
 	for j := range n {
+		maxCol = max(maxCol, start[j+1])
 		start[j+1] += start[j]
 	}
 	entries := make([]entry, start[n])
 	fill := make([]int32, n)
-	copy(fill, start[:n])
 	for i := range n {
 		if pos[i] < 0 {
 			continue
@@ -87,13 +89,13 @@ func weightedMedianCols(active []fixed.I32F32, w *csr, n int, kappa fixed.I32F32
 		cols, vals := w.row(i)
 		for k, j := range cols {
 			if vals[k].Sign() > 0 {
-				entries[fill[j]] = entry{row: pos[i], score: vals[k]}
+				entries[start[j]+fill[j]] = entry{row: pos[i], rank: fill[j], score: vals[k]}
 				fill[j]++
 			}
 		}
 	}
 
-	m := medianSearch{stake: stake, minority: minority, sigma: sigma}
+	m := medianSearch{stake: stake, minority: minority, sigma: sigma, part: make([]entry, 0, maxCol), upper: make([]entry, maxCol)}
 	for j := range n {
 		col := entries[start[j]:start[j+1]]
 		if len(col) == 0 {
@@ -110,141 +112,90 @@ type medianSearch struct {
 	stake    []fixed.I32F32 // per validator position
 	minority fixed.I32F32
 	sigma    fixed.I32F32
-	part     []entry // scratch for phase B
+	part     []entry // the current partition's explicit entries
+	upper    []entry // scratch for the upper side of a split
 }
 
 // column runs the reference's weighted median on one column whose explicit
 // positive entries are col (sorted by row) and whose other len(stake)-len(col)
 // scores are zero.
 func (m *medianSearch) column(col []entry) fixed.I32F32 {
-	k := int32(len(m.stake))
-	// Stake of the implicit zeros: total minus the explicit entries.
+	zeroCount := len(m.stake) - len(col)
 	zeroStake := m.sigma
 	for _, e := range col {
 		zeroStake = zeroStake.Sub(m.stake[e.row])
 	}
-	zeroCount := k - int32(len(col))
-
-	// Phase A: all zeros plus the explicit entries below hiBound.
+	part := append(m.part[:0], col...)
+	withZeros := zeroCount > 0
 	lo, hi := zero, m.sigma
-	hiBound, bounded := zero, false
 	for {
-		below := func(s fixed.I32F32) bool { return !bounded || s.Cmp(hiBound) < 0 }
-		excluded := int32(0)
-		for _, e := range col {
-			if !below(e.score) {
-				excluded++
-			}
+		size := len(part)
+		if withZeros {
+			size += zeroCount
 		}
-		size := k - excluded
 		if size == 0 {
 			return zero
 		}
-		// The element at position size/2 (or the only one).
-		idx := size / 2
-		for _, e := range col {
-			if below(e.score) {
-				continue
+		// The pivot is the score at position size/2 of the partition.
+		p := size / 2
+		var pivot fixed.I32F32
+		if !withZeros {
+			pivot = part[p].score
+		} else {
+			// Entry i sits at position (zeros before it) + i.
+			at := func(i int) int { return int(part[i].row-part[i].rank) + i }
+			i := sort.Search(len(part), func(i int) bool { return at(i) >= p })
+			if i < len(part) && at(i) == p {
+				pivot = part[i].score
 			}
-			if e.row > idx {
-				break
-			}
-			idx++
-		}
-		pivot := zero
-		if at := sort.Search(len(col), func(i int) bool { return col[i].row >= idx }); at < len(col) && col[at].row == idx {
-			pivot = col[at].score
 		}
 		if size == 1 {
 			return pivot
 		}
 
-		var loStake, hiStake fixed.I32F32
-		nLower, nUpper := int32(0), int32(0)
-		if pivot.Sign() > 0 {
-			loStake, nLower = zeroStake, zeroCount
+		// One pass splits the explicit entries into lower (kept at the front
+		// of part) and upper (in m.upper), in order, and sums their stakes;
+		// it is written without data-dependent branches.
+		pv := pivot.Bits()
+		upper := m.upper[:len(part)]
+		var loSum, hiSum int64
+		nl, nu := 0, 0
+		for _, e := range part {
+			s, st := e.score.Bits(), m.stake[e.row].Bits()
+			lt, gt := b2i(s < pv), b2i(s > pv)
+			part[nl] = e
+			upper[nu] = e
+			loSum += st * int64(lt)
+			hiSum += st * int64(gt)
+			nl += lt
+			nu += gt
 		}
-		for _, e := range col {
-			if !below(e.score) {
-				continue
-			}
-			switch e.score.Cmp(pivot) {
-			case -1:
-				loStake = loStake.Add(m.stake[e.row])
-				nLower++
-			case 1:
-				hiStake = hiStake.Add(m.stake[e.row])
-				nUpper++
-			}
+		loStake, hiStake := fixed.I32F32FromBits(loSum), fixed.I32F32FromBits(hiSum)
+		nLower := nl
+		if withZeros && pivot.Sign() > 0 {
+			loStake, nLower = loStake.Add(zeroStake), nLower+zeroCount
 		}
 		loEdge, hiEdge := lo.Add(loStake), hi.Sub(hiStake)
 		switch {
 		case loEdge.Cmp(m.minority) <= 0 && m.minority.Cmp(hiEdge) < 0:
 			return pivot
 		case m.minority.Cmp(loEdge) < 0 && nLower > 0:
-			// Still phase A, now below the pivot.
-			hi = loEdge
-			hiBound, bounded = pivot, true
-		case hiEdge.Cmp(m.minority) <= 0 && nUpper > 0:
-			// Phase B: the explicit entries strictly between pivot and the
-			// bound, in row order.
-			m.part = m.part[:0]
-			for _, e := range col {
-				if below(e.score) && e.score.Cmp(pivot) > 0 {
-					m.part = append(m.part, e)
-				}
-			}
-			return m.explicit(hiEdge, hi)
+			hi = loEdge // the zeros, if any, stay (pivot > 0)
+			part = part[:nl]
+		case hiEdge.Cmp(m.minority) <= 0 && nu > 0:
+			lo, withZeros = hiEdge, false
+			part = append(part[:0], upper[:nu]...)
 		default:
 			return pivot
 		}
 	}
 }
 
-// explicit runs the reference's weighted median on m.part, which holds no
-// implicit zeros, within the stake interval [lo, hi].
-func (m *medianSearch) explicit(lo, hi fixed.I32F32) fixed.I32F32 {
-	part := m.part
-	for {
-		switch len(part) {
-		case 0:
-			return zero
-		case 1:
-			return part[0].score
-		}
-		pivot := part[len(part)/2].score
-		var loStake, hiStake fixed.I32F32
-		nLower, nUpper := 0, 0
-		for _, e := range part {
-			switch e.score.Cmp(pivot) {
-			case -1:
-				loStake = loStake.Add(m.stake[e.row])
-				nLower++
-			case 1:
-				hiStake = hiStake.Add(m.stake[e.row])
-				nUpper++
-			}
-		}
-		loEdge, hiEdge := lo.Add(loStake), hi.Sub(hiStake)
-		var keep int // -1 lower, +1 upper
-		switch {
-		case loEdge.Cmp(m.minority) <= 0 && m.minority.Cmp(hiEdge) < 0:
-			return pivot
-		case m.minority.Cmp(loEdge) < 0 && nLower > 0:
-			keep, hi = -1, loEdge
-		case hiEdge.Cmp(m.minority) <= 0 && nUpper > 0:
-			keep, lo = 1, hiEdge
-		default:
-			return pivot
-		}
-		// Keep one side in place, in order.
-		w := 0
-		for _, e := range part {
-			if e.score.Cmp(pivot) == keep {
-				part[w] = e
-				w++
-			}
-		}
-		part = part[:w]
+// b2i converts a bool to 0 or 1 (compiled without a branch).
+func b2i(b bool) int {
+	var i int
+	if b {
+		i = 1
 	}
+	return i
 }
