@@ -81,18 +81,10 @@ func weightedMedianCols(active []fixed.I32F32, w *csr, n int, kappa fixed.I32F32
 		start[j+1] += start[j]
 	}
 	entries := make([]entry, start[n])
-	fill := make([]int32, n)
-	for i := range n {
-		if pos[i] < 0 {
-			continue
-		}
-		cols, vals := w.row(i)
-		for k, j := range cols {
-			if vals[k].Sign() > 0 {
-				entries[start[j]+fill[j]] = entry{row: pos[i], rank: fill[j], score: vals[k]}
-				fill[j]++
-			}
-		}
+	if int64(len(stake))*int64(n) <= 4*int64(start[n]) {
+		gatherColumns(w, pos, entries)
+	} else {
+		scatterColumns(w, pos, start, entries)
 	}
 
 	m := medianSearch{stake: stake, minority: minority, sigma: sigma, part: make([]entry, 0, maxCol), upper: make([]entry, maxCol)}
@@ -105,6 +97,60 @@ func weightedMedianCols(active []fixed.I32F32, w *csr, n int, kappa fixed.I32F32
 		median[j] = m.column(col)
 	}
 	return median
+}
+
+// scatterColumns writes the positive entries of the rows with pos >= 0 into
+// entries, column by column (start gives each column's offset), in row
+// order: one pass over the rows, scattered writes.
+func scatterColumns(w *csr, pos []int32, start []int32, entries []entry) {
+	fill := make([]int32, len(pos))
+	for i := range pos {
+		if pos[i] < 0 {
+			continue
+		}
+		cols, vals := w.row(i)
+		for k, j := range cols {
+			if vals[k].Sign() > 0 {
+				entries[start[j]+fill[j]] = entry{row: pos[i], rank: fill[j], score: vals[k]}
+				fill[j]++
+			}
+		}
+	}
+}
+
+// gatherColumns produces the same layout as scatterColumns by walking the
+// columns in order and, for each, the rows with pos >= 0 through a cursor
+// per row: sequential writes and reads, at a cost of (rows × columns) steps,
+// which the caller only accepts when the rows are dense enough.
+func gatherColumns(w *csr, pos []int32, entries []entry) {
+	var rows []int32 // uids with positive stake, in order
+	for i, p := range pos {
+		if p >= 0 {
+			rows = append(rows, int32(i))
+		}
+	}
+	cursor := make([]int32, len(rows))
+	end := make([]int32, len(rows))
+	for r, i := range rows {
+		cursor[r], end[r] = w.start[i], w.start[i+1]
+	}
+	out := 0
+	for j := range pos {
+		rank := int32(0)
+		for r := range rows {
+			k := cursor[r]
+			// Skip non-positive entries (kept in w as zeros) of this column.
+			for k < end[r] && int(w.col[k]) == j {
+				if v := w.val[k]; v.Sign() > 0 {
+					entries[out] = entry{row: int32(r), rank: rank, score: v}
+					out++
+					rank++
+				}
+				k++
+			}
+			cursor[r] = k
+		}
+	}
 }
 
 // medianSearch holds what is shared by all columns, and scratch space.
