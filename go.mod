@@ -10,6 +10,7 @@ require (
 	github.com/cosmos/iavl v1.3.6
 	github.com/decred/base58 v1.0.4
 	github.com/fxamacker/cbor/v2 v2.10.0
+	github.com/holiman/uint256 v1.3.2
 	github.com/oasisprotocol/curve25519-voi v0.0.0-20230904125328-1f23a7beb09a
 	github.com/spf13/cobra v1.10.2
 	github.com/spf13/viper v1.19.0
