@@ -151,7 +151,7 @@ func runSubtensor(cfg config) error {
 	// Fund the senders: plenty for fees and transfers.
 	var last *subtensor.TxResult
 	for i := range keys {
-		last, err = c.Transfer(ctx, funder, ids[i], balance.FromTAO(1000), false, subtensor.WaitNone)
+		last, err = c.Transfer(ctx, funder, ids[i], balance.FromTAO(20), false, subtensor.WaitNone)
 		if err != nil {
 			return fmt.Errorf("fund sender %d: %w", i, err)
 		}
