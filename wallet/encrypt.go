@@ -130,10 +130,17 @@ func checkNaClLength(data []byte) error {
 // nonce. Deriving the key takes several seconds and 512 MiB of memory.
 func Encrypt(plaintext []byte, password string) ([]byte, error) {
 	var nonce [24]byte
-	if _, err := rand.Read(nonce[:]); err != nil {
-		return nil, fmt.Errorf("wallet: nonce: %w", err)
+	if err := randomNonce(&nonce); err != nil {
+		return nil, err
 	}
 	return sealNaCl(naclKey(password), &nonce, plaintext), nil
+}
+
+func randomNonce(n *[24]byte) error {
+	if _, err := rand.Read(n[:]); err != nil {
+		return fmt.Errorf("wallet: nonce: %w", err)
+	}
+	return nil
 }
 
 // Decrypt decrypts keyfile data in any format Bittensor has written: $NACL,

@@ -72,27 +72,31 @@ func DecryptKeyfileData(path string, data []byte, pw PasswordSource) ([]byte, er
 	if !IsEncrypted(data) {
 		return data, nil
 	}
-	password, variable, ok, err := PasswordFromEnv(path)
+	password, err := keyfilePassword(path, data, pw)
 	if err != nil {
 		return nil, err
 	}
-	if !ok {
-		if pw == nil {
-			return nil, fmt.Errorf("%w: %s (%s); set %s or give a password", ErrPasswordRequired, path, DetectFormat(data), ColdPasswordEnvVar(path))
-		}
-		password, err = pw(path)
-		if err != nil {
-			return nil, err
-		}
-	}
 	plain, err := Decrypt(data, password)
 	if err != nil {
-		if variable != "" && errors.Is(err, ErrWrongPassword) {
+		if _, variable, ok, _ := PasswordFromEnv(path); ok && errors.Is(err, ErrWrongPassword) {
 			return nil, fmt.Errorf("%s: %w (password from environment variable %s)", path, err, variable)
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return plain, nil
+}
+
+// keyfilePassword finds the password of the encrypted keyfile at path: the
+// environment first, then pw.
+func keyfilePassword(path string, data []byte, pw PasswordSource) (string, error) {
+	password, _, ok, err := PasswordFromEnv(path)
+	if err != nil || ok {
+		return password, err
+	}
+	if pw == nil {
+		return "", fmt.Errorf("%w: %s (%s); set %s or give a password", ErrPasswordRequired, path, DetectFormat(data), ColdPasswordEnvVar(path))
+	}
+	return pw(path)
 }
 
 // KeyfileIsEncrypted reports whether the keyfile at path exists and is
