@@ -145,4 +145,6 @@ func fileExists(path string) bool {
 	return ok || err != nil
 }
 
-func joinWords(parts ...string) string { return strings.Join(strings.Fields(strings.Join(parts, " ")), " ") }
+func joinWords(parts ...string) string {
+	return strings.Join(strings.Fields(strings.Join(parts, " ")), " ")
+}
