@@ -47,8 +47,10 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "btcli <command> <command args>",
 		Short: "bittensor cli v" + f.AppVersion,
-		Long: `btcli manages Bittensor wallets and (in later versions of this build) stake,
-subnets and the root network.
+		Long: "bittensor cli v" + f.AppVersion + `
+
+btcli manages Bittensor wallets and (as this build grows) stake, subnets and
+the root network.
 
 Flags can also be set by BT_* environment variables (BT_WALLET_NAME,
 BT_WALLET_HOTKEY, BT_WALLET_PATH, …) and by a YAML config file

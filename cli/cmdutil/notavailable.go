@@ -25,7 +25,11 @@ func NewCmdNotAvailable(use, short string, aliases []string, subcommands ...stri
 			if len(args) > 0 && (args[0] == "--help" || args[0] == "-h") {
 				return cmd.Help()
 			}
-			return fmt.Errorf("%s: %w in this build of btcli", cmd.CommandPath(), ErrNotAvailable)
+			path := cmd.CommandPath()
+			if cmd.HasParent() {
+				path = strings.TrimPrefix(path, cmd.Root().Name()+" ")
+			}
+			return fmt.Errorf("%s: %w in this build of btcli", path, ErrNotAvailable)
 		},
 	}
 	if len(subcommands) > 0 {
