@@ -134,10 +134,19 @@ data = open(sys.argv[1], "rb").read()
 assert data[:5] == b"$NACL"
 key = nacl.pwhash.argon2i.kdf(nacl.secret.SecretBox.KEY_SIZE, sys.argv[2].encode(), salt,
     opslimit=nacl.pwhash.argon2i.OPSLIMIT_SENSITIVE, memlimit=nacl.pwhash.argon2i.MEMLIMIT_SENSITIVE)
-sys.stdout.buffer.write(nacl.secret.SecretBox(key).decrypt(data[5:]))
+plain = nacl.secret.SecretBox(key).decrypt(data[5:])
+# What Python's json.dumps writes for the same dict is the same bytes, so
+# the 6.x SDK reads and rewrites our keyfiles unchanged.
+import json
+assert json.dumps(json.loads(plain)).encode() == plain, "not json.dumps layout"
+sys.stdout.buffer.write(plain)
 `
 	out, err := exec.Command(python, "-c", script, path, pw).Output()
 	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			t.Fatalf("PyNaCl: %v: %s", err, ee.Stderr)
+		}
 		t.Fatalf("PyNaCl: %v", err)
 	}
 	if !bytes.Equal(out, MarshalKeyfile(kp, LayoutPython)) {
