@@ -30,7 +30,11 @@ func UnlockPassword(f *Factory) wallet.PasswordSource {
 			return "", fmt.Errorf("%w: %s (%s); set %s to its password", wallet.ErrPasswordRequired, path, reason, wallet.ColdPasswordEnvVar(path))
 		}
 		fmt.Fprintf(f.IOStreams.ErrOut, "%s is encrypted.\n", path)
-		return f.Prompter().Password(promptUnlock)
+		pw, err := f.Prompter().Password(promptUnlock)
+		if err == nil {
+			fmt.Fprintln(f.IOStreams.ErrOut, "Decrypting (this takes a few seconds)…")
+		}
+		return pw, err
 	}
 }
 

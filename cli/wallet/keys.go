@@ -105,6 +105,7 @@ func writeKey(f *cmdutil.Factory, w *wallet.Wallet, kind keyKind, kp *wallet.Key
 			return err
 		}
 		opts.Password = pw
+		fmt.Fprintf(f.IOStreams.ErrOut, "Encrypting the %s (this takes a few seconds)…\n", kind)
 	}
 	var err error
 	if kind == coldkey {

@@ -5,7 +5,6 @@ package main
 import (
 	"context"
 	"os"
-	"os/signal"
 	"runtime/debug"
 
 	"github.com/go-bittensor/bittensor/cli"
@@ -16,11 +15,12 @@ import (
 // it is the module version, or "dev".
 var version = ""
 
+// Interrupts keep their default effect (the process ends at once): the
+// slow steps (key derivation) cannot be cancelled part way, and keyfiles
+// are written atomically, so stopping anywhere leaves the wallet as it was
+// or as it was meant to be. Password prompts restore the terminal first.
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := cli.Main(ctx, cmdutil.NewFactory(appVersion()), os.Args[1:])
-	stop()
-	os.Exit(code)
+	os.Exit(cli.Main(context.Background(), cmdutil.NewFactory(appVersion()), os.Args[1:]))
 }
 
 func appVersion() string {
