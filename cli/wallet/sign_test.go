@@ -122,3 +122,49 @@ func TestSignVerifyBadInput(t *testing.T) {
 		})
 	}
 }
+
+// A damaged or unknown coldkey gives one line naming the file and the
+// problem, and is left as it is.
+func TestSignBadKeyfile(t *testing.T) {
+	vault, err := os.ReadFile("../../wallet/testdata/ansible_vault.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, content, env, want string
+	}{
+		{"truncated JSON", `{"secretPhrase": "old leopard`, "", "keyfile is corrupt"},
+		{"truncated NaCl", "$NACL" + strings.Repeat("\x01", 30), "", "truncated"},
+		{"unknown format", "-----BEGIN SOMETHING-----\n", "", "unknown keyfile format"},
+		{"empty", "", "", "keyfile is empty"},
+		{"wrong password", string(vault), "wrong-password", "wrong password"},
+		{"encrypted, no password", string(vault), "", "BT_COLD_PW_BAD"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, false, "")
+			h.f.NoPrompt = true
+			path := filepath.Join(h.dir, "bad", "coldkey")
+			if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte(tt.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			t.Setenv("BT_COLD_PW_BAD", tt.env)
+			if tt.env == "" {
+				os.Unsetenv("BT_COLD_PW_BAD")
+			}
+			err := h.run(signCmd, "--wallet.name", "bad", "--message", "x")
+			if err == nil || !strings.Contains(err.Error(), tt.want) || !strings.Contains(err.Error(), path) || strings.Contains(err.Error(), "\n") {
+				t.Errorf("error %q, want one line with %q and the path", err, tt.want)
+			}
+			if strings.Contains(err.Error(), "leopard") {
+				t.Errorf("error repeats keyfile content: %v", err)
+			}
+			if got := h.read("bad/coldkey"); got != tt.content {
+				t.Error("keyfile changed")
+			}
+		})
+	}
+}
