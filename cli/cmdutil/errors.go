@@ -32,7 +32,10 @@ var ErrNotAvailable = errors.New("not available yet")
 // or malformed flags). It exits with ExitUsage.
 type FlagError struct{ Err error }
 
+// Error returns the message of the wrapped error.
 func (e *FlagError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the wrapped error.
 func (e *FlagError) Unwrap() error { return e.Err }
 
 // FlagErrorf returns a FlagError with a formatted message.
@@ -48,6 +51,7 @@ type NoPromptError struct {
 	Reason string // "--no_prompt is set" or "standard input is not a terminal"
 }
 
+// Error says what could not be asked and why.
 func (e *NoPromptError) Error() string {
 	what := strings.TrimRight(strings.TrimSpace(e.What), ":?")
 	return fmt.Sprintf("cannot ask %q: %s; give the value with a flag or environment variable", what, e.Reason)
