@@ -120,10 +120,14 @@ func BindEnv(cmd *cobra.Command, name, env string) {
 }
 
 // ApplyDefaults fills every flag of cmd that was not given on the command
-// line from its environment variable (see BindEnv) or else from cfg. A flag
+// line from its environment variable (see BindEnv; getenv reads it, nil
+// meaning os.Getenv) or else from cfg. A flag
 // filled this way counts as set (Changed), so commands prompt only for
 // values given nowhere. Bad values name their source.
 func ApplyDefaults(cmd *cobra.Command, cfg *Config, getenv func(string) string) error {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
 	var firstErr error
 	cmd.Flags().VisitAll(func(f *pflag.Flag) {
 		if firstErr != nil || f.Changed {

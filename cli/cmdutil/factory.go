@@ -24,7 +24,9 @@ type Factory struct {
 	IOStreams *IOStreams
 	// AppVersion is the btcli version string.
 	AppVersion string
-	// Getenv reads the environment (os.Getenv; tests may replace it).
+	// Getenv reads the environment for flag defaults (BT_WALLET_NAME, …);
+	// nil means os.Getenv. Keyfile passwords are read from the process
+	// environment by the wallet package itself.
 	Getenv func(string) string
 
 	// NoPrompt is the --no_prompt global flag: nothing may wait on the
