@@ -1,0 +1,80 @@
+package cmdutil
+
+import (
+	"bufio"
+	"bytes"
+	"io"
+	"os"
+
+	"golang.org/x/term"
+)
+
+// IOStreams are the standard streams of a command and what is known about
+// them. Commands write results to Out and notices, prompts and errors to
+// ErrOut, and never touch os.Stdin/Stdout/Stderr directly, so tests can
+// capture everything.
+//
+// An IOStreams is used by one command run at a time; it is not safe for
+// concurrent use.
+type IOStreams struct {
+	In     io.Reader
+	Out    io.Writer
+	ErrOut io.Writer
+
+	stdinTTY, stdoutTTY, stderrTTY bool
+	inReader                       *bufio.Reader
+}
+
+// System returns the process's standard streams with terminal detection.
+func System() *IOStreams {
+	return &IOStreams{
+		In:        os.Stdin,
+		Out:       os.Stdout,
+		ErrOut:    os.Stderr,
+		stdinTTY:  isTerminal(os.Stdin),
+		stdoutTTY: isTerminal(os.Stdout),
+		stderrTTY: isTerminal(os.Stderr),
+	}
+}
+
+// Test returns streams over in-memory buffers, none of them a terminal,
+// and the buffers: what the command reads, and what it writes to Out and
+// ErrOut. Mark streams as terminals with SetStdinTTY and friends.
+func Test() (s *IOStreams, in, out, errOut *bytes.Buffer) {
+	in, out, errOut = &bytes.Buffer{}, &bytes.Buffer{}, &bytes.Buffer{}
+	return &IOStreams{In: in, Out: out, ErrOut: errOut}, in, out, errOut
+}
+
+func isTerminal(f *os.File) bool { return term.IsTerminal(int(f.Fd())) }
+
+// IsStdinTTY reports whether standard input is a terminal.
+func (s *IOStreams) IsStdinTTY() bool { return s.stdinTTY }
+
+// IsStdoutTTY reports whether standard output is a terminal.
+func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
+
+// IsStderrTTY reports whether standard error is a terminal.
+func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
+
+// SetStdinTTY overrides terminal detection for standard input (for tests).
+func (s *IOStreams) SetStdinTTY(v bool) { s.stdinTTY = v }
+
+// SetStdoutTTY overrides terminal detection for standard output.
+func (s *IOStreams) SetStdoutTTY(v bool) { s.stdoutTTY = v }
+
+// SetStderrTTY overrides terminal detection for standard error.
+func (s *IOStreams) SetStderrTTY(v bool) { s.stderrTTY = v }
+
+// CanPrompt reports whether a person can answer prompts: standard input is
+// a terminal to type on and standard error one to see the question on.
+// --no_prompt is applied on top of this by the Factory.
+func (s *IOStreams) CanPrompt() bool { return s.stdinTTY && s.stderrTTY }
+
+// reader returns one buffered reader over In, shared by all prompts so
+// that read-ahead is never lost between them.
+func (s *IOStreams) reader() *bufio.Reader {
+	if s.inReader == nil {
+		s.inReader = bufio.NewReader(s.In)
+	}
+	return s.inReader
+}

@@ -1,0 +1,55 @@
+// Package wallet holds the `btcli wallet` command group: creating,
+// regenerating, listing and updating wallets on disk, and signing and
+// verifying messages with their keys. These commands are offline; the
+// wallet commands that need the chain are placeholders until the chain
+// client exists.
+package wallet
+
+import (
+	"github.com/go-bittensor/bittensor/cli/cmdutil"
+	"github.com/spf13/cobra"
+)
+
+// NewCmdWallet returns the wallet group (aliases w, wallets).
+func NewCmdWallet(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "wallet <command>",
+		Aliases: []string{"w", "wallets"},
+		Short:   "Create, regenerate, list and use wallets",
+		Long: `Create, regenerate, list and use wallets.
+
+A wallet is a directory under --wallet.path (default ~/.bittensor/wallets/)
+holding an encrypted coldkey, its public key in coldkeypub.txt, and hotkeys
+in hotkeys/. Wallets made by Bittensor's Python SDK or btwallet open here,
+and wallets made here open there.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: cmdutil.GroupRunE,
+	}
+	cmd.AddCommand(
+		NewCmdList(f, nil),
+		NewCmdCreate(f, nil),
+		NewCmdNewColdkey(f, nil),
+		NewCmdNewHotkey(f, nil),
+		NewCmdRegenColdkey(f, nil),
+		NewCmdRegenColdkeypub(f, nil),
+		NewCmdRegenHotkey(f, nil),
+		NewCmdUpdate(f, nil),
+		NewCmdSign(f, nil),
+		NewCmdVerify(f, nil),
+	)
+	// Commands that need the chain.
+	for _, c := range []struct{ use, short string }{
+		{"overview", "Show the wallet's neurons on every subnet"},
+		{"transfer", "Send TAO to another account"},
+		{"inspect", "Show the wallet's balances, delegations and stake"},
+		{"balance", "Show the wallet's balance"},
+		{"faucet", "Get test TAO by proof of work (test networks)"},
+		{"swap_hotkey", "Move registrations to a new hotkey"},
+		{"set_identity", "Set the on-chain identity of the coldkey"},
+		{"get_identity", "Show the on-chain identity of a key"},
+		{"history", "Show the coldkey's transfer history"},
+	} {
+		cmd.AddCommand(cmdutil.NewCmdNotAvailable(c.use, c.short, nil))
+	}
+	return cmd
+}
