@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
+	legacycmd "github.com/go-bittensor/bittensor/cli/legacy"
 	walletcmd "github.com/go-bittensor/bittensor/cli/wallet"
 	"github.com/spf13/cobra"
 )
@@ -32,7 +33,7 @@ func groups(f *cmdutil.Factory) []*cobra.Command {
 			"show", "add", "remove"),
 		cmdutil.NewCmdNotAvailable("sudo", "Set and get subnet hyperparameters as the subnet owner", []string{"su", "sudos"},
 			"set", "get"),
-		cmdutil.NewCmdNotAvailable("legacy", "Legacy commands", []string{"l"}, "update", "faucet"),
+		legacycmd.NewCmdLegacy(f),
 		newCmdInfo(),
 	}
 }

@@ -1,8 +1,11 @@
 package cmdutil
 
 import (
+	"context"
 	"os"
 	"sync"
+
+	"github.com/go-bittensor/bittensor/subtensor"
 )
 
 // Factory holds what every command needs, built lazily. The root command
@@ -11,14 +14,8 @@ import (
 // they need into their options struct in their constructor and use them
 // only when they run.
 //
-// Where the chain client goes: when the subtensor client exists, add a
-// field such as
-//
-//	Subtensor func(SubtensorFlags) (*subtensor.Client, error)
-//
-// here, set it in NewFactory, and give chain-talking commands a
-// SubtensorFlags (AddSubtensorFlags) to pass to it. Nothing in cmdutil
-// talks to the chain today.
+// Commands that talk to the chain register SubtensorFlags
+// (AddSubtensorFlags) and connect with Factory.Subtensor.
 type Factory struct {
 	// IOStreams are the command's streams.
 	IOStreams *IOStreams
@@ -35,6 +32,10 @@ type Factory struct {
 	// ConfigPath is the --config global flag ("" for the default file).
 	ConfigPath string
 
+	// Subtensor connects to the chain the flags name. NewFactory sets it to
+	// ConnectSubtensor; tests may replace it.
+	Subtensor func(ctx context.Context, s SubtensorFlags) (*subtensor.Client, error)
+
 	configOnce sync.Once
 	config     *Config
 	configErr  error
@@ -42,7 +43,21 @@ type Factory struct {
 
 // NewFactory returns a Factory over the process's streams and environment.
 func NewFactory(version string) *Factory {
-	return &Factory{IOStreams: System(), AppVersion: version, Getenv: os.Getenv}
+	return &Factory{IOStreams: System(), AppVersion: version, Getenv: os.Getenv, Subtensor: ConnectSubtensor}
+}
+
+// ConnectSubtensor connects to the node the flags name: the chain endpoint
+// when given, else the network.
+func ConnectSubtensor(ctx context.Context, s SubtensorFlags) (*subtensor.Client, error) {
+	return subtensor.Connect(ctx, s.Target(), subtensor.Options{})
+}
+
+// Connect connects with f.Subtensor (ConnectSubtensor when unset).
+func (f *Factory) Connect(ctx context.Context, s SubtensorFlags) (*subtensor.Client, error) {
+	if f.Subtensor != nil {
+		return f.Subtensor(ctx, s)
+	}
+	return ConnectSubtensor(ctx, s)
 }
 
 // Config loads the config file named by ConfigPath (once).

@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/go-bittensor/bittensor/wallet"
 	"github.com/spf13/cobra"
 )
@@ -83,23 +84,33 @@ func checkName(flag, v string) error {
 }
 
 // SubtensorFlags are the flags of commands that talk to the chain:
-// --subtensor.network (finney, test, archive or local; env
-// BT_SUBTENSOR_NETWORK) and --subtensor.chain_endpoint (overrides the
-// network; env BT_SUBTENSOR_CHAIN_ENDPOINT). They only carry the values;
-// turning them into a connection is the chain client's job (see Factory).
+// --subtensor.network (env BT_SUBTENSOR_NETWORK) and
+// --subtensor.chain_endpoint (overrides the network; a bare host:port is
+// accepted; env BT_SUBTENSOR_CHAIN_ENDPOINT). Factory.Connect turns them
+// into a connection.
 type SubtensorFlags struct {
 	Network       string
 	ChainEndpoint string
 }
 
-// DefaultNetwork is the network chain-talking commands use by default.
-const DefaultNetwork = "finney"
+// DefaultNetwork is the network chain-talking commands use by default: a
+// node on this machine (`subtensor dev`). Bittensor's default, finney, is
+// a Substrate chain this client cannot talk to.
+const DefaultNetwork = subtensor.DefaultNetwork
+
+// Target is what to connect to: the endpoint if given, else the network.
+func (s SubtensorFlags) Target() string {
+	if s.ChainEndpoint != "" {
+		return s.ChainEndpoint
+	}
+	return s.Network
+}
 
 // AddSubtensorFlags registers the --subtensor.* flags on cmd.
 func AddSubtensorFlags(cmd *cobra.Command, s *SubtensorFlags) {
 	fs := cmd.Flags()
-	fs.StringVar(&s.Network, "subtensor.network", DefaultNetwork, "Network to use: finney, test, archive or local")
-	fs.StringVar(&s.ChainEndpoint, "subtensor.chain_endpoint", "", "Chain endpoint to connect to (overrides --subtensor.network)")
+	fs.StringVar(&s.Network, "subtensor.network", DefaultNetwork, "Network to use: local (a node on this machine), or an endpoint")
+	fs.StringVar(&s.ChainEndpoint, "subtensor.chain_endpoint", "", "Chain endpoint to connect to, host:port or a URL (overrides --subtensor.network)")
 	BindEnv(cmd, "subtensor.network", "BT_SUBTENSOR_NETWORK")
 	BindEnv(cmd, "subtensor.chain_endpoint", "BT_SUBTENSOR_CHAIN_ENDPOINT")
 }
@@ -109,4 +120,19 @@ func AddSubtensorFlags(cmd *cobra.Command, s *SubtensorFlags) {
 func AddWalletPathFlag(cmd *cobra.Command, path *string) {
 	cmd.Flags().StringVar(path, "wallet.path", wallet.DefaultPath, "Directory holding the wallets")
 	BindEnv(cmd, "wallet.path", "BT_WALLET_PATH")
+}
+
+// AliasFlag registers name as a hidden alias of the already registered
+// flag target: both set the same value. Bittensor accepts several spellings
+// of many flags (--cuda and --faucet.cuda.use_cuda, …).
+func AliasFlag(cmd *cobra.Command, name, target string) {
+	fs := cmd.Flags()
+	t := fs.Lookup(target)
+	if t == nil {
+		panic("cmdutil: alias of unknown flag " + target)
+	}
+	a := *t
+	a.Name, a.Shorthand, a.Usage = name, "", "Same as --"+target
+	a.Hidden = true
+	fs.AddFlag(&a)
 }

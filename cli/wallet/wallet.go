@@ -36,14 +36,14 @@ and wallets made here open there.`,
 		NewCmdUpdate(f, nil),
 		NewCmdSign(f, nil),
 		NewCmdVerify(f, nil),
+		NewCmdTransfer(f, nil),
+		NewCmdFaucet(f, nil),
 	)
 	// Commands that need the chain.
 	for _, c := range []struct{ use, short string }{
 		{"overview", "Show the wallet's neurons on every subnet"},
-		{"transfer", "Send TAO to another account"},
 		{"inspect", "Show the wallet's balances, delegations and stake"},
 		{"balance", "Show the wallet's balance"},
-		{"faucet", "Get test TAO by proof of work (test networks)"},
 		{"swap_hotkey", "Move registrations to a new hotkey"},
 		{"set_identity", "Set the on-chain identity of the coldkey"},
 		{"get_identity", "Show the on-chain identity of a key"},

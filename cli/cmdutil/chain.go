@@ -1,0 +1,96 @@
+package cmdutil
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/go-bittensor/bittensor/subtensor"
+)
+
+// ConfirmAction asks a yes/no question before a command changes the chain.
+// With --no_prompt the answer is yes (the user asked not to be asked);
+// without a terminal the question cannot be asked, and the error says to
+// pass --no_prompt to proceed. A "no" is ErrCancel.
+func ConfirmAction(f *Factory, question string) error {
+	if f.NoPrompt {
+		return nil
+	}
+	if !f.IOStreams.CanPrompt() {
+		return fmt.Errorf("%s: there is no terminal to ask on; pass --no_prompt to proceed without asking", strings.TrimSpace(question))
+	}
+	ok, err := f.Prompter().Confirm(question)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("%w: nothing was sent", ErrCancel)
+	}
+	return nil
+}
+
+// TxOutcome reports a transaction's result on ErrOut (its block, or the
+// chain's reason for failing) and returns the failure as an error.
+func TxOutcome(io *IOStreams, what string, res *subtensor.TxResult) error {
+	if res.Err != nil {
+		return fmt.Errorf("%s failed in block %d: %w", what, res.Height, res.Err)
+	}
+	fmt.Fprintf(io.ErrOut, "%s: included in block %d (tx %s)\n", what, res.Height, res.Hash)
+	return nil
+}
+
+// ProgressLine writes a status line that rewrites itself in place on a
+// terminal (and appends lines otherwise, or when inPlace is false).
+type ProgressLine struct {
+	w       io.Writer
+	inPlace bool
+	last    int
+}
+
+// NewProgressLine writes to io.ErrOut, in place when it is a terminal and
+// inPlace is requested.
+func NewProgressLine(ios *IOStreams, inPlace bool) *ProgressLine {
+	return &ProgressLine{w: ios.ErrOut, inPlace: inPlace && ios.IsStderrTTY()}
+}
+
+// Update replaces the line with s.
+func (p *ProgressLine) Update(s string) {
+	if !p.inPlace {
+		fmt.Fprintln(p.w, s)
+		return
+	}
+	pad := ""
+	if n := p.last - len(s); n > 0 {
+		pad = strings.Repeat(" ", n)
+	}
+	fmt.Fprintf(p.w, "\r%s%s", s, pad)
+	p.last = len(s)
+}
+
+// Done ends the line.
+func (p *ProgressLine) Done() {
+	if p.inPlace && p.last > 0 {
+		fmt.Fprintln(p.w)
+	}
+	p.last = 0
+}
+
+// FormatPowProgress is the proof-of-work status line btcli shows.
+func FormatPowProgress(p subtensor.PowProgress) string {
+	return fmt.Sprintf("Solving: block %d, difficulty %d, %s, best 0x%x…, %s elapsed",
+		p.Block, p.Difficulty, FormatHashRate(p.HashRate), p.Best[:6], p.Elapsed.Round(time.Second))
+}
+
+// FormatHashRate prints a hash rate with a unit.
+func FormatHashRate(r float64) string {
+	switch {
+	case r >= 1e9:
+		return fmt.Sprintf("%.2f GH/s", r/1e9)
+	case r >= 1e6:
+		return fmt.Sprintf("%.2f MH/s", r/1e6)
+	case r >= 1e3:
+		return fmt.Sprintf("%.2f kH/s", r/1e3)
+	}
+	return fmt.Sprintf("%.0f H/s", r)
+}
