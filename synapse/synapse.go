@@ -242,7 +242,7 @@ func hashValue(ti *typeInfo, v reflect.Value) (string, error) {
 // slices and maps are written as [] and {} (a Python peer rejects null for
 // a list or dict field); nil pointers as null.
 func Marshal(m Message) ([]byte, error) {
-	p, err := Prepare(m)
+	p, err := prepare(m, false)
 	if err != nil {
 		return nil, err
 	}
@@ -275,15 +275,19 @@ type Prepared struct {
 }
 
 // Prepare computes what every request carrying m shares.
-func Prepare(m Message) (*Prepared, error) {
+func Prepare(m Message) (*Prepared, error) { return prepare(m, true) }
+
+func prepare(m Message, withHash bool) (*Prepared, error) {
 	ti, err := infoFor(m)
 	if err != nil {
 		return nil, err
 	}
 	v := reflect.ValueOf(m).Elem()
 	p := &Prepared{info: ti, timeout: m.Base().Timeout}
-	if p.bodyHash, err = hashValue(ti, v); err != nil {
-		return nil, err
+	if withHash {
+		if p.bodyHash, err = hashValue(ti, v); err != nil {
+			return nil, err
+		}
 	}
 	for _, f := range ti.extra {
 		fv := v.FieldByIndex(f.index)
