@@ -85,24 +85,46 @@ func (p *Prepared) WriteHeaders(h http.Header, base *Synapse) {
 // JSON) and body hash bodyHash; totalSize is reported as total_size.
 // Most callers want ToHeaders.
 func WriteBaseHeaders(h http.Header, name string, base *Synapse, inputObj map[string]string, bodyHash string, totalSize int64) {
+	// One backing array for every value slice: a header map is written per
+	// request, so this saves an allocation per header.
+	vals := make([]string, 0, 2*len(terminalFields)+len(inputObj)+5)
 	size := 0
 	set := func(k, v string) {
-		h[k] = []string{v}
+		vals = append(vals, v)
+		h[k] = vals[len(vals)-1 : len(vals) : len(vals)]
 		size += len(k) + len(v)
 	}
 	set(HeaderName, name)
 	set(HeaderTimeout, string(appendPyFloat(nil, base.Timeout, 64)))
-	writeTerminal(set, PrefixAxon, &base.Axon)
-	writeTerminal(set, PrefixDendrite, &base.Dendrite)
+	writeTerminal(set, &axonKeys, &base.Axon)
+	writeTerminal(set, &dendriteKeys, &base.Dendrite)
 	for _, k := range sortedKeys(inputObj) {
 		set(PrefixInputObj+k, inputObj[k])
 	}
-	h[HeaderHeaderSize] = []string{strconv.Itoa(size)}
-	h[HeaderTotalSize] = []string{strconv.FormatInt(totalSize, 10)}
-	h[HeaderComputedBodyHash] = []string{bodyHash}
+	hs := strconv.Itoa(size)
+	set(HeaderHeaderSize, hs)
+	set(HeaderTotalSize, strconv.FormatInt(totalSize, 10))
+	set(HeaderComputedBodyHash, bodyHash)
+}
+
+// terminalFields are the TerminalInfo field names, in header order.
+var terminalFields = [...]string{"status_code", "status_message", "process_time", "ip", "port", "version", "nonce", "uuid", "hotkey", "signature"}
+
+// axonKeys and dendriteKeys are the full header names of TerminalInfo
+// fields, built once.
+var axonKeys, dendriteKeys = terminalKeys(PrefixAxon), terminalKeys(PrefixDendrite)
+
+func terminalKeys(prefix string) (k [len(terminalFields)]string) {
+	for i, f := range terminalFields {
+		k[i] = prefix + f
+	}
+	return k
 }
 
 func sortedKeys(m map[string]string) []string {
+	if len(m) == 0 {
+		return nil
+	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
@@ -116,36 +138,36 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
-func writeTerminal(set func(k, v string), prefix string, t *TerminalInfo) {
+func writeTerminal(set func(k, v string), keys *[len(terminalFields)]string, t *TerminalInfo) {
 	if t.StatusCode != nil {
-		set(prefix+"status_code", strconv.Itoa(*t.StatusCode))
+		set(keys[0], strconv.Itoa(*t.StatusCode))
 	}
 	if t.StatusMessage != nil {
-		set(prefix+"status_message", *t.StatusMessage)
+		set(keys[1], *t.StatusMessage)
 	}
 	if t.ProcessTime != nil {
-		set(prefix+"process_time", string(appendPyFloat(nil, *t.ProcessTime, 64)))
+		set(keys[2], string(appendPyFloat(nil, *t.ProcessTime, 64)))
 	}
 	if t.IP != nil {
-		set(prefix+"ip", *t.IP)
+		set(keys[3], *t.IP)
 	}
 	if t.Port != nil {
-		set(prefix+"port", strconv.Itoa(*t.Port))
+		set(keys[4], strconv.Itoa(*t.Port))
 	}
 	if t.Version != nil {
-		set(prefix+"version", strconv.Itoa(*t.Version))
+		set(keys[5], strconv.Itoa(*t.Version))
 	}
 	if t.Nonce != nil {
-		set(prefix+"nonce", strconv.FormatInt(*t.Nonce, 10))
+		set(keys[6], strconv.FormatInt(*t.Nonce, 10))
 	}
 	if t.UUID != nil {
-		set(prefix+"uuid", *t.UUID)
+		set(keys[7], *t.UUID)
 	}
 	if t.Hotkey != nil {
-		set(prefix+"hotkey", *t.Hotkey)
+		set(keys[8], *t.Hotkey)
 	}
 	if t.Signature != nil {
-		set(prefix+"signature", *t.Signature)
+		set(keys[9], *t.Signature)
 	}
 }
 
