@@ -577,3 +577,58 @@ func TestMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestCheapRefusalsFirst checks that the route, header and blacklist
+// refusals come before any signature check and before the body is read: a
+// client that announces a large body and never sends it still gets its
+// answer at once, and the verify function is never called.
+func TestCheapRefusalsFirst(t *testing.T) {
+	called := make(chan struct{}, 10)
+	a, _ := startAxon(t, key(t, "//Bob"), Options{}, func(a *Axon) {
+		err := Attach(a, func(context.Context, *dummy) error { return nil },
+			func(ctx context.Context, d *dummy) (bool, string) { return true, "no" },
+			nil,
+			func(ctx context.Context, d *dummy) error { called <- struct{}{}; return nil })
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
+	alice := key(t, "//Alice")
+	c := signed(t, alice, bobSS58, &dummy{DummyInput: 1}, 1, "u")
+	var head strings.Builder
+	head.WriteString("POST /dummy HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n")
+	for k, v := range c.hdr {
+		head.WriteString(k + ": " + v[0] + "\r\n")
+	}
+	head.WriteString("\r\n")
+	for _, tt := range []struct {
+		name string
+		raw  string
+		want int
+	}{
+		{"unknown route", "POST /Nope HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\n", 404},
+		{"bad headers", "POST /dummy HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\ntimeout: x\r\n\r\n", 400},
+		{"blacklisted", head.String(), 403},
+	} {
+		conn, err := net.Dial("tcp", a.Addr().String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = conn.SetDeadline(time.Now().Add(3 * time.Second))
+		if _, err := conn.Write([]byte(tt.raw)); err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("%s: no answer before the body was sent: %v", tt.name, err)
+		}
+		resp.Body.Close()
+		conn.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("%s: status %d, want %d", tt.name, resp.StatusCode, tt.want)
+		}
+	}
+	if len(called) != 0 {
+		t.Errorf("verify ran %d times for refused requests", len(called))
+	}
+}

@@ -78,9 +78,13 @@ func attachAll(t testing.TB) func(*axon.Axon) {
 	return func(a *axon.Axon) {
 		must(t, axon.Attach(a, func(ctx context.Context, d *dummy) error {
 			if d.DummyInput < 0 {
-				select { // too slow for the caller's timeout
+				// Too slow for the caller: answer well after the timeout
+				// the caller also set (the axon's own deadline is that
+				// timeout from when the request arrived).
+				select {
 				case <-time.After(5 * time.Second):
 				case <-ctx.Done():
+					time.Sleep(200 * time.Millisecond)
 				}
 			}
 			d.DummyOutput = synapse.Ptr(2 * d.DummyInput)
@@ -296,6 +300,21 @@ func TestStreamingLoopback(t *testing.T) {
 	res := s.Result().(*prompt)
 	if res.Text != "one two three" || res.Dendrite.ProcessTime == nil || *res.Axon.StatusCode != 200 {
 		t.Errorf("result %+v", res)
+	}
+
+	// A forward that fails before writing anything is a 500 with no chunks.
+	_, failing := startAxon(t, "//Bob", axon.Options{}, func(a *axon.Axon) {
+		must(t, axon.AttachStream(a, func(ctx context.Context, p *prompt, w *axon.StreamWriter) error {
+			return errors.New("model not loaded")
+		}, nil, nil, nil))
+	})
+	s3 := d.Stream(context.Background(), failing, &prompt{Text: "x"}, time.Second)
+	defer s3.Close()
+	if _, err := s3.Next(); err != io.EOF {
+		t.Errorf("failed stream: Next = %v", err)
+	}
+	if r := s3.Result().Base(); r.StatusCode() != 500 || r.StatusMessage() != "Internal server error with error: model not loaded" {
+		t.Errorf("failed stream: %d %q", r.StatusCode(), r.StatusMessage())
 	}
 
 	// A refused stream has no chunks and says why.
