@@ -205,15 +205,16 @@ func PyStr(v any) (string, error) {
 	if !rv.IsValid() {
 		return "None", nil
 	}
-	if rv.Kind() == reflect.String {
-		return rv.String(), nil
-	}
-	b, err := writeValue(nil, rv, modeRepr)
+	b, err := pyStrValue(nil, rv)
 	return string(b), err
 }
 
-// pyStrValue is PyStr for a reflect.Value.
+// pyStrValue is PyStr for a reflect.Value. A pointer is its value (an
+// Optional[str] holding "x" prints as x, not 'x').
 func pyStrValue(b []byte, v reflect.Value) ([]byte, error) {
+	for v.Kind() == reflect.Pointer && !v.IsNil() {
+		v = v.Elem()
+	}
 	if v.Kind() == reflect.String {
 		return append(b, v.String()...), nil
 	}

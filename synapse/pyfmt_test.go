@@ -64,6 +64,7 @@ func TestPyStr(t *testing.T) {
 		{"float", 1e-5, "1e-05"},
 		{"float32 pointer", &f32, "0.5"},
 		{"nil pointer", (*int)(nil), "None"},
+		{"optional str", Ptr("x"), "x"},
 		{"nil", nil, "None"},
 		{"list of str", []string{"a", "b"}, "['a', 'b']"},
 		{"empty list", []int{}, "[]"},
