@@ -53,7 +53,7 @@ func TestPythonVectors(t *testing.T) {
 		"list_float": func() any { return new([]float64) }, "list_list_int": func() any { return new([][]int) },
 		"dict_str_float": func() any { return new(map[string]float64) }, "dict_str_list_str": func() any { return new(map[string][]string) },
 		"dict_int_str": func() any { return new(map[int]string) },
-		"opt_int": func() any { return new(*int) }, "opt_str": func() any { return new(*string) },
+		"opt_int":      func() any { return new(*int) }, "opt_str": func() any { return new(*string) },
 		"tensor": func() any { return new(pyTensor) }, "list_tensor": func() any { return new([]pyTensor) },
 		"opt_tensor": func() any { return new(*pyTensor) },
 	}
