@@ -109,6 +109,13 @@ type Options struct {
 	// is set; this package's dendrite and 7.2+ ones pass. 0 (the default)
 	// keeps 6.x behaviour: nonces need only increase.
 	FreshnessWindow time.Duration
+	// MaxNonceKeys bounds the (hotkey, uuid) pairs whose last nonce the
+	// default verify remembers; 0 means 1,048,576 (about 150 MB at most).
+	// Anyone can make keys, so without a blacklist of known hotkeys the
+	// table would otherwise grow with every new signer. When it is full the
+	// quarter seen longest ago is forgotten, and a request recorded from one
+	// of those could be replayed once; a FreshnessWindow closes that gap.
+	MaxNonceKeys int
 	// RateLimit, when positive, limits each verified dendrite hotkey to this
 	// many requests per second (token bucket of RateBurst, default
 	// max(1, RateLimit)); excess requests get 429 before their body is read.
@@ -153,6 +160,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.IdleTimeout <= 0 {
 		o.IdleTimeout = 90 * time.Second
+	}
+	if o.MaxNonceKeys <= 0 {
+		o.MaxNonceKeys = 1 << 20
 	}
 	if o.RateLimit > 0 && o.RateBurst <= 0 {
 		o.RateBurst = max(1, int(o.RateLimit))
@@ -229,7 +239,7 @@ func New(hotkey *wallet.Keypair, opts Options) (*Axon, error) {
 		uuid:       synapse.NewUUID(),
 		opts:       opts,
 		log:        opts.Logger,
-		verifier:   newVerifier(opts.FreshnessWindow),
+		verifier:   newVerifier(opts.FreshnessWindow, opts.MaxNonceKeys),
 		sched:      newScheduler(opts.MaxWorkers),
 		inFlight:   make(chan struct{}, opts.MaxInFlight),
 		metrics:    newMetrics(),

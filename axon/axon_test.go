@@ -632,3 +632,36 @@ func TestCheapRefusalsFirst(t *testing.T) {
 		t.Errorf("verify ran %d times for refused requests", len(called))
 	}
 }
+
+func TestNonceTableIsBounded(t *testing.T) {
+	_, base := startAxon(t, key(t, "//Bob"), Options{MaxNonceKeys: 8}, nil)
+	alice := key(t, "//Alice")
+	first := signed(t, alice, bobSS58, &synapse.Synapse{}, 5, "uuid-0")
+	if r := first.send(t, base); r.status != 200 {
+		t.Fatalf("first: %d %s", r.status, r.message)
+	}
+	for i := 1; i < 40; i++ {
+		if r := signed(t, alice, bobSS58, &synapse.Synapse{}, 5, "uuid-"+strconv.Itoa(i)).send(t, base); r.status != 200 {
+			t.Fatalf("uuid %d: %d %s", i, r.status, r.message)
+		}
+	}
+	// The most recent keys are still remembered.
+	if r := signed(t, alice, bobSS58, &synapse.Synapse{}, 5, "uuid-39").send(t, base); r.status != 401 {
+		t.Errorf("recent replay: %d %s", r.status, r.message)
+	}
+}
+
+func TestVerifierEviction(t *testing.T) {
+	v := newVerifier(0, 8)
+	for i := range 100 {
+		if !v.storeNonce("k"+strconv.Itoa(i), 1) {
+			t.Fatal("new key refused")
+		}
+		if len(v.nonces) > 8 {
+			t.Fatalf("%d keys stored, bound is 8", len(v.nonces))
+		}
+	}
+	if v.storeNonce("k99", 1) {
+		t.Error("replay of the newest key accepted")
+	}
+}

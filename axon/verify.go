@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -33,7 +34,8 @@ var (
 // dendrite hotkey's sr25519 signature of
 // "<nonce>.<dendrite hotkey>.<this axon's hotkey>.<uuid>.<computed_body_hash>".
 // With Options.FreshnessWindow the nonce must also be recent. Accepted
-// nonces are remembered in memory for the axon's life.
+// nonces are remembered in memory, up to Options.MaxNonceKeys (hotkey, uuid)
+// pairs.
 func (a *Axon) DefaultVerify(ctx context.Context, syn synapse.Message) error {
 	b := syn.Base()
 	d := &b.Dendrite
@@ -68,7 +70,8 @@ const maxCachedKeys = 1 << 16
 // verifier holds the default verify's state: the last nonce per (hotkey,
 // uuid) and the parsed public keys of hotkeys that signed correctly.
 type verifier struct {
-	window time.Duration
+	window  time.Duration
+	maxKeys int
 
 	mu     sync.Mutex
 	nonces map[string]nonceEntry
@@ -83,8 +86,8 @@ type nonceEntry struct {
 	seen  time.Time
 }
 
-func newVerifier(window time.Duration) *verifier {
-	return &verifier{window: window, nonces: make(map[string]nonceEntry), keys: make(map[string]*wallet.Keypair), swept: time.Now()}
+func newVerifier(window time.Duration, maxKeys int) *verifier {
+	return &verifier{window: window, maxKeys: maxKeys, nonces: make(map[string]nonceEntry), keys: make(map[string]*wallet.Keypair), swept: time.Now()}
 }
 
 // nonceAbove reports whether nonce is above the stored one for key.
@@ -98,13 +101,18 @@ func (v *verifier) nonceAbove(key string, nonce int64) bool {
 // storeNonce records nonce for key if it is still above the stored one.
 // With a freshness window, entries unseen for longer than the window (plus
 // a minute for timeouts) are dropped now and then: their old nonces would
-// be refused as stale anyway.
+// be refused as stale anyway. When the table reaches its bound, the
+// entries seen longest ago are dropped (see Options.MaxNonceKeys).
 func (v *verifier) storeNonce(key string, nonce int64) bool {
 	now := time.Now()
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if e, ok := v.nonces[key]; ok && nonce <= e.nonce {
+	e, ok := v.nonces[key]
+	if ok && nonce <= e.nonce {
 		return false
+	}
+	if !ok && len(v.nonces) >= v.maxKeys {
+		v.evictOldest()
 	}
 	v.nonces[key] = nonceEntry{nonce: nonce, seen: now}
 	if v.window > 0 && now.Sub(v.swept) > v.window+time.Minute {
@@ -116,6 +124,22 @@ func (v *verifier) storeNonce(key string, nonce int64) bool {
 		v.swept = now
 	}
 	return true
+}
+
+// evictOldest drops the quarter of the nonce table seen longest ago, so a
+// full table costs one sort per maxKeys/4 new keys.
+func (v *verifier) evictOldest() {
+	seen := make([]time.Time, 0, len(v.nonces))
+	for _, e := range v.nonces {
+		seen = append(seen, e.seen)
+	}
+	slices.SortFunc(seen, func(a, b time.Time) int { return a.Compare(b) })
+	cut := seen[len(seen)/4]
+	for k, e := range v.nonces {
+		if !e.seen.After(cut) {
+			delete(v.nonces, k)
+		}
+	}
 }
 
 // verify checks sig (0x-hex) of msg by the SS58 hotkey, caching the parsed
