@@ -18,6 +18,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -383,4 +384,32 @@ func (t Tensor) Float64s() ([]float64, []int, error) {
 // String describes the tensor without its data, e.g. "Tensor([3], torch.float32)".
 func (t Tensor) String() string {
 	return fmt.Sprintf("Tensor(%s, %s)", strings.ReplaceAll(fmt.Sprint(t.Shape), " ", ", "), t.Dtype)
+}
+
+// UnmarshalJSON reads a tensor's JSON, accepting the shape as a list of
+// ints or, as Bittensor's validator also does, as a string such as "[2, 3]".
+func (t *Tensor) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		Buffer string          `json:"buffer"`
+		Dtype  Dtype           `json:"dtype"`
+		Shape  json.RawMessage `json:"shape"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return fmt.Errorf("tensor: %w", err)
+	}
+	var shape []int
+	if len(raw.Shape) > 0 && raw.Shape[0] == '"' {
+		var s string
+		if err := json.Unmarshal(raw.Shape, &s); err != nil {
+			return fmt.Errorf("tensor: shape: %w", err)
+		}
+		raw.Shape = json.RawMessage(s)
+	}
+	if len(raw.Shape) > 0 && string(raw.Shape) != "null" {
+		if err := json.Unmarshal(raw.Shape, &shape); err != nil {
+			return fmt.Errorf("tensor: shape %s: %w", raw.Shape, err)
+		}
+	}
+	t.Buffer, t.Dtype, t.Shape = raw.Buffer, raw.Dtype, shape
+	return nil
 }

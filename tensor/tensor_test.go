@@ -235,3 +235,16 @@ func FuzzDecode(f *testing.F) {
 		}
 	})
 }
+
+func TestShapeAsString(t *testing.T) {
+	var tn Tensor
+	if err := json.Unmarshal([]byte(`{"buffer": "`+vectorBuffer+`", "dtype": "torch.float32", "shape": "[3]"}`), &tn); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(tn.Shape, []int{3}) {
+		t.Errorf("shape %v", tn.Shape)
+	}
+	if err := json.Unmarshal([]byte(`{"buffer": "", "dtype": "torch.float32", "shape": "three"}`), &tn); err == nil {
+		t.Error("shape \"three\" accepted")
+	}
+}
