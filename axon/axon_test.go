@@ -665,3 +665,12 @@ func TestVerifierEviction(t *testing.T) {
 		t.Error("replay of the newest key accepted")
 	}
 }
+
+func TestHugeTimeoutIsBounded(t *testing.T) {
+	_, base := startAxon(t, key(t, "//Bob"), Options{}, nil)
+	s := &synapse.Synapse{}
+	s.Timeout = 1e300 // would overflow a time.Duration
+	if r := signed(t, key(t, "//Alice"), bobSS58, s, 1, "u").send(t, base); r.status != 200 {
+		t.Errorf("huge timeout: %d %s", r.status, r.message)
+	}
+}

@@ -18,6 +18,10 @@ import (
 	"github.com/go-bittensor/bittensor/synapse"
 )
 
+// maxTimeout bounds how long the axon works on one request, whatever
+// timeout the caller sends (which is only a float in a header).
+const maxTimeout = time.Hour
+
 // request is one call going through the pipeline.
 type request struct {
 	start  time.Time
@@ -69,7 +73,8 @@ func (a *Axon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if timeout <= 0 {
 		timeout = synapse.DefaultTimeout
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), time.Duration(timeout*float64(time.Second)))
+	deadline := time.Duration(min(timeout, maxTimeout.Seconds()) * float64(time.Second))
+	ctx, cancel := context.WithTimeout(r.Context(), deadline)
 	defer cancel()
 
 	// 3. Blacklist.
@@ -104,7 +109,7 @@ func (a *Axon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rc := http.NewResponseController(w)
-	_ = rc.SetWriteDeadline(time.Now().Add(time.Duration(timeout*float64(time.Second)) + 5*time.Second))
+	_ = rc.SetWriteDeadline(time.Now().Add(deadline + 5*time.Second))
 
 	// 7. Body.
 	body, status, err := a.readBody(w, r)

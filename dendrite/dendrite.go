@@ -118,6 +118,8 @@ func (d *Dendrite) Close() {
 // Query sends syn to every axon concurrently and returns one answer per
 // axon, in the order of axons. Each answer is a new synapse of syn's
 // concrete type (so res[i].(*MySynapse) works); syn itself is not changed.
+// A successful answer is decoded afresh from the axon's body; a failed one
+// is a shallow copy of syn (see synapse.Clone), sharing its slices and maps.
 // timeout bounds each call (connect, send, answer) and is sent to the axon
 // as the synapse's timeout. ctx cancels all calls.
 //
