@@ -1,0 +1,48 @@
+package main
+
+import (
+	"crypto/ed25519"
+	"flag"
+	"time"
+
+	"github.com/go-bittensor/bittensor/synapse"
+	"github.com/go-bittensor/bittensor/wallet"
+)
+
+// ceiling measures signature verifications per second on one goroutine
+// (one core) for the request message of the benchmark: sr25519 with the
+// public key already parsed (what the axon does for a known hotkey), sr25519
+// parsing the SS58 key each time, and Go's ed25519 for reference.
+func ceiling(args []string) error {
+	fs := flag.NewFlagSet("ceiling", flag.ExitOnError)
+	dur := fs.Duration("d", 3*time.Second, "duration of each measurement")
+	_ = fs.Parse(args)
+	alice := mustKey("//Alice")
+	msg := synapse.RequestMessage(1234567890, alice.SS58Address(), mustKey("//Bob").SS58Address(), "f81d4fae-7dec-11d0-a765-00a0c91e6bf6", synapse.Hash(nil))
+	sig, _ := alice.Sign(msg)
+	pub := alice.PublicOnly()
+	rate := func(f func() bool) float64 {
+		n := 0
+		start := time.Now()
+		for time.Since(start) < *dur {
+			for range 100 {
+				if !f() {
+					panic("verification failed")
+				}
+			}
+			n += 100
+		}
+		return float64(n) / time.Since(start).Seconds()
+	}
+	sr := rate(func() bool { return pub.Verify(msg, sig) })
+	srParse := rate(func() bool {
+		kp, err := wallet.KeypairFromSS58(alice.SS58Address())
+		return err == nil && kp.Verify(msg, sig)
+	})
+	edPriv := ed25519.NewKeyFromSeed(make([]byte, 32))
+	edSig := ed25519.Sign(edPriv, msg)
+	edPub := edPriv.Public().(ed25519.PublicKey)
+	ed := rate(func() bool { return ed25519.Verify(edPub, msg, edSig) })
+	report(map[string]any{"bench": "ceiling", "sr25519_verify_per_s": sr, "sr25519_parse_and_verify_per_s": srParse, "go_ed25519_verify_per_s": ed})
+	return nil
+}

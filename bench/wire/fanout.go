@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/go-bittensor/bittensor/axon"
+	"github.com/go-bittensor/bittensor/dendrite"
+	"github.com/go-bittensor/bittensor/synapse"
+)
+
+// fanout starts n axons in this process, each on its own loopback port
+// with its own hotkey, and times whole dendrite rounds (one query to every
+// axon, all answers in) against them, next to rounds to a single axon.
+func fanout(args []string) error {
+	fs := flag.NewFlagSet("fanout", flag.ExitOnError)
+	n := fs.Int("axons", 256, "number of axons")
+	rounds := fs.Int("rounds", 200, "measured rounds")
+	warm := fs.Int("warmup", 20, "unmeasured rounds first")
+	timeout := fs.Duration("timeout", 12*time.Second, "query timeout")
+	_ = fs.Parse(args)
+	infos := make([]synapse.AxonInfo, *n)
+	var axons []*axon.Axon
+	defer func() {
+		for _, a := range axons {
+			_ = a.Stop(context.Background())
+		}
+	}()
+	for i := range *n {
+		a, err := axon.New(mustKey("//Miner"+strconv.Itoa(i)), axon.Options{IP: "127.0.0.1", Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			return err
+		}
+		if err := axon.Attach(a, forwardDummy, nil, nil, nil); err != nil {
+			return err
+		}
+		if err := a.Start(); err != nil {
+			return err
+		}
+		axons = append(axons, a)
+		infos[i] = a.Info()
+		infos[i].IP = "127.0.0.1"
+	}
+	d, err := dendrite.New(mustKey("//Alice"), dendrite.Options{})
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	run := func(targets []synapse.AxonInfo) ([]time.Duration, int, int) {
+		var times []time.Duration
+		ok, calls := 0, 0
+		for r := range *warm + *rounds {
+			start := time.Now()
+			res := dendrite.Forward(context.Background(), d, targets, &dummy{DummyInput: r}, *timeout)
+			el := time.Since(start)
+			if r < *warm {
+				continue
+			}
+			times = append(times, el)
+			for _, x := range res {
+				calls++
+				if x.IsSuccess() {
+					ok++
+				}
+			}
+		}
+		sortDurations(times)
+		return times, ok, calls
+	}
+	one, ok1, c1 := run(infos[:1])
+	all, okN, cN := run(infos)
+	report(map[string]any{"bench": "fanout", "axons": 1, "rounds": *rounds,
+		"p50_ms": ms(percentile(one, 50)), "p99_ms": ms(percentile(one, 99)), "success": float64(ok1) / float64(c1)})
+	report(map[string]any{"bench": "fanout", "axons": *n, "rounds": *rounds,
+		"p50_ms": ms(percentile(all, 50)), "p99_ms": ms(percentile(all, 99)), "max_ms": ms(all[len(all)-1]), "success": float64(okN) / float64(cN)})
+	return nil
+}
