@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 
+	corestore "cosmossdk.io/core/store"
 	"github.com/cosmos/iavl"
 )
 
@@ -52,15 +53,7 @@ func (t treeKV) Delete(key []byte) {
 
 func (t treeKV) Iterate(start, end []byte, fn func(key, value []byte) bool) {
 	it, err := t.tree.Iterator(start, end, true)
-	if err != nil {
-		panic(fmt.Sprintf("chain: state iterate: %v", err))
-	}
-	defer it.Close()
-	for ; it.Valid(); it.Next() {
-		if !fn(it.Key(), it.Value()) {
-			return
-		}
-	}
+	walk(it, err, fn)
 }
 
 // versionKV is a committed version of the tree: read-only.
@@ -79,6 +72,11 @@ func (t versionKV) Delete([]byte)      { panic("chain: write to a committed vers
 
 func (t versionKV) Iterate(start, end []byte, fn func(key, value []byte) bool) {
 	it, err := t.tree.Iterator(start, end, true)
+	walk(it, err, fn)
+}
+
+// walk calls fn on each entry of an IAVL iterator until fn returns false.
+func walk(it corestore.Iterator, err error, fn func(key, value []byte) bool) {
 	if err != nil {
 		panic(fmt.Sprintf("chain: state iterate: %v", err))
 	}

@@ -122,15 +122,7 @@ func runBaseline(cfg config) error {
 			next++
 		}
 	}()
-	time.Sleep(cfg.warmup)
-	st.measuring.Store(true)
-	t0 := time.Now()
-	time.Sleep(cfg.duration)
-	st.measuring.Store(false)
-	window := time.Since(t0)
-	cancel()
-	wg.Wait()
-	st.report(window, "cometbft kvstore baseline")
+	st.measure(cfg, cancel, &wg, "cometbft kvstore baseline")
 	return nil
 }
 

@@ -107,6 +107,20 @@ func (s *stats) onBlock(hashes []string, seen time.Time) {
 	}
 }
 
+// measure lets the load warm up, counts commits over the window, then stops
+// the senders and prints the figures.
+func (s *stats) measure(cfg config, stop context.CancelFunc, senders *sync.WaitGroup, label string) {
+	time.Sleep(cfg.warmup)
+	s.measuring.Store(true)
+	t0 := time.Now()
+	time.Sleep(cfg.duration)
+	s.measuring.Store(false)
+	window := time.Since(t0)
+	stop()
+	senders.Wait()
+	s.report(window, label)
+}
+
 func (s *stats) report(window time.Duration, label string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -177,16 +191,7 @@ func runSubtensor(cfg config) error {
 		return err
 	}
 	go watchBlocks(ctx, c, start+1, st)
-
-	time.Sleep(cfg.warmup)
-	st.measuring.Store(true)
-	t0 := time.Now()
-	time.Sleep(cfg.duration)
-	st.measuring.Store(false)
-	window := time.Since(t0)
-	cancel()
-	wg.Wait()
-	st.report(window, "subtensor transfers")
+	st.measure(cfg, cancel, &wg, "subtensor transfers")
 	if cfg.pid != 0 {
 		fmt.Println(memory(cfg.pid))
 	}
