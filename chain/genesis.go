@@ -4,17 +4,31 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/go-bittensor/bittensor/chain/types"
 )
 
 // Genesis is the chain's initial state: the app_state of CometBFT's
-// genesis.json.
+// genesis.json. Every parameter and hyperparameter default lives here (in
+// Params and Root), so a development chain can use short periods and small
+// prices while a production genesis keeps the reference values.
 type Genesis struct {
-	Params   types.Params     `json:"params"`
+	// Params are the chain-wide parameters, including the subtensor globals
+	// and the hyperparameters new subnets start with.
+	Params types.Params `json:"params"`
+	// Sudo is the key whose signed admin calls run as Root (none: only
+	// governance can change parameters).
 	Sudo     *types.AccountID `json:"sudo,omitempty"`
 	Balances []GenesisBalance `json:"balances"`
+	// Root are the root network's (netuid 0) hyperparameters; it exists from
+	// genesis.
+	Root types.Hyperparams `json:"root"`
+	// Subnets exist from genesis, with their neurons (for development
+	// chains, tests and benchmarks). Their locks and stake are part of the
+	// total issuance.
+	Subnets []GenesisSubnet `json:"subnets,omitempty"`
 }
 
 // GenesisBalance funds one account at genesis.
@@ -23,9 +37,37 @@ type GenesisBalance struct {
 	Free    uint64          `json:"free"` // RAO
 }
 
-// DefaultGenesis is a genesis with the reference parameters and nothing
-// else.
-func DefaultGenesis() Genesis { return Genesis{Params: types.DefaultParams()} }
+// GenesisSubnet is a subnet that exists from genesis.
+type GenesisSubnet struct {
+	Netuid uint16          `json:"netuid"` // at least 1
+	Owner  types.AccountID `json:"owner"`
+	Lock   uint64          `json:"lock"` // RAO locked by the owner
+	// Hyperparams default to Params.Subtensor.SubnetDefaults.
+	Hyperparams *types.Hyperparams `json:"hyperparameters,omitempty"`
+	// Neurons get uids 0, 1, … in order.
+	Neurons []GenesisNeuron `json:"neurons,omitempty"`
+}
+
+// GenesisNeuron is a neuron registered at genesis.
+type GenesisNeuron struct {
+	Hotkey  types.AccountID `json:"hotkey"`
+	Coldkey types.AccountID `json:"coldkey"` // the hotkey's owner
+	// Stake is staked by the coldkey on the hotkey (RAO, counted once per
+	// hotkey even if the hotkey is on several subnets).
+	Stake uint64 `json:"stake,omitempty"`
+	// Delegate makes the hotkey a delegate with the default take.
+	Delegate        bool `json:"delegate,omitempty"`
+	ValidatorPermit bool `json:"validator_permit,omitempty"`
+	// Weights are the neuron's stored weights as [uid, value] pairs: sorted
+	// by uid, values already max-upscaled.
+	Weights [][2]uint16 `json:"weights,omitempty"`
+}
+
+// DefaultGenesis is a genesis with the reference parameters, the root
+// network, and nothing else.
+func DefaultGenesis() Genesis {
+	return Genesis{Params: types.DefaultParams(), Root: types.DefaultRootHyperparams()}
+}
 
 // ParseGenesis reads and validates the JSON app state.
 func ParseGenesis(b []byte) (Genesis, error) {
@@ -43,6 +85,12 @@ func (g Genesis) Validate() error {
 	if err := g.Params.Validate(); err != nil {
 		return err
 	}
+	if err := g.Root.Validate(); err != nil {
+		return fmt.Errorf("chain: genesis root hyperparameters: %w", err)
+	}
+	if err := checkRootSigmoid(g.Root.Kappa, g.Root.Rho); err != nil {
+		return fmt.Errorf("chain: genesis root hyperparameters: %w", err)
+	}
 	seen := make(map[types.AccountID]bool, len(g.Balances))
 	var total uint64
 	for i, b := range g.Balances {
@@ -57,6 +105,54 @@ func (g Genesis) Validate() error {
 			return fmt.Errorf("chain: genesis balances overflow u64")
 		}
 		total += b.Free
+	}
+	netuids := make(map[uint16]bool)
+	owners := make(map[types.AccountID]types.AccountID)
+	for i, sn := range g.Subnets {
+		where := fmt.Sprintf("chain: genesis subnets[%d] (netuid %d)", i, sn.Netuid)
+		if sn.Netuid == RootNetuid || netuids[sn.Netuid] {
+			return fmt.Errorf("%s: netuid must be at least 1 and listed once", where)
+		}
+		netuids[sn.Netuid] = true
+		h := g.Params.Subtensor.SubnetDefaults
+		if sn.Hyperparams != nil {
+			h = *sn.Hyperparams
+		}
+		if err := h.Validate(); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		if len(sn.Neurons) > int(h.MaxAllowedUids) {
+			return fmt.Errorf("%s: %d neurons, max_allowed_uids %d", where, len(sn.Neurons), h.MaxAllowedUids)
+		}
+		if sn.Lock != 0 && sn.Lock < g.Params.ExistentialDeposit {
+			return fmt.Errorf("%s: lock %d RAO is below the existential deposit", where, sn.Lock)
+		}
+		if total+sn.Lock < total {
+			return fmt.Errorf("chain: genesis balances, locks and stake overflow u64")
+		}
+		total += sn.Lock
+		hotkeys := make(map[types.AccountID]bool, len(sn.Neurons))
+		for j, n := range sn.Neurons {
+			if hotkeys[n.Hotkey] {
+				return fmt.Errorf("%s: neurons[%d]: hotkey %s listed twice", where, j, n.Hotkey)
+			}
+			hotkeys[n.Hotkey] = true
+			if o, ok := owners[n.Hotkey]; ok && o != n.Coldkey {
+				return fmt.Errorf("%s: neurons[%d]: hotkey %s has two owners", where, j, n.Hotkey)
+			}
+			if _, staked := owners[n.Hotkey]; !staked {
+				if total+n.Stake < total {
+					return fmt.Errorf("chain: genesis balances, locks and stake overflow u64")
+				}
+				total += n.Stake
+			}
+			owners[n.Hotkey] = n.Coldkey
+			for k, w := range n.Weights {
+				if int(w[0]) >= len(sn.Neurons) || (k > 0 && w[0] <= n.Weights[k-1][0]) {
+					return fmt.Errorf("%s: neurons[%d]: weights must name uids below %d, sorted, without duplicates", where, j, len(sn.Neurons))
+				}
+			}
+		}
 	}
 	return nil
 }
@@ -74,6 +170,41 @@ func (g Genesis) apply(st *State, chainID string) {
 	for _, b := range bals {
 		st.SetAccount(b.Address, Account{Free: b.Free})
 		total += b.Free
+	}
+	st.kv.Set(singleKey(keyNetworkLastLock), u64Bytes(g.Params.Subtensor.NetworkMinLockCost))
+	initNetwork(st, RootNetuid, g.Root, subnetState{})
+
+	subnets := slices.Clone(g.Subnets)
+	slices.SortFunc(subnets, func(a, b GenesisSubnet) int { return int(a.Netuid) - int(b.Netuid) })
+	staked := make(map[types.AccountID]bool)
+	for _, gs := range subnets {
+		h := g.Params.Subtensor.SubnetDefaults
+		if gs.Hyperparams != nil {
+			h = *gs.Hyperparams
+		}
+		sn := subnetState{Owner: gs.Owner, Lock: gs.Lock}
+		total += gs.Lock
+		for _, gn := range gs.Neurons {
+			createAccountIfNonExistent(st, gn.Coldkey, gn.Hotkey)
+			uid := appendNeuron(st, gs.Netuid, &sn, gn.Hotkey, gn.Coldkey, 0)
+			if gn.ValidatorPermit {
+				n, _ := st.Neuron(gs.Netuid, uid)
+				n.ValidatorPermit = true
+				st.SetNeuron(gs.Netuid, uid, &n)
+			}
+			if len(gn.Weights) > 0 {
+				st.SetWeights(gs.Netuid, uid, gn.Weights)
+			}
+			if gn.Delegate {
+				st.kv.Set(accountKeyP(prefixDelegate, gn.Hotkey), u16Bytes(g.Params.Subtensor.DefaultTake))
+			}
+			if gn.Stake > 0 && !staked[gn.Hotkey] {
+				staked[gn.Hotkey] = true
+				increaseStake(st, gn.Hotkey, gn.Coldkey, gn.Stake)
+				total += gn.Stake
+			}
+		}
+		initNetwork(st, gs.Netuid, h, sn)
 	}
 	st.SetTotalIssuance(total)
 }

@@ -75,6 +75,9 @@ func answer(st *State, height int64, path string) *abci.ResponseQuery {
 	case types.QueryParams:
 		return queryJSON(height, st.Params())
 	default:
+		if resp, ok := answerSubtensor(st, height, route, arg); ok {
+			return resp
+		}
 		return queryError(types.Errorf(types.ErrQuery, "unknown path %q", path))
 	}
 }

@@ -17,6 +17,9 @@ type Params struct {
 	TxFeePerByte uint64 `json:"tx_fee_per_byte"`
 	// Faucet configures the proof-of-work faucet; Amount 0 disables it.
 	Faucet FaucetParams `json:"faucet"`
+	// Subtensor are the chain-wide parameters of subnets, registration and
+	// staking, and the hyperparameters new subnets start with.
+	Subtensor SubtensorParams `json:"subtensor"`
 }
 
 // FaucetParams configure SubtensorModule.faucet.
@@ -27,13 +30,15 @@ type FaucetParams struct {
 }
 
 // DefaultParams are the reference values: Bittensor's existential deposit,
-// a small burned fee on transfers, and no faucet.
+// a small burned fee on transfers, no faucet, and the reference runtime's
+// subtensor parameters.
 func DefaultParams() Params {
 	return Params{
 		ExistentialDeposit: 500,
 		TxFeeBase:          100_000,
 		TxFeePerByte:       1,
 		Faucet:             FaucetParams{Enabled: false, Difficulty: 1_000_000, Amount: 100_000_000_000},
+		Subtensor:          DefaultSubtensorParams(),
 	}
 }
 
@@ -41,6 +46,9 @@ func DefaultParams() Params {
 func (p Params) Validate() error {
 	if p.Faucet.Enabled && p.Faucet.Difficulty == 0 {
 		return fmt.Errorf("types: params: faucet difficulty must be at least 1")
+	}
+	if err := p.Subtensor.validate(p.ExistentialDeposit); err != nil {
+		return fmt.Errorf("types: params: subtensor: %w", err)
 	}
 	return nil
 }
