@@ -37,9 +37,11 @@ type GenesisBalance struct {
 	Free    uint64          `json:"free"` // RAO
 }
 
-// GenesisSubnet is a subnet that exists from genesis.
+// GenesisSubnet is a subnet that exists from genesis, or, with netuid 0
+// (no owner, lock or hyperparameters: Genesis.Root has them), the root
+// network's neurons.
 type GenesisSubnet struct {
-	Netuid uint16          `json:"netuid"` // at least 1
+	Netuid uint16          `json:"netuid"`
 	Owner  types.AccountID `json:"owner"`
 	Lock   uint64          `json:"lock"` // RAO locked by the owner
 	// Hyperparams default to Params.Subtensor.SubnetDefaults.
@@ -59,7 +61,8 @@ type GenesisNeuron struct {
 	Delegate        bool `json:"delegate,omitempty"`
 	ValidatorPermit bool `json:"validator_permit,omitempty"`
 	// Weights are the neuron's stored weights as [uid, value] pairs: sorted
-	// by uid, values already max-upscaled.
+	// by uid, values already max-upscaled. On the root network the uids are
+	// netuids of the genesis.
 	Weights [][2]uint16 `json:"weights,omitempty"`
 }
 
@@ -110,13 +113,19 @@ func (g Genesis) Validate() error {
 	owners := make(map[types.AccountID]types.AccountID)
 	for i, sn := range g.Subnets {
 		where := fmt.Sprintf("chain: genesis subnets[%d] (netuid %d)", i, sn.Netuid)
-		if sn.Netuid == RootNetuid || netuids[sn.Netuid] {
-			return fmt.Errorf("%s: netuid must be at least 1 and listed once", where)
+		if netuids[sn.Netuid] {
+			return fmt.Errorf("%s: netuid listed twice", where)
 		}
 		netuids[sn.Netuid] = true
 		h := g.Params.Subtensor.SubnetDefaults
 		if sn.Hyperparams != nil {
 			h = *sn.Hyperparams
+		}
+		if sn.Netuid == RootNetuid {
+			if !sn.Owner.IsZero() || sn.Lock != 0 || sn.Hyperparams != nil {
+				return fmt.Errorf("%s: the root network has no owner, lock or hyperparameters of its own (see root)", where)
+			}
+			h = g.Root
 		}
 		if err := h.Validate(); err != nil {
 			return fmt.Errorf("%s: %w", where, err)
@@ -148,8 +157,20 @@ func (g Genesis) Validate() error {
 			}
 			owners[n.Hotkey] = n.Coldkey
 			for k, w := range n.Weights {
-				if int(w[0]) >= len(sn.Neurons) || (k > 0 && w[0] <= n.Weights[k-1][0]) {
-					return fmt.Errorf("%s: neurons[%d]: weights must name uids below %d, sorted, without duplicates", where, j, len(sn.Neurons))
+				if k > 0 && w[0] <= n.Weights[k-1][0] {
+					return fmt.Errorf("%s: neurons[%d]: weights must be sorted by uid without duplicates", where, j)
+				}
+				if sn.Netuid != RootNetuid && int(w[0]) >= len(sn.Neurons) {
+					return fmt.Errorf("%s: neurons[%d]: weights name uid %d of %d neurons", where, j, w[0], len(sn.Neurons))
+				}
+			}
+		}
+	}
+	for _, sn := range g.Subnets {
+		for j, n := range sn.Neurons {
+			for _, w := range n.Weights {
+				if sn.Netuid == RootNetuid && w[0] != RootNetuid && !netuids[w[0]] {
+					return fmt.Errorf("chain: genesis root neurons[%d]: weights name subnet %d, which the genesis does not create", j, w[0])
 				}
 			}
 		}
@@ -172,15 +193,19 @@ func (g Genesis) apply(st *State, chainID string) {
 		total += b.Free
 	}
 	st.kv.Set(singleKey(keyNetworkLastLock), u64Bytes(g.Params.Subtensor.NetworkMinLockCost))
-	initNetwork(st, RootNetuid, g.Root, subnetState{})
-
 	subnets := slices.Clone(g.Subnets)
+	if !slices.ContainsFunc(subnets, func(s GenesisSubnet) bool { return s.Netuid == RootNetuid }) {
+		subnets = append(subnets, GenesisSubnet{Netuid: RootNetuid})
+	}
 	slices.SortFunc(subnets, func(a, b GenesisSubnet) int { return int(a.Netuid) - int(b.Netuid) })
 	staked := make(map[types.AccountID]bool)
 	for _, gs := range subnets {
 		h := g.Params.Subtensor.SubnetDefaults
 		if gs.Hyperparams != nil {
 			h = *gs.Hyperparams
+		}
+		if gs.Netuid == RootNetuid {
+			h = g.Root
 		}
 		sn := subnetState{Owner: gs.Owner, Lock: gs.Lock}
 		total += gs.Lock

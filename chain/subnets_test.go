@@ -50,7 +50,8 @@ func TestGenesisRefusesHaltingParameters(t *testing.T) {
 		"lock interval":       func(g *Genesis) { g.Params.Subtensor.NetworkLockReductionInterval = 0 },
 		"min lock below ED":   func(g *Genesis) { g.Params.Subtensor.NetworkMinLockCost = 499 },
 		"root rho overflow":   func(g *Genesis) { g.Root.Rho = 200 },
-		"subnet 0":            func(g *Genesis) { g.Subnets = []GenesisSubnet{{Netuid: 0}} },
+		"root with an owner":  func(g *Genesis) { g.Subnets = []GenesisSubnet{{Netuid: 0, Owner: types.AccountID{1}}} },
+		"netuid twice":        func(g *Genesis) { g.Subnets = []GenesisSubnet{{Netuid: 3}, {Netuid: 3}} },
 	} {
 		g := DefaultGenesis()
 		mutate(&g)

@@ -161,9 +161,9 @@ type NeuronInfo struct {
 	RegisteredAt uint64 `json:"registered_at"`
 	// Weights and Bonds are the neuron's stored rows as [uid, value] pairs
 	// sorted by uid (on the root network the weights' uids are netuids);
-	// absent in lite answers.
-	Weights [][2]uint16 `json:"weights,omitempty"`
-	Bonds   [][2]uint16 `json:"bonds,omitempty"`
+	// null (nil) in lite answers, [] for a neuron without a row.
+	Weights [][2]uint16 `json:"weights"`
+	Bonds   [][2]uint16 `json:"bonds"`
 }
 
 // NeuronsInfo is the answer to QueryNeurons and QueryNeuronsLite: every
