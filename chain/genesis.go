@@ -64,6 +64,9 @@ type GenesisNeuron struct {
 	// by uid, values already max-upscaled. On the root network the uids are
 	// netuids of the genesis.
 	Weights [][2]uint16 `json:"weights,omitempty"`
+	// Bonds are the neuron's stored bonds, as weights (not on the root
+	// network).
+	Bonds [][2]uint16 `json:"bonds,omitempty"`
 }
 
 // DefaultGenesis is a genesis with the reference parameters, the root
@@ -156,12 +159,21 @@ func (g Genesis) Validate() error {
 				total += n.Stake
 			}
 			owners[n.Hotkey] = n.Coldkey
-			for k, w := range n.Weights {
-				if k > 0 && w[0] <= n.Weights[k-1][0] {
-					return fmt.Errorf("%s: neurons[%d]: weights must be sorted by uid without duplicates", where, j)
-				}
-				if sn.Netuid != RootNetuid && int(w[0]) >= len(sn.Neurons) {
-					return fmt.Errorf("%s: neurons[%d]: weights name uid %d of %d neurons", where, j, w[0], len(sn.Neurons))
+			if sn.Netuid == RootNetuid && len(n.Bonds) > 0 {
+				return fmt.Errorf("%s: neurons[%d]: the root network keeps no bonds", where, j)
+			}
+			for _, rr := range []struct {
+				what string
+				r    [][2]uint16
+			}{{"weights", n.Weights}, {"bonds", n.Bonds}} {
+				what, r := rr.what, rr.r
+				for k, w := range r {
+					if k > 0 && w[0] <= r[k-1][0] {
+						return fmt.Errorf("%s: neurons[%d]: %s must be sorted by uid without duplicates", where, j, what)
+					}
+					if sn.Netuid != RootNetuid && int(w[0]) >= len(sn.Neurons) {
+						return fmt.Errorf("%s: neurons[%d]: %s name uid %d of %d neurons", where, j, what, w[0], len(sn.Neurons))
+					}
 				}
 			}
 		}
@@ -219,6 +231,9 @@ func (g Genesis) apply(st *State, chainID string) {
 			}
 			if len(gn.Weights) > 0 {
 				st.SetWeights(gs.Netuid, uid, gn.Weights)
+			}
+			if len(gn.Bonds) > 0 {
+				st.SetBonds(gs.Netuid, uid, gn.Bonds)
 			}
 			if gn.Delegate {
 				st.kv.Set(accountKeyP(prefixDelegate, gn.Hotkey), u16Bytes(g.Params.Subtensor.DefaultTake))

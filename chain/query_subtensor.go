@@ -11,8 +11,8 @@ import (
 
 // answerSubtensor routes the query paths of subnets, neurons, stake and
 // delegation over one version of state. It reports false for a path it
-// does not know.
-func answerSubtensor(st *State, height int64, route, arg string) (*abci.ResponseQuery, bool) {
+// does not know. With asCBOR the paths that offer it answer in CBOR.
+func answerSubtensor(st *State, height int64, route, arg string, asCBOR bool) (*abci.ResponseQuery, bool) {
 	h := uint64(height)
 	switch "/" + route {
 	case types.QuerySubnets:
@@ -41,7 +41,11 @@ func answerSubtensor(st *State, height int64, route, arg string) (*abci.Response
 			return queryError(err), true
 		}
 		full := "/"+route == types.QueryNeurons
-		return queryJSON(height, types.NeuronsInfo{Netuid: netuid, Height: h, Neurons: neuronInfos(st, netuid, full)}), true
+		out := types.NeuronsInfo{Netuid: netuid, Height: h, Neurons: neuronInfos(st, netuid, full)}
+		if asCBOR {
+			return queryCBOR(height, out), true
+		}
+		return queryJSON(height, out), true
 	case types.QueryNeuron:
 		n, err := neuronByPath(st, arg)
 		if err != nil {
@@ -91,6 +95,15 @@ func answerSubtensor(st *State, height int64, route, arg string) (*abci.Response
 		return queryJSON(height, out), true
 	}
 	return nil, false
+}
+
+// queryCBOR answers a query with v as CBOR.
+func queryCBOR(height int64, v any) *abci.ResponseQuery {
+	b, err := types.Marshal(v)
+	if err != nil {
+		return queryError(types.Errorf(types.ErrInternal, "encode answer: %v", err))
+	}
+	return &abci.ResponseQuery{Code: abci.CodeTypeOK, Value: b, Height: height}
 }
 
 // parseNetuid reads a netuid path segment naming an existing subnet.

@@ -12,7 +12,7 @@ import (
 // in one query. The answer's Height is the block it describes.
 func (c *Client) Neurons(ctx context.Context, netuid uint16, atBlock uint64) (*types.NeuronsInfo, error) {
 	var out types.NeuronsInfo
-	if err := c.Query(ctx, netuidPath(types.QueryNeurons, netuid), nil, atBlock, &out); err != nil {
+	if err := c.queryCBOR(ctx, netuidPath(types.QueryNeurons, netuid), atBlock, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil
@@ -21,7 +21,7 @@ func (c *Client) Neurons(ctx context.Context, netuid uint16, atBlock uint64) (*t
 // NeuronsLite is Neurons without the weights and bonds rows.
 func (c *Client) NeuronsLite(ctx context.Context, netuid uint16, atBlock uint64) (*types.NeuronsInfo, error) {
 	var out types.NeuronsInfo
-	if err := c.Query(ctx, netuidPath(types.QueryNeuronsLite, netuid), nil, atBlock, &out); err != nil {
+	if err := c.queryCBOR(ctx, netuidPath(types.QueryNeuronsLite, netuid), atBlock, &out); err != nil {
 		return nil, err
 	}
 	return &out, nil

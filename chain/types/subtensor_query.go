@@ -1,6 +1,7 @@
 package types
 
 import (
+	"encoding/binary"
 	"fmt"
 	"net/netip"
 )
@@ -45,6 +46,15 @@ const (
 	// its stake on each.
 	QueryDelegated = "/delegated"
 )
+
+// AnswerCBOR, as a query's data, asks QueryNeurons and QueryNeuronsLite for
+// their answer in CBOR (decode it with DecodeAnswer) instead of JSON: a
+// third of the size, and much faster to carry through the node's RPC and to
+// decode, for the metagraph's thousands of neurons.
+const AnswerCBOR = "cbor"
+
+// DecodeAnswer decodes a CBOR query answer into v.
+func DecodeAnswer(b []byte, v any) error { return answerDecMode.Unmarshal(b, v) }
 
 // SubnetInfo is one subnet's state and hyperparameters.
 type SubnetInfo struct {
@@ -104,74 +114,113 @@ type LockCostInfo struct {
 // AxonInfo is a neuron's published axon endpoint. IP is "0.0.0.0" for a
 // neuron that never served.
 type AxonInfo struct {
-	Block        uint64 `json:"block"`
-	Version      uint32 `json:"version"`
-	IP           string `json:"ip"`
-	Port         uint16 `json:"port"`
-	IPType       uint8  `json:"ip_type"`
-	Protocol     uint8  `json:"protocol"`
-	Placeholder1 uint8  `json:"placeholder1"`
-	Placeholder2 uint8  `json:"placeholder2"`
+	Block        uint64 `json:"block" cbor:"1,keyasint"`
+	Version      uint32 `json:"version" cbor:"2,keyasint"`
+	IP           string `json:"ip" cbor:"3,keyasint"`
+	Port         uint16 `json:"port" cbor:"4,keyasint"`
+	IPType       uint8  `json:"ip_type" cbor:"5,keyasint"`
+	Protocol     uint8  `json:"protocol" cbor:"6,keyasint"`
+	Placeholder1 uint8  `json:"placeholder1" cbor:"7,keyasint"`
+	Placeholder2 uint8  `json:"placeholder2" cbor:"8,keyasint"`
 }
 
 // PrometheusInfo is a neuron's published metrics endpoint.
 type PrometheusInfo struct {
-	Block   uint64 `json:"block"`
-	Version uint32 `json:"version"`
-	IP      string `json:"ip"`
-	Port    uint16 `json:"port"`
-	IPType  uint8  `json:"ip_type"`
+	Block   uint64 `json:"block" cbor:"1,keyasint"`
+	Version uint32 `json:"version" cbor:"2,keyasint"`
+	IP      string `json:"ip" cbor:"3,keyasint"`
+	Port    uint16 `json:"port" cbor:"4,keyasint"`
+	IPType  uint8  `json:"ip_type" cbor:"5,keyasint"`
 }
 
 // StakeEntry is one coldkey's stake on a hotkey, in RAO.
 type StakeEntry struct {
-	Coldkey AccountID `json:"coldkey"`
-	Amount  uint64    `json:"amount"`
+	Coldkey AccountID `json:"coldkey" cbor:"1,keyasint"`
+	Amount  uint64    `json:"amount" cbor:"2,keyasint"`
 }
 
 // NeuronInfo is one neuron of a subnet. The u16 scores are proportions
 // (65535 = 1.0) written by the subnet's epochs; a new neuron has them at 0.
 type NeuronInfo struct {
-	Hotkey  AccountID `json:"hotkey"`
-	Coldkey AccountID `json:"coldkey"`
-	UID     uint16    `json:"uid"`
-	Netuid  uint16    `json:"netuid"`
+	Hotkey  AccountID `json:"hotkey" cbor:"1,keyasint"`
+	Coldkey AccountID `json:"coldkey" cbor:"2,keyasint"`
+	UID     uint16    `json:"uid" cbor:"3,keyasint"`
+	Netuid  uint16    `json:"netuid" cbor:"4,keyasint"`
 	// Active reports whether the neuron set weights within the activity
 	// cutoff at the last epoch (true for a new neuron).
-	Active     bool           `json:"active"`
-	Axon       AxonInfo       `json:"axon_info"`
-	Prometheus PrometheusInfo `json:"prometheus_info"`
+	Active     bool           `json:"active" cbor:"5,keyasint"`
+	Axon       AxonInfo       `json:"axon_info" cbor:"6,keyasint"`
+	Prometheus PrometheusInfo `json:"prometheus_info" cbor:"7,keyasint"`
 	// Stake lists every coldkey's stake on the hotkey (not per subnet:
 	// stake is global); TotalStake is their sum.
-	Stake          []StakeEntry `json:"stake"`
-	TotalStake     uint64       `json:"total_stake"`
-	Rank           uint16       `json:"rank"`
-	Emission       uint64       `json:"emission"` // RAO in the last epoch
-	Incentive      uint16       `json:"incentive"`
-	Consensus      uint16       `json:"consensus"`
-	Trust          uint16       `json:"trust"`
-	ValidatorTrust uint16       `json:"validator_trust"`
-	Dividends      uint16       `json:"dividends"`
+	Stake          []StakeEntry `json:"stake" cbor:"8,keyasint"`
+	TotalStake     uint64       `json:"total_stake" cbor:"9,keyasint"`
+	Rank           uint16       `json:"rank" cbor:"10,keyasint"`
+	Emission       uint64       `json:"emission" cbor:"11,keyasint"` // RAO in the last epoch
+	Incentive      uint16       `json:"incentive" cbor:"12,keyasint"`
+	Consensus      uint16       `json:"consensus" cbor:"13,keyasint"`
+	Trust          uint16       `json:"trust" cbor:"14,keyasint"`
+	ValidatorTrust uint16       `json:"validator_trust" cbor:"15,keyasint"`
+	Dividends      uint16       `json:"dividends" cbor:"16,keyasint"`
 	// LastUpdate is the block of the neuron's last weights (its
 	// registration block until then).
-	LastUpdate      uint64 `json:"last_update"`
-	ValidatorPermit bool   `json:"validator_permit"`
-	PruningScore    uint16 `json:"pruning_score"`
+	LastUpdate      uint64 `json:"last_update" cbor:"17,keyasint"`
+	ValidatorPermit bool   `json:"validator_permit" cbor:"18,keyasint"`
+	PruningScore    uint16 `json:"pruning_score" cbor:"19,keyasint"`
 	// RegisteredAt is the block the hotkey registered at this uid.
-	RegisteredAt uint64 `json:"registered_at"`
+	RegisteredAt uint64 `json:"registered_at" cbor:"20,keyasint"`
 	// Weights and Bonds are the neuron's stored rows as [uid, value] pairs
 	// sorted by uid (on the root network the weights' uids are netuids);
 	// null (nil) in lite answers, [] for a neuron without a row.
-	Weights [][2]uint16 `json:"weights"`
-	Bonds   [][2]uint16 `json:"bonds"`
+	Weights Row `json:"weights" cbor:"21,keyasint"`
+	Bonds   Row `json:"bonds" cbor:"22,keyasint"`
+}
+
+// Row is a stored weights or bonds row: (uid, value) pairs sorted by uid.
+// In JSON it is [[uid, value], …]; in CBOR a byte string of big-endian u16
+// pairs (null for a nil row), four bytes a pair.
+type Row [][2]uint16
+
+// MarshalCBOR implements cbor.Marshaler.
+func (r Row) MarshalCBOR() ([]byte, error) {
+	if r == nil {
+		return []byte{0xf6}, nil
+	}
+	b := make([]byte, 4*len(r))
+	for i, p := range r {
+		binary.BigEndian.PutUint16(b[4*i:], p[0])
+		binary.BigEndian.PutUint16(b[4*i+2:], p[1])
+	}
+	return Marshal(b)
+}
+
+// UnmarshalCBOR implements cbor.Unmarshaler.
+func (r *Row) UnmarshalCBOR(data []byte) error {
+	if len(data) == 1 && data[0] == 0xf6 {
+		*r = nil
+		return nil
+	}
+	var b []byte
+	if err := answerDecMode.Unmarshal(data, &b); err != nil {
+		return err
+	}
+	if len(b)%4 != 0 {
+		return fmt.Errorf("types: row of %d bytes is not (uid, value) pairs", len(b))
+	}
+	out := make(Row, len(b)/4)
+	for i := range out {
+		out[i] = [2]uint16{binary.BigEndian.Uint16(b[4*i:]), binary.BigEndian.Uint16(b[4*i+2:])}
+	}
+	*r = out
+	return nil
 }
 
 // NeuronsInfo is the answer to QueryNeurons and QueryNeuronsLite: every
 // neuron of a subnet by uid, as of Height.
 type NeuronsInfo struct {
-	Netuid  uint16       `json:"netuid"`
-	Height  uint64       `json:"height"`
-	Neurons []NeuronInfo `json:"neurons"`
+	Netuid  uint16       `json:"netuid" cbor:"1,keyasint"`
+	Height  uint64       `json:"height" cbor:"2,keyasint"`
+	Neurons []NeuronInfo `json:"neurons" cbor:"3,keyasint"`
 }
 
 // Registration is a hotkey's uid on one subnet.
