@@ -217,7 +217,7 @@ func (s *State) deleteRegistration(hotkey types.AccountID, netuid uint16) {
 	s.kv.Delete(registrationKey(hotkey, netuid))
 }
 
-// Row is a stored weights or bonds row: (uid, value) pairs sorted by uid.
+// row is a stored weights or bonds row: (uid, value) pairs sorted by uid.
 type row = [][2]uint16
 
 func encodeRow(r row) []byte {

@@ -213,7 +213,7 @@ func subnetToPrune(st *State, netuids []uint16, block, immunity uint64) uint16 {
 }
 
 // dissolveNetwork is SubtensorModule.dissolve_network, signed by the
-// subnet's owner (or run by Root).
+// subnet's owner, or Root (the sudo key, or the chain's own dispatch).
 func dissolveNetwork(ctx *Context, a *types.DissolveNetwork) error {
 	if a.Netuid == RootNetuid {
 		return types.Errorf(types.ErrOperationNotPermittedOnRootSubnet, "the root network cannot be dissolved")
@@ -222,7 +222,7 @@ func dissolveNetwork(ctx *Context, a *types.DissolveNetwork) error {
 	if !ok {
 		return types.Errorf(types.ErrNetworkDoesNotExist, "subnet %d does not exist", a.Netuid)
 	}
-	if ctx.Origin != OriginRoot && sn.Owner != ctx.Signer {
+	if !ctx.isRoot() && sn.Owner != ctx.Signer {
 		return types.Errorf(types.ErrNotSubnetOwner, "subnet %d is owned by %s, not %s", a.Netuid, sn.Owner, ctx.Signer)
 	}
 	return removeNetwork(ctx, a.Netuid)

@@ -262,6 +262,14 @@ func TestDissolveNetwork(t *testing.T) {
 		})
 	}
 	mustEqual(t, "new netuid", c.createSubnet(charlie), netuid)
+	// Root (the sudo key) may dissolve any subnet; the lock returns to its
+	// owner.
+	var locked types.SubnetInfo
+	c.query(types.QuerySubnet+"/1", 0, &locked)
+	charlieBefore := c.account(charlie).Free
+	c.must(key(t, "//Alice"), &types.DissolveNetwork{Netuid: netuid})
+	mustEqual(t, "charlie's balance", c.account(charlie).Free, charlieBefore+locked.Lock)
+	mustEqual(t, "newest netuid", c.createSubnet(charlie), netuid)
 	var h types.Hyperparams
 	c.query(types.QueryHyperparams+"/1", 0, &h)
 	mustEqual(t, "max burn of the new subnet", h.MaxBurn, c.genesis.Params.Subtensor.SubnetDefaults.MaxBurn)

@@ -54,11 +54,14 @@ func (p Params) Validate() error {
 }
 
 // PaysFee reports whether a call pays the transaction fee. As in Bittensor,
-// where almost every subtensor call is free (Pays::No), only balance
-// transfers pay; free calls are protected from spam by their own rules
+// where almost every subtensor call is free (Pays::No), balance transfers
+// and the AdminUtils setters (which a subnet owner could otherwise repeat
+// without limit) pay; free calls are protected from spam by their own rules
 // (registration, rate limits, proof of work), checked before they enter the
 // mempool.
-func PaysFee(call string) bool { return strings.HasPrefix(call, "Balances.") }
+func PaysFee(call string) bool {
+	return strings.HasPrefix(call, "Balances.") || strings.HasPrefix(call, "AdminUtils.")
+}
 
 // Fee returns the fee of a transaction of the given call and encoded size.
 func (p Params) Fee(call string, size int) uint64 {
