@@ -79,9 +79,12 @@ func register(ctx *Context, a *types.Register) error {
 	if uid, ok := st.UID(a.Netuid, a.Hotkey); ok {
 		return types.Errorf(types.ErrAlreadyRegistered, "hotkey %s is already registered on subnet %d as uid %d", a.Hotkey, a.Netuid, uid)
 	}
+	// The block must be an earlier one: this block's own hash is unknown
+	// until it is made (the reference accepted it with a zero hash, which
+	// here would let precomputed work into the mempool only to fail).
 	b := ctx.Height
-	if a.BlockNumber > b || b-a.BlockNumber >= powWorkWindow {
-		return types.Errorf(types.ErrInvalidWorkBlock, "the work is for block %d and this is block %d: it must be at most %d blocks old", a.BlockNumber, b, powWorkWindow-1)
+	if a.BlockNumber >= b || b-a.BlockNumber >= powWorkWindow {
+		return types.Errorf(types.ErrInvalidWorkBlock, "the work is for block %d and this is block %d: it must be 1 to %d blocks old", a.BlockNumber, b, powWorkWindow-1)
 	}
 	if !types.SealMeetsDifficulty(a.Work, h.Difficulty) {
 		return types.Errorf(types.ErrInvalidDifficulty, "the seal does not meet subnet %d's difficulty %d", a.Netuid, h.Difficulty)

@@ -149,10 +149,13 @@ func TestPowRegister(t *testing.T) {
 	c.run()
 	c.run()
 	err := c.failsCleanly(hot2, stale, types.ErrInvalidWorkBlock)
-	mustContain(t, err, "at most 2 blocks old")
-	future := c.powArgs(hot2, cold, netuid, 1000)
-	future.BlockNumber = uint64(c.height) + 5
-	c.failsCleanly(hot2, future, types.ErrInvalidWorkBlock)
+	mustContain(t, err, "1 to 2 blocks old")
+	for _, ahead := range []uint64{1, 5} { // the block being made, or later
+		future := c.powArgs(hot2, cold, netuid, 1000)
+		future.BlockNumber = uint64(c.height) + ahead
+		future.Nonce, future.Work = solve(future.BlockNumber, future.Hotkey, 1000, 0)
+		c.failsCleanly(hot2, future, types.ErrInvalidWorkBlock)
+	}
 
 	// A seal that misses the difficulty, and a seal of other inputs.
 	weak := c.powArgs(hot2, cold, netuid, 1)
