@@ -96,9 +96,21 @@ func (a *App) refreshCommitted(version int64) error {
 	latest := a.latestKVLocked()
 	a.mu.Unlock()
 	a.checkMu.Lock()
-	a.check = newCache(latest)
+	a.check = newCheckState(latest, uint64(version)+1)
 	a.checkMu.Unlock()
 	return nil
+}
+
+// newCheckState is the mempool's view of the next block over committed
+// state: the block's per-block step applied (so that, for example, the
+// per-block registration counters have restarted), then the transactions
+// CheckTx accepts.
+func newCheckState(committed KV, next uint64) *cacheKV {
+	c := newCache(committed)
+	if st := NewState(c); st.ChainID() != "" {
+		blockStep(st, next)
+	}
+	return c
 }
 
 // latestKVLocked is a read view of the last committed version; before the
@@ -153,7 +165,7 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	a.genesis = gen
 	a.mu.Unlock()
 	a.checkMu.Lock()
-	a.check = newCache(gen)
+	a.check = newCheckState(gen, 1)
 	a.checkMu.Unlock()
 	a.log.Info("genesis applied", "chain_id", req.ChainId, "accounts", len(g.Balances))
 	return &abci.ResponseInitChain{AppHash: a.tree.WorkingHash()}, nil
@@ -330,8 +342,19 @@ func (a *App) runTx(kv KV, height uint64, raw []byte, verifySig bool) txOutcome 
 	return txOutcome{events: ctx.events}
 }
 
-// blockStep runs the per-block rules before the block's transactions.
-func blockStep(st *State, height uint64) {}
+// blockStep runs the per-block rules before the block's transactions, in
+// the order of spec/chain.md §5.1. It also runs on the mempool's view of the
+// next block (newCheckState), so it must depend only on state and height.
+func blockStep(st *State, height uint64) {
+	// 1. Registration terms: difficulty and burn adjustment at the end of
+	// each interval, and the per-block registration counters, for every
+	// subnet including root.
+	adjustRegistrationTerms(st, height)
+	// Issue 5 adds, in this order: 2. the root epoch (EmissionValues at
+	// root's tempo); 3. draining the emission loaded by the epochs of the
+	// previous block; 4. each subnet's emission (owner cut, pending
+	// emission) and its epoch at its tempo.
+}
 
 // queryJSON answers a query with v as JSON.
 func queryJSON(height int64, v any) *abci.ResponseQuery {

@@ -4,17 +4,31 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 
 	"github.com/go-bittensor/bittensor/chain/types"
 )
 
 // Genesis is the chain's initial state: the app_state of CometBFT's
-// genesis.json.
+// genesis.json. Every parameter and hyperparameter default lives here (in
+// Params and Root), so a development chain can use short periods and small
+// prices while a production genesis keeps the reference values.
 type Genesis struct {
-	Params   types.Params     `json:"params"`
+	// Params are the chain-wide parameters, including the subtensor globals
+	// and the hyperparameters new subnets start with.
+	Params types.Params `json:"params"`
+	// Sudo is the key whose signed admin calls run as Root (none: only
+	// governance can change parameters).
 	Sudo     *types.AccountID `json:"sudo,omitempty"`
 	Balances []GenesisBalance `json:"balances"`
+	// Root are the root network's (netuid 0) hyperparameters; it exists from
+	// genesis.
+	Root types.Hyperparams `json:"root"`
+	// Subnets exist from genesis, with their neurons (for development
+	// chains, tests and benchmarks). Their locks and stake are part of the
+	// total issuance.
+	Subnets []GenesisSubnet `json:"subnets,omitempty"`
 }
 
 // GenesisBalance funds one account at genesis.
@@ -23,9 +37,43 @@ type GenesisBalance struct {
 	Free    uint64          `json:"free"` // RAO
 }
 
-// DefaultGenesis is a genesis with the reference parameters and nothing
-// else.
-func DefaultGenesis() Genesis { return Genesis{Params: types.DefaultParams()} }
+// GenesisSubnet is a subnet that exists from genesis, or, with netuid 0
+// (no owner, lock or hyperparameters: Genesis.Root has them), the root
+// network's neurons.
+type GenesisSubnet struct {
+	Netuid uint16          `json:"netuid"`
+	Owner  types.AccountID `json:"owner"`
+	Lock   uint64          `json:"lock"` // RAO locked by the owner
+	// Hyperparams default to Params.Subtensor.SubnetDefaults.
+	Hyperparams *types.Hyperparams `json:"hyperparameters,omitempty"`
+	// Neurons get uids 0, 1, … in order.
+	Neurons []GenesisNeuron `json:"neurons,omitempty"`
+}
+
+// GenesisNeuron is a neuron registered at genesis.
+type GenesisNeuron struct {
+	Hotkey  types.AccountID `json:"hotkey"`
+	Coldkey types.AccountID `json:"coldkey"` // the hotkey's owner
+	// Stake is staked by the coldkey on the hotkey (RAO, counted once per
+	// hotkey even if the hotkey is on several subnets).
+	Stake uint64 `json:"stake,omitempty"`
+	// Delegate makes the hotkey a delegate with the default take.
+	Delegate        bool `json:"delegate,omitempty"`
+	ValidatorPermit bool `json:"validator_permit,omitempty"`
+	// Weights are the neuron's stored weights as [uid, value] pairs: sorted
+	// by uid, values already max-upscaled. On the root network the uids are
+	// netuids of the genesis.
+	Weights [][2]uint16 `json:"weights,omitempty"`
+	// Bonds are the neuron's stored bonds, as weights (not on the root
+	// network).
+	Bonds [][2]uint16 `json:"bonds,omitempty"`
+}
+
+// DefaultGenesis is a genesis with the reference parameters, the root
+// network, and nothing else.
+func DefaultGenesis() Genesis {
+	return Genesis{Params: types.DefaultParams(), Root: types.DefaultRootHyperparams()}
+}
 
 // ParseGenesis reads and validates the JSON app state.
 func ParseGenesis(b []byte) (Genesis, error) {
@@ -43,6 +91,12 @@ func (g Genesis) Validate() error {
 	if err := g.Params.Validate(); err != nil {
 		return err
 	}
+	if err := g.Root.Validate(); err != nil {
+		return fmt.Errorf("chain: genesis root hyperparameters: %w", err)
+	}
+	if err := checkRootSigmoid(g.Root.Kappa, g.Root.Rho); err != nil {
+		return fmt.Errorf("chain: genesis root hyperparameters: %w", err)
+	}
 	seen := make(map[types.AccountID]bool, len(g.Balances))
 	var total uint64
 	for i, b := range g.Balances {
@@ -57,6 +111,81 @@ func (g Genesis) Validate() error {
 			return fmt.Errorf("chain: genesis balances overflow u64")
 		}
 		total += b.Free
+	}
+	netuids := make(map[uint16]bool)
+	owners := make(map[types.AccountID]types.AccountID)
+	for i, sn := range g.Subnets {
+		where := fmt.Sprintf("chain: genesis subnets[%d] (netuid %d)", i, sn.Netuid)
+		if netuids[sn.Netuid] {
+			return fmt.Errorf("%s: netuid listed twice", where)
+		}
+		netuids[sn.Netuid] = true
+		h := g.Params.Subtensor.SubnetDefaults
+		if sn.Hyperparams != nil {
+			h = *sn.Hyperparams
+		}
+		if sn.Netuid == RootNetuid {
+			if !sn.Owner.IsZero() || sn.Lock != 0 || sn.Hyperparams != nil {
+				return fmt.Errorf("%s: the root network has no owner, lock or hyperparameters of its own (see root)", where)
+			}
+			h = g.Root
+		}
+		if err := h.Validate(); err != nil {
+			return fmt.Errorf("%s: %w", where, err)
+		}
+		if len(sn.Neurons) > int(h.MaxAllowedUids) {
+			return fmt.Errorf("%s: %d neurons, max_allowed_uids %d", where, len(sn.Neurons), h.MaxAllowedUids)
+		}
+		if sn.Lock != 0 && sn.Lock < g.Params.ExistentialDeposit {
+			return fmt.Errorf("%s: lock %d RAO is below the existential deposit", where, sn.Lock)
+		}
+		if total+sn.Lock < total {
+			return fmt.Errorf("chain: genesis balances, locks and stake overflow u64")
+		}
+		total += sn.Lock
+		hotkeys := make(map[types.AccountID]bool, len(sn.Neurons))
+		for j, n := range sn.Neurons {
+			if hotkeys[n.Hotkey] {
+				return fmt.Errorf("%s: neurons[%d]: hotkey %s listed twice", where, j, n.Hotkey)
+			}
+			hotkeys[n.Hotkey] = true
+			if o, ok := owners[n.Hotkey]; ok && o != n.Coldkey {
+				return fmt.Errorf("%s: neurons[%d]: hotkey %s has two owners", where, j, n.Hotkey)
+			}
+			if _, staked := owners[n.Hotkey]; !staked {
+				if total+n.Stake < total {
+					return fmt.Errorf("chain: genesis balances, locks and stake overflow u64")
+				}
+				total += n.Stake
+			}
+			owners[n.Hotkey] = n.Coldkey
+			if sn.Netuid == RootNetuid && len(n.Bonds) > 0 {
+				return fmt.Errorf("%s: neurons[%d]: the root network keeps no bonds", where, j)
+			}
+			for _, rr := range []struct {
+				what string
+				r    [][2]uint16
+			}{{"weights", n.Weights}, {"bonds", n.Bonds}} {
+				what, r := rr.what, rr.r
+				for k, w := range r {
+					if k > 0 && w[0] <= r[k-1][0] {
+						return fmt.Errorf("%s: neurons[%d]: %s must be sorted by uid without duplicates", where, j, what)
+					}
+					if sn.Netuid != RootNetuid && int(w[0]) >= len(sn.Neurons) {
+						return fmt.Errorf("%s: neurons[%d]: %s name uid %d of %d neurons", where, j, what, w[0], len(sn.Neurons))
+					}
+				}
+			}
+		}
+	}
+	for _, sn := range g.Subnets {
+		for j, n := range sn.Neurons {
+			for _, w := range n.Weights {
+				if sn.Netuid == RootNetuid && w[0] != RootNetuid && !netuids[w[0]] {
+					return fmt.Errorf("chain: genesis root neurons[%d]: weights name subnet %d, which the genesis does not create", j, w[0])
+				}
+			}
+		}
 	}
 	return nil
 }
@@ -74,6 +203,48 @@ func (g Genesis) apply(st *State, chainID string) {
 	for _, b := range bals {
 		st.SetAccount(b.Address, Account{Free: b.Free})
 		total += b.Free
+	}
+	st.kv.Set(singleKey(keyNetworkLastLock), u64Bytes(g.Params.Subtensor.NetworkMinLockCost))
+	subnets := slices.Clone(g.Subnets)
+	if !slices.ContainsFunc(subnets, func(s GenesisSubnet) bool { return s.Netuid == RootNetuid }) {
+		subnets = append(subnets, GenesisSubnet{Netuid: RootNetuid})
+	}
+	slices.SortFunc(subnets, func(a, b GenesisSubnet) int { return int(a.Netuid) - int(b.Netuid) })
+	staked := make(map[types.AccountID]bool)
+	for _, gs := range subnets {
+		h := g.Params.Subtensor.SubnetDefaults
+		if gs.Hyperparams != nil {
+			h = *gs.Hyperparams
+		}
+		if gs.Netuid == RootNetuid {
+			h = g.Root
+		}
+		sn := subnetState{Owner: gs.Owner, Lock: gs.Lock}
+		total += gs.Lock
+		for _, gn := range gs.Neurons {
+			createAccountIfNonExistent(st, gn.Coldkey, gn.Hotkey)
+			uid := appendNeuron(st, gs.Netuid, &sn, gn.Hotkey, gn.Coldkey, 0)
+			if gn.ValidatorPermit {
+				n, _ := st.Neuron(gs.Netuid, uid)
+				n.ValidatorPermit = true
+				st.SetNeuron(gs.Netuid, uid, &n)
+			}
+			if len(gn.Weights) > 0 {
+				st.SetWeights(gs.Netuid, uid, gn.Weights)
+			}
+			if len(gn.Bonds) > 0 {
+				st.SetBonds(gs.Netuid, uid, gn.Bonds)
+			}
+			if gn.Delegate {
+				st.kv.Set(accountKeyP(prefixDelegate, gn.Hotkey), u16Bytes(g.Params.Subtensor.DefaultTake))
+			}
+			if gn.Stake > 0 && !staked[gn.Hotkey] {
+				staked[gn.Hotkey] = true
+				increaseStake(st, gn.Hotkey, gn.Coldkey, gn.Stake)
+				total += gn.Stake
+			}
+		}
+		initNetwork(st, gs.Netuid, h, sn)
 	}
 	st.SetTotalIssuance(total)
 }

@@ -18,7 +18,70 @@ const (
 	keySudo             byte = 0x06 // → account(32)
 	keyChainID          byte = 0x07 // → chain id (string)
 	prefixUsedWorkByBlk byte = 0x08 // ‖ height(8) ‖ seal(32) → empty: index to expire UsedWork
+
+	// Subnets and their neurons. Every key of a subnet starts with
+	// prefix ‖ netuid(2), so removing a subnet removes it all (netuidPrefixes).
+	prefixSubnet       byte = 0x10 // ‖ netuid(2) → subnetState (CBOR)
+	prefixHyperparams  byte = 0x11 // ‖ netuid(2) → types.Hyperparams (CBOR)
+	prefixNeuron       byte = 0x12 // ‖ netuid(2) ‖ uid(2) → neuron (binary, see neurons.go)
+	prefixRegistration byte = 0x13 // ‖ hotkey(32) ‖ netuid(2) → uid(2): Uids and IsNetworkMember
+	prefixWeights      byte = 0x14 // ‖ netuid(2) ‖ uid(2) → row: (uid(2) ‖ value(2))*, sorted by uid
+	prefixBonds        byte = 0x15 // ‖ netuid(2) ‖ uid(2) → row, as weights
+	keyNetworkLastReg  byte = 0x18 // → u64: block of the last subnet registration
+	keyNetworkLastLock byte = 0x19 // → u64: RAO locked by the last subnet registration
+
+	// Stake and delegation (global, not per subnet).
+	prefixStake            byte = 0x20 // ‖ hotkey(32) ‖ coldkey(32) → u64 (no zero entries)
+	prefixStakeByColdkey   byte = 0x21 // ‖ coldkey(32) ‖ hotkey(32) → empty: index of prefixStake
+	prefixTotalHotkeyStake byte = 0x22 // ‖ hotkey(32) → u64
+	prefixTotalColdStake   byte = 0x23 // ‖ coldkey(32) → u64
+	keyTotalStake          byte = 0x24 // → u64
+	prefixOwner            byte = 0x25 // ‖ hotkey(32) → coldkey(32)
+	prefixOwnedHotkey      byte = 0x26 // ‖ coldkey(32) ‖ hotkey(32) → empty: index of prefixOwner
+	prefixDelegate         byte = 0x27 // ‖ hotkey(32) → take u16
+	prefixLastTxBlock      byte = 0x28 // ‖ account(32) → u64
+
+	// Emission (written by the root epoch, read by subnet pruning).
+	prefixEmissionValue byte = 0x50 // ‖ netuid(2) → u64 RAO per block
 )
+
+// netuidPrefixes are the prefixes whose keys continue with a netuid: all of
+// a subnet's state, deleted when the subnet is removed so that a netuid
+// reused later starts clean. A module that adds per-subnet state adds its
+// prefix here.
+var netuidPrefixes = []byte{prefixSubnet, prefixHyperparams, prefixNeuron, prefixWeights, prefixBonds, prefixEmissionValue}
+
+// netuidKey is prefix ‖ netuid.
+func netuidKey(prefix byte, netuid uint16) []byte {
+	return binary.BigEndian.AppendUint16([]byte{prefix}, netuid)
+}
+
+// uidKey is prefix ‖ netuid ‖ uid.
+func uidKey(prefix byte, netuid, uid uint16) []byte {
+	return binary.BigEndian.AppendUint16(netuidKey(prefix, netuid), uid)
+}
+
+// accountKeyP is prefix ‖ account.
+func accountKeyP(prefix byte, a [32]byte) []byte {
+	k := make([]byte, 33)
+	k[0] = prefix
+	copy(k[1:], a[:])
+	return k
+}
+
+// pairKey is prefix ‖ a ‖ b.
+func pairKey(prefix byte, a, b [32]byte) []byte {
+	k := make([]byte, 65)
+	k[0] = prefix
+	copy(k[1:], a[:])
+	copy(k[33:], b[:])
+	return k
+}
+
+// registrationKey is prefixRegistration ‖ hotkey ‖ netuid.
+func registrationKey(hotkey [32]byte, netuid uint16) []byte {
+	return binary.BigEndian.AppendUint16(accountKeyP(prefixRegistration, hotkey), netuid)
+}
 
 func accountKey(a [32]byte) []byte {
 	k := make([]byte, 33)
@@ -37,6 +100,15 @@ func heightKey(prefix byte, h uint64) []byte {
 func singleKey(prefix byte) []byte { return []byte{prefix} }
 
 func u64Bytes(v uint64) []byte { return binary.BigEndian.AppendUint64(nil, v) }
+
+func u16Bytes(v uint16) []byte { return binary.BigEndian.AppendUint16(nil, v) }
+
+func bytesU16(b []byte) uint16 {
+	if len(b) != 2 {
+		return 0
+	}
+	return binary.BigEndian.Uint16(b)
+}
 
 func bytesU64(b []byte) uint64 {
 	if len(b) != 8 {

@@ -24,7 +24,7 @@ func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQu
 	if err != nil {
 		return queryError(err), nil
 	}
-	return answer(st, height, path), nil
+	return answer(st, height, path, req.Data), nil
 }
 
 // stateAt opens the committed state at height (0 = latest).
@@ -49,7 +49,7 @@ func (a *App) stateAt(height int64) (*State, int64, error) {
 }
 
 // answer routes a path over one version of state.
-func answer(st *State, height int64, path string) *abci.ResponseQuery {
+func answer(st *State, height int64, path string, data []byte) *abci.ResponseQuery {
 	route, arg, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	switch "/" + route {
 	case types.QueryBlock:
@@ -75,6 +75,9 @@ func answer(st *State, height int64, path string) *abci.ResponseQuery {
 	case types.QueryParams:
 		return queryJSON(height, st.Params())
 	default:
+		if resp, ok := answerSubtensor(st, height, route, arg, string(data) == types.AnswerCBOR); ok {
+			return resp
+		}
 		return queryError(types.Errorf(types.ErrQuery, "unknown path %q", path))
 	}
 }

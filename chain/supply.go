@@ -1,5 +1,13 @@
 package chain
 
-// heldOutsideBalances is every RAO in existence that is not a free balance
-// (stake, subnet locks); the supply invariant adds it to the balances.
-func heldOutsideBalances(st *State) uint64 { return 0 }
+// heldOutsideBalances is every RAO in existence that is not a free balance:
+// all stake and every subnet's lock. The supply invariant adds it to the
+// balances.
+func heldOutsideBalances(st *State) uint64 {
+	held := st.TotalStake()
+	for _, netuid := range st.Netuids() {
+		sn, _ := st.Subnet(netuid)
+		held += sn.Lock
+	}
+	return held
+}

@@ -20,10 +20,28 @@ const DevAccountBalance = 100_000 * balance.RAOPerTAO
 const DevChainID = "subtensor-dev"
 
 // DevGenesis is the genesis of a development chain: the reference
-// parameters, the dev accounts funded, //Alice as sudo, and the faucet on.
+// parameters where they do not get in the way, and short periods and small
+// prices where they would, so that everything can be tried at once: the dev
+// accounts funded, //Alice as sudo, the faucet on, subnets creatable at
+// once for a small lock (no network or staking rate limit), registration by
+// burn and by a proof of work a CPU solves in about a second, short tempos,
+// immunity and adjustment intervals.
 func DevGenesis() (chain.Genesis, error) {
 	g := chain.DefaultGenesis()
 	g.Params.Faucet.Enabled = true
+
+	p := &g.Params.Subtensor
+	p.TxRateLimit = 0
+	p.NetworkRateLimit = 0
+	p.NetworkMinLockCost = 10 * balance.RAOPerTAO
+	p.NetworkLockReductionInterval = 1000
+	p.NetworkImmunityPeriod = 500
+	p.SubnetDefaults = devHyperparams(p.SubnetDefaults)
+	g.Root = devHyperparams(g.Root)
+	g.Root.MaxAllowedUids, g.Root.MaxAllowedValidators = 64, 64
+	g.Root.MinAllowedWeights = 0
+	g.Root.NetworkPowRegistrationAllowed = false
+
 	for _, uri := range DevAccounts {
 		k, err := wallet.KeypairFromURI(uri)
 		if err != nil {
@@ -34,4 +52,25 @@ func DevGenesis() (chain.Genesis, error) {
 	alice := g.Balances[0].Address
 	g.Sudo = &alice
 	return g, nil
+}
+
+// devHyperparams shortens a subnet's periods and lowers its prices for a
+// development chain.
+func devHyperparams(h types.Hyperparams) types.Hyperparams {
+	h.Tempo = 10
+	h.ImmunityPeriod = 100
+	h.WeightsSetRateLimit = 1
+	h.ServingRateLimit = 1
+	h.AdjustmentInterval = 20
+	h.TargetRegistrationsPerInterval = 4
+	h.MaxRegistrationsPerBlock = 4
+	h.Difficulty = 1_000_000
+	h.MinDifficulty = 10_000
+	h.MaxDifficulty = 100_000_000
+	h.Burn = balance.RAOPerTAO
+	h.MinBurn = balance.RAOPerTAO / 10
+	h.MaxBurn = 100 * balance.RAOPerTAO
+	h.NetworkRegistrationAllowed = true
+	h.NetworkPowRegistrationAllowed = true
+	return h
 }

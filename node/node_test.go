@@ -52,7 +52,7 @@ func startDev(t *testing.T, home string) (*node.Node, string) {
 	return n, rpc
 }
 
-func connect(t *testing.T, rpc string) *subtensor.Client {
+func connect(t testing.TB, rpc string) *subtensor.Client {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()

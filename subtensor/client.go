@@ -168,6 +168,25 @@ func (c *Client) Query(ctx context.Context, path string, data []byte, height uin
 	})
 }
 
+// queryCBOR reads a path that answers in CBOR when asked (types.AnswerCBOR)
+// at height (0 = latest) into out.
+func (c *Client) queryCBOR(ctx context.Context, path string, height uint64, out any) error {
+	return c.retry(ctx, func() error {
+		res, err := c.rpc.ABCIQueryWithOptions(ctx, path, []byte(types.AnswerCBOR), rpcclient.ABCIQueryOptions{Height: int64(height)})
+		if err != nil {
+			return fmt.Errorf("subtensor: query %s: %w", path, err)
+		}
+		r := res.Response
+		if r.Code != 0 {
+			return types.NewChainError(r.Code, r.Codespace, r.Log)
+		}
+		if err := types.DecodeAnswer(r.Value, out); err != nil {
+			return fmt.Errorf("subtensor: query %s: bad answer: %w", path, err)
+		}
+		return nil
+	})
+}
+
 // GetCurrentBlock returns the height of the latest committed block.
 func (c *Client) GetCurrentBlock(ctx context.Context) (uint64, error) {
 	var b types.BlockInfo

@@ -25,6 +25,21 @@ type PowProgress struct {
 	Elapsed    time.Duration // since the search started
 }
 
+// String is a one-line progress report: block, hash rate, best seal so far
+// (fewer leading zeros is worse) and elapsed time, for a status line.
+func (p PowProgress) String() string {
+	rate := p.HashRate
+	unit := "H/s"
+	for _, u := range []string{"kH/s", "MH/s", "GH/s"} {
+		if rate < 1000 {
+			break
+		}
+		rate, unit = rate/1000, u
+	}
+	return fmt.Sprintf("block %d · %.2f %s · best 0x%x… · difficulty %d · %s",
+		p.Block, rate, unit, p.Best[:6], p.Difficulty, p.Elapsed.Round(100*time.Millisecond))
+}
+
 // PowSolution is a seal that meets the difficulty.
 type PowSolution struct {
 	Block uint64

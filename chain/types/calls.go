@@ -14,10 +14,31 @@ type CallArgs interface {
 
 // callTypes maps every call name to a constructor of its argument struct.
 // It is written only here and read-only afterwards.
-var callTypes = map[string]func() CallArgs{
-	CallTransfer:          func() CallArgs { return new(Transfer) },
-	CallTransferKeepAlive: func() CallArgs { return new(TransferKeepAlive) },
-	CallFaucet:            func() CallArgs { return new(Faucet) },
+var callTypes = buildCallTypes()
+
+func buildCallTypes() map[string]func() CallArgs {
+	m := map[string]func() CallArgs{
+		CallTransfer:          func() CallArgs { return new(Transfer) },
+		CallTransferKeepAlive: func() CallArgs { return new(TransferKeepAlive) },
+		CallFaucet:            func() CallArgs { return new(Faucet) },
+
+		CallRegisterNetwork: func() CallArgs { return new(RegisterNetwork) },
+		CallDissolveNetwork: func() CallArgs { return new(DissolveNetwork) },
+		CallBurnedRegister:  func() CallArgs { return new(BurnedRegister) },
+		CallRegister:        func() CallArgs { return new(Register) },
+		CallSwapHotkey:      func() CallArgs { return new(SwapHotkey) },
+		CallAddStake:        func() CallArgs { return new(AddStake) },
+		CallRemoveStake:     func() CallArgs { return new(RemoveStake) },
+		CallBecomeDelegate:  func() CallArgs { return new(BecomeDelegate) },
+		CallSetWeights:      func() CallArgs { return new(SetWeights) },
+		CallServeAxon:       func() CallArgs { return new(ServeAxon) },
+		CallServePrometheus: func() CallArgs { return new(ServePrometheus) },
+	}
+	for _, s := range paramSetters {
+		call := s.Call
+		m[call] = func() CallArgs { return &SudoSet{call: call} }
+	}
+	return m
 }
 
 // CallNames returns the names of every call the chain knows, sorted.

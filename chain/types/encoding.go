@@ -40,6 +40,27 @@ func mustDecMode() cbor.DecMode {
 	return m
 }
 
+// answerDecMode decodes query answers: like decMode, but fields a newer
+// node adds are ignored rather than refused, and arrays may be as long as a
+// subnet's 65535 neurons times their rows.
+var answerDecMode = mustAnswerDecMode()
+
+func mustAnswerDecMode() cbor.DecMode {
+	m, err := cbor.DecOptions{
+		DupMapKey:        cbor.DupMapKeyEnforcedAPF,
+		IndefLength:      cbor.IndefLengthForbidden,
+		TagsMd:           cbor.TagsForbidden,
+		MaxNestedLevels:  16,
+		MaxArrayElements: 1 << 26,
+		MaxMapPairs:      1 << 16,
+		UTF8:             cbor.UTF8RejectInvalid,
+	}.DecMode()
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
 // Marshal encodes v in CBOR core deterministic form.
 func Marshal(v any) ([]byte, error) { return encMode.Marshal(v) }
 

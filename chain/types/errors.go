@@ -76,11 +76,6 @@ var (
 	ErrBalanceOverflow     = register(&Error{103, "balances", "Overflow", "the balance would overflow"})
 	ErrSelfTransfer        = register(&Error{104, "balances", "SelfTransfer", "sender and destination are the same account"})
 	ErrZeroTransfer        = register(&Error{105, "balances", "ZeroAmount", "the amount is zero"})
-	ErrFaucetDisabled      = register(&Error{110, "balances", "FaucetDisabled", "this chain has no faucet"})
-	ErrInvalidWorkBlock    = register(&Error{111, "balances", "InvalidWorkBlock", "the proof of work names a block that is in the future or too old"})
-	ErrInvalidDifficulty   = register(&Error{112, "balances", "InvalidDifficulty", "the seal does not meet the difficulty"})
-	ErrInvalidSeal         = register(&Error{113, "balances", "InvalidSeal", "the seal is not the hash of the block, key and nonce given"})
-	ErrWorkAlreadyUsed     = register(&Error{114, "balances", "WorkAlreadyUsed", "this proof of work was already spent"})
 )
 
 // errorsByCode is filled only by register at package initialisation and

@@ -17,6 +17,9 @@ type Params struct {
 	TxFeePerByte uint64 `json:"tx_fee_per_byte"`
 	// Faucet configures the proof-of-work faucet; Amount 0 disables it.
 	Faucet FaucetParams `json:"faucet"`
+	// Subtensor are the chain-wide parameters of subnets, registration and
+	// staking, and the hyperparameters new subnets start with.
+	Subtensor SubtensorParams `json:"subtensor"`
 }
 
 // FaucetParams configure SubtensorModule.faucet.
@@ -27,13 +30,15 @@ type FaucetParams struct {
 }
 
 // DefaultParams are the reference values: Bittensor's existential deposit,
-// a small burned fee on transfers, and no faucet.
+// a small burned fee on transfers, no faucet, and the reference runtime's
+// subtensor parameters.
 func DefaultParams() Params {
 	return Params{
 		ExistentialDeposit: 500,
 		TxFeeBase:          100_000,
 		TxFeePerByte:       1,
 		Faucet:             FaucetParams{Enabled: false, Difficulty: 1_000_000, Amount: 100_000_000_000},
+		Subtensor:          DefaultSubtensorParams(),
 	}
 }
 
@@ -42,15 +47,21 @@ func (p Params) Validate() error {
 	if p.Faucet.Enabled && p.Faucet.Difficulty == 0 {
 		return fmt.Errorf("types: params: faucet difficulty must be at least 1")
 	}
+	if err := p.Subtensor.validate(p.ExistentialDeposit); err != nil {
+		return fmt.Errorf("types: params: subtensor: %w", err)
+	}
 	return nil
 }
 
 // PaysFee reports whether a call pays the transaction fee. As in Bittensor,
-// where almost every subtensor call is free (Pays::No), only balance
-// transfers pay; free calls are protected from spam by their own rules
+// where almost every subtensor call is free (Pays::No), balance transfers
+// and the AdminUtils setters (which a subnet owner could otherwise repeat
+// without limit) pay; free calls are protected from spam by their own rules
 // (registration, rate limits, proof of work), checked before they enter the
 // mempool.
-func PaysFee(call string) bool { return strings.HasPrefix(call, "Balances.") }
+func PaysFee(call string) bool {
+	return strings.HasPrefix(call, "Balances.") || strings.HasPrefix(call, "AdminUtils.")
+}
 
 // Fee returns the fee of a transaction of the given call and encoded size.
 func (p Params) Fee(call string, size int) uint64 {
