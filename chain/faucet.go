@@ -18,8 +18,8 @@ func faucet(ctx *Context, a *types.Faucet) error {
 	if !p.Enabled {
 		return types.Errorf(types.ErrFaucetDisabled, "this chain's genesis does not enable the faucet")
 	}
-	if a.BlockNumber > ctx.Height || ctx.Height-a.BlockNumber >= faucetWorkWindow {
-		return types.Errorf(types.ErrInvalidWorkBlock, "work is for block %d, the chain is at %d (must be within %d blocks)", a.BlockNumber, ctx.Height, faucetWorkWindow)
+	if a.BlockNumber >= ctx.Height || ctx.Height-a.BlockNumber >= faucetWorkWindow {
+		return types.Errorf(types.ErrInvalidWorkBlock, "work is for block %d, the chain is at %d (must name one of the %d blocks before it)", a.BlockNumber, ctx.Height, faucetWorkWindow-1)
 	}
 	if !types.SealMeetsDifficulty(a.Work, p.Difficulty) {
 		return types.Errorf(types.ErrInvalidDifficulty, "seal does not meet difficulty %d", p.Difficulty)

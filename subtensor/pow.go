@@ -219,7 +219,7 @@ func (c *Client) Faucet(ctx context.Context, coldkey Signer, opts PowOptions) (*
 		}
 		res, err := c.Submit(ctx, coldkey, &types.Faucet{BlockNumber: sol.Block, Nonce: sol.Nonce, Work: sol.Seal}, WaitInclusion)
 		if errors.Is(err, types.ErrInvalidWorkBlock) {
-			continue // the chain moved on while we submitted: solve again
+			continue // the chain moved on before the work was included: solve again
 		}
 		if err != nil {
 			return nil, err

@@ -39,7 +39,18 @@ type TxResult struct {
 	// Err is the chain's verdict when the call failed in its block (a
 	// *types.ChainError); the fee and nonce were still charged.
 	Err error
+
+	raw []byte // the signed bytes, to re-offer a transaction the node dropped
 }
+
+// ErrTxDropped is returned by WaitTx when the node dropped a transaction it
+// had accepted, because it stopped being valid before a block included it
+// (for example proof of work that went stale). Nothing was charged.
+var ErrTxDropped = errors.New("subtensor: transaction dropped from the mempool")
+
+// rebroadcastBlocks is how many blocks WaitTx waits for inclusion before it
+// offers the transaction again to learn whether the node still holds it.
+const rebroadcastBlocks = 3
 
 // Event is one thing a transaction did (e.g. a "transfer" with from, to and
 // amount).
@@ -119,7 +130,7 @@ func (c *Client) Broadcast(ctx context.Context, raw []byte) (*TxResult, error) {
 	if r.Code != abci.CodeTypeOK {
 		return nil, types.NewChainError(r.Code, r.Codespace, r.Log)
 	}
-	return &TxResult{Hash: r.Hash.String()}, nil
+	return &TxResult{Hash: r.Hash.String(), raw: raw}, nil
 }
 
 // WaitTx waits until the transaction res names is in a committed block and
@@ -136,15 +147,23 @@ func (c *Client) WaitTx(ctx context.Context, res *TxResult) (*TxResult, error) {
 	}
 	tick := time.NewTicker(c.opts.PollInterval)
 	defer tick.Stop()
+	var offeredAt uint64 // block at which the transaction was last offered
 	for {
-		r, err := c.rpc.Tx(ctx, hash, false)
-		if err == nil {
-			res.Height = uint64(r.Height)
-			res.Events = convertEvents(r.TxResult.Events)
-			if r.TxResult.Code != abci.CodeTypeOK {
-				res.Err = types.NewChainError(r.TxResult.Code, r.TxResult.Codespace, r.TxResult.Log)
+		if done, err := c.lookupTx(ctx, hash, res); done || err != nil {
+			return res, err
+		}
+		if len(res.raw) > 0 {
+			head, err := c.GetCurrentBlock(ctx)
+			switch {
+			case err != nil:
+			case offeredAt == 0:
+				offeredAt = head
+			case head >= offeredAt+rebroadcastBlocks:
+				offeredAt = head
+				if err := c.reoffer(ctx, hash, res); err != nil {
+					return res, err
+				}
 			}
-			return res, nil
 		}
 		select {
 		case <-ctx.Done():
@@ -152,6 +171,34 @@ func (c *Client) WaitTx(ctx context.Context, res *TxResult) (*TxResult, error) {
 		case <-tick.C:
 		}
 	}
+}
+
+// lookupTx fills res from the node's transaction index if a block holds it.
+func (c *Client) lookupTx(ctx context.Context, hash []byte, res *TxResult) (bool, error) {
+	r, err := c.rpc.Tx(ctx, hash, false)
+	if err != nil {
+		return false, nil
+	}
+	res.Height = uint64(r.Height)
+	res.Events = convertEvents(r.TxResult.Events)
+	if r.TxResult.Code != abci.CodeTypeOK {
+		res.Err = types.NewChainError(r.TxResult.Code, r.TxResult.Codespace, r.TxResult.Log)
+	}
+	return true, nil
+}
+
+// reoffer sends the transaction again. A node that still holds it answers
+// "already in cache"; one that dropped it runs its checks again, and their
+// verdict (if negative) is why it was dropped.
+func (c *Client) reoffer(ctx context.Context, hash []byte, res *TxResult) error {
+	r, err := c.rpc.BroadcastTxSync(ctx, res.raw)
+	if err != nil || r.Code == abci.CodeTypeOK {
+		return nil // still pending (in cache), or accepted again
+	}
+	if done, _ := c.lookupTx(ctx, hash, res); done {
+		return nil
+	}
+	return fmt.Errorf("%w: %w", ErrTxDropped, types.NewChainError(r.Code, r.Codespace, r.Log))
 }
 
 func convertEvents(evs []abci.Event) []Event {
