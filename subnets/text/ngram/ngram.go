@@ -397,7 +397,9 @@ func (m *Model) VocabularySize() int { return len(m.vocab) }
 
 // Complete implements text.Model: it continues req.Prompt with exactly
 // req.MaxTokens tokens (FinishReason text.FinishLength), deterministically
-// for a given request (see the package documentation). It returns an error
+// for a given request (see the package documentation). The answer is
+// detokenised as the prompt's continuation: it starts with a space when
+// Detokenize would put one there, so req.Prompt + Text reads as one text. It returns an error
 // wrapping text.ErrInvalidRequest for a request outside text's limits, and
 // ctx's error if ctx ends first.
 func (m *Model) Complete(ctx context.Context, req text.Request) (text.Response, error) {
@@ -417,12 +419,17 @@ func (m *Model) Complete(ctx context.Context, req text.Request) (text.Response, 
 	if err != nil {
 		return text.Response{}, err
 	}
-	toks := make([]string, len(out))
-	for i, id := range out {
-		toks[i] = m.vocab[id]
+	// Detokenise after the prompt, so that the answer starts with the space
+	// (or not) and the quotation state the prompt leaves: prompt + Text reads
+	// as one text.
+	toks := make([]string, len(prompt), len(prompt)+len(out))
+	copy(toks, prompt)
+	for _, id := range out {
+		toks = append(toks, m.vocab[id])
 	}
+	answer := text.Detokenize(toks)[len(text.Detokenize(prompt)):]
 	return text.Response{
-		Text:         text.Detokenize(toks),
+		Text:         answer,
 		Tokens:       len(out),
 		PromptTokens: len(prompt),
 		FinishReason: text.FinishLength,

