@@ -32,11 +32,15 @@ func Tokenize(s string) []string {
 			r, n = utf8.DecodeRuneInString(s[i:])
 		}
 		switch {
-		case unicode.IsSpace(r):
+		case r < utf8.RuneSelf && asciiClass[r] == asciiSpace, r >= utf8.RuneSelf && unicode.IsSpace(r):
 			i += n
 		case isWordRune(r):
 			j := i + n
 			for j < len(s) {
+				if c := s[j]; c < utf8.RuneSelf && asciiClass[c] == asciiWord {
+					j++
+					continue
+				}
 				r2, n2 := rune(s[j]), 1
 				if r2 >= utf8.RuneSelf {
 					r2, n2 = utf8.DecodeRuneInString(s[j:])
@@ -164,10 +168,31 @@ func isDashRun(tok string) bool {
 	return len(tok) >= 2 && strings.Trim(tok, "-") == ""
 }
 
+// Classes of ASCII bytes, for the tokeniser's fast path.
+const (
+	asciiPunct = iota
+	asciiSpace
+	asciiWord
+)
+
+// asciiClass classifies the ASCII bytes as unicode.IsSpace and isWordRune
+// do.
+var asciiClass = func() (c [utf8.RuneSelf]uint8) {
+	for b := range c {
+		switch r := rune(b); {
+		case unicode.IsSpace(r):
+			c[b] = asciiSpace
+		case 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9':
+			c[b] = asciiWord
+		}
+	}
+	return c
+}()
+
 // isWordRune reports whether r belongs in a word token.
 func isWordRune(r rune) bool {
 	if r < utf8.RuneSelf {
-		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		return asciiClass[r] == asciiWord
 	}
 	return unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 }
