@@ -147,8 +147,8 @@ type level struct {
 }
 
 // Default trains the built-in model: DefaultOrder on the embedded corpus.
-// It takes about a tenth of a second and some tens of MB while it runs; see
-// BENCHMARKS.md.
+// It takes about 0.11 s on one core, allocates 41 MB on the way and keeps
+// 5.3 MB (BENCHMARKS.md).
 func Default() (*Model, error) {
 	return Train(corpus.Text(), Options{})
 }

@@ -232,8 +232,11 @@ func (c *Client) Complete(ctx context.Context, req text.Request) (text.Response,
 	case c.api == APICompletions && ch.Text != nil:
 		out.Text = *ch.Text
 	default:
-		return text.Response{}, fmt.Errorf("%w: POST %s: choice has no %s; body starts %q", ErrBadResponse, c.endpoint,
-			map[bool]string{true: "message", false: "text"}[c.api == APIChat], snippet(data))
+		field := "text"
+		if c.api == APIChat {
+			field = "message"
+		}
+		return text.Response{}, fmt.Errorf("%w: POST %s: choice has no %s; body starts %q", ErrBadResponse, c.endpoint, field, snippet(data))
 	}
 	if ch.FinishReason != nil {
 		out.FinishReason = *ch.FinishReason
