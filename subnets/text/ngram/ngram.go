@@ -50,8 +50,10 @@
 // Every choice is made in integer arithmetic (see fixed.go) from a PCG stream
 // seeded with Request.Seed, so an answer is a pure function of (training
 // text, order, prompt, MaxTokens, Temperature, Seed), the same on every
-// machine and Go version: a validator running the same model computes the
-// miner's answer exactly. Model.Name carries a fingerprint of the training
+// machine: a validator running the same model computes the miner's answer
+// exactly. Across Go releases it stays the same as long as PCG and the
+// Unicode tables behind Tokenize do for the characters involved;
+// testdata/golden.json pins a set of answers. Model.Name carries a fingerprint of the training
 // text, the order and the algorithm version, so two nodes can tell whether
 // they run the same model.
 package ngram
@@ -89,7 +91,8 @@ const (
 	noWord = ^uint32(0) // a prompt token outside the vocabulary
 
 	// discountScale is the fixed-point unit of counts: a count c is stored as
-	// c·discountScale, and a discount D as round-down(D·discountScale).
+	// c·discountScale, and a discount D as D·discountScale rounded up (see
+	// discounts).
 	discountScale = 1024
 
 	// version enters the model's fingerprint; bump it whenever the same
