@@ -54,7 +54,8 @@ func benchInput(n, validators, weights int) *Input {
 	return in
 }
 
-// BenchmarkEpoch measures the sparse epoch and, as the baseline in the same
+// BenchmarkEpoch measures the sparse epoch, allocating its scratch memory
+// (Epoch) and reusing it (Workspace.Epoch), and, as the baseline in the same
 // run, the dense n×n reference implementation.
 func BenchmarkEpoch(b *testing.B) {
 	for _, c := range []struct{ n, validators, weights int }{
@@ -68,6 +69,16 @@ func BenchmarkEpoch(b *testing.B) {
 			defer reportCPU(b)()
 			for b.Loop() {
 				if _, err := Epoch(in); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("workspace/"+name, func(b *testing.B) {
+			b.ReportAllocs()
+			defer reportCPU(b)()
+			var ws Workspace
+			for b.Loop() {
+				if _, err := ws.Epoch(in); err != nil {
 					b.Fatal(err)
 				}
 			}
