@@ -59,3 +59,45 @@ func (d *u16Divisor) div(v uint16) fixed.I32F32 {
 	hi, lo := bits.Mul64(uint64(v), d.m)
 	return fixed.I32F32FromBits(int64(hi<<(64-d.k&63) | lo>>(d.k&63)))
 }
+
+// propDivisor computes u16Prop(x.Div(M)) for 0 <= x <= M, the bond rows'
+// column-max upscaling, mostly without a hardware division. Only 16 bits of
+// the quotient Q = floor(x·2^32 / M) survive u16Prop(Q) = floor(Q·65535 /
+// 2^32), so an estimate Q' in {Q-1, Q} settles it whenever Q' and Q'+1 give
+// the same u16, which fails for about one quotient in 65537; those are
+// divided exactly.
+//
+// The estimate: with t the leading zeros of M, M' = M·2^t (top bit set),
+// x' = x·2^t <= M' and R = floor((2^127-1) / M') (so 2^63 < R < 2^64),
+// Q' = floor(x'·R / 2^95). Since R > (2^127-1)/M' - 1, x'·R/2^95 exceeds
+// x'·2^32/M' - x'/(M'·2^95) - x'/2^95 > X - 1 for X = x·2^32/M, and it is at
+// most X, so Q' is floor(X) or floor(X) - 1.
+type propDivisor struct {
+	m fixed.I32F32 // M
+	r uint64       // R
+	t uint         // leading zeros of M
+}
+
+// newPropDivisor prepares a positive M.
+func newPropDivisor(m fixed.I32F32) propDivisor {
+	t := uint(bits.LeadingZeros64(uint64(m.Bits())))
+	norm := uint64(m.Bits()) << t
+	r, _ := bits.Div64(1<<63-1, 1<<64-1, norm) // 2^127-1 = (2^63-1):(2^64-1); 2^63-1 < norm
+	return propDivisor{m: m, r: r, t: t}
+}
+
+// u16 returns u16Prop(x.Div(M)) for d's divisor M.
+func (d *propDivisor) u16(x fixed.I32F32) uint16 {
+	if x.Sign() >= 0 && x.Cmp(d.m) <= 0 {
+		hi, _ := bits.Mul64(uint64(x.Bits())<<d.t, d.r)
+		q := hi >> 31
+		if u := (q * 65535) >> 32; u == ((q+1)*65535)>>32 {
+			return uint16(u)
+		}
+	}
+	q, ok := x.QuickDiv(d.m)
+	if !ok {
+		q = x.Div(d.m)
+	}
+	return u16Prop(q)
+}

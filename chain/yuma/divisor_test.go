@@ -2,6 +2,7 @@ package yuma
 
 import (
 	"math"
+	"math/bits"
 	"math/rand/v2"
 	"testing"
 
@@ -50,6 +51,47 @@ func TestU16DivisorRefuses(t *testing.T) {
 	for _, b := range []int64{0, -1 << 32, math.MinInt64, 1, 1<<32 + 1, 3<<32 - 5} {
 		if _, ok := newU16Divisor(fixed.I32F32FromBits(b)); ok {
 			t.Errorf("newU16Divisor(%d bits) accepted", b)
+		}
+	}
+}
+
+// TestPropDivisor compares propDivisor with u16Prop(x.Div(M)) for maxima of
+// every bit length, values at and around the quotients where the u16
+// changes, the ends of the range, and values outside it.
+func TestPropDivisor(t *testing.T) {
+	r := rand.New(rand.NewPCG(2, 2))
+	check := func(m, x int64) {
+		t.Helper()
+		d := newPropDivisor(fixed.I32F32FromBits(m))
+		xf := fixed.I32F32FromBits(x)
+		if got, want := d.u16(xf), u16Prop(xf.Div(fixed.I32F32FromBits(m))); got != want {
+			t.Fatalf("u16Prop(%d / %d) (bits): got %d, want %d", x, m, got, want)
+		}
+	}
+	for l := range 63 {
+		for _, m := range []int64{1 << l, 1<<l + 1, 1<<(l+1) - 1, 3 << l >> 1, 1 + r.Int64N(1<<l)} {
+			if m <= 0 {
+				continue
+			}
+			for _, x := range []int64{0, 1, m / 2, m - 1, m, m + 1, -1, 2 * m, math.MaxInt64} {
+				check(m, x)
+			}
+			for range 200 {
+				check(m, r.Int64N(m)+int64(r.IntN(2)))
+				// x with x·2^32/M just below and above the quotient where
+				// the u16 steps to u: Q = ceil(u·2^32/65535).
+				u := uint64(r.IntN(65536))
+				q := (u<<32 + 65534) / 65535
+				hi, lo := bits.Mul64(q, uint64(m))
+				if hi>>32 == 0 {
+					x := int64(hi<<32 | lo>>32)
+					for _, dx := range []int64{-2, -1, 0, 1, 2} {
+						if x+dx >= 0 {
+							check(m, x+dx)
+						}
+					}
+				}
+			}
 		}
 	}
 }

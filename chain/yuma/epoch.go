@@ -71,6 +71,7 @@ type Workspace struct {
 	bondDiv   []u16Divisor   // their reciprocals (m == 0 where Div is needed)
 	emaSum    []fixed.I32F32 // column sums of the EMA; zeros replaced by one
 	emaMax    []fixed.I32F32 // column maxima of the normalised EMA; zeros replaced by one
+	emaMaxDiv []propDivisor  // their reciprocals
 	dividends []fixed.I32F32
 	combined  []fixed.I32F32
 	server    []fixed.I32F32
@@ -82,6 +83,11 @@ type Workspace struct {
 	// without an old permit). After pass C it holds ΔB.
 	wstart []int
 	w      []fixed.I32F32
+
+	// (1-α)·B normalised, aligned with the stored bond rows: row i's values
+	// are b[bstart[i]:bstart[i+1]].
+	bstart []int
+	b      []fixed.I32F32
 
 	// The EMA of bonds, in compressed sparse rows: row i's entries are
 	// ecol/eval[estart[i]:estart[i+1]], sorted by column.
@@ -253,7 +259,11 @@ func (ws *Workspace) weightRow(in *Input, i int) ([]Pair, []fixed.I32F32) {
 // entries (lastUpdate[i] <= registeredAt[j]) set to zero, each row divided
 // by its sum when the sum is positive. In the same sweep it returns the
 // pre-ranks R⁰_j = Σ_i A_i·W_ij and counts, for the median, each column's
-// non-zero entries in rows with positive active stake.
+// non-zero entries in rows with positive active stake. Every value of W
+// lies in [0, 2^48): a stored u16 times 2^32, divided by an integer row sum
+// of at least one, or left as it is when the sum is not positive (it can
+// wrap past 2^63 only in rows of more than 32768 entries); the median
+// relies on this.
 func (ws *Workspace) buildWeights(in *Input, active []fixed.I32F32) (preranks []fixed.I32F32) {
 	n := len(in.Stake)
 	wstart := sized(&ws.wstart, n+1)
@@ -352,67 +362,99 @@ func (ws *Workspace) clipWeights(in *Input, active, consensus []fixed.I32F32) (v
 	return vtrust, ranks
 }
 
-// emaBonds is pass D (steps 11-13): row by row, it merges ΔB (in W) and
-// the stored bonds, divides each by its column's sum (deltaSum; ws.bondSum
-// through ws.bondDiv; zeros replaced by one) and keeps the positive entries
-// of α·ΔB + (1-α)·B (each product floored) as the EMA, with its column sums
-// in ws.emaSum.
+// emaBonds is pass D (steps 11-13): it divides ΔB (in W) and the stored
+// bonds by their column sums (deltaSum; ws.bondSum through ws.bondDiv;
+// zeros replaced by one), multiplies them by α and 1-α (each product
+// floored), and merges each row of the two into the EMA, keeping the
+// positive entries of α·ΔB + (1-α)·B, with its column sums in ws.emaSum.
+// The three loops are kept apart because one loop doing all of it keeps
+// more values live than there are registers.
 func (ws *Workspace) emaBonds(in *Input, alpha fixed.I32F32, deltaSum []fixed.I32F32) {
 	n := len(in.Stake)
-	oneMinus := one.Sub(alpha)
-	bonds := 0
-	for _, row := range in.Bonds {
-		bonds += len(row)
+	for i := range n {
+		row, vals := ws.weightRow(in, i)
+		for k, p := range row {
+			x, ok := vals[k].QuickDiv(deltaSum[p.UID])
+			if !ok {
+				x = vals[k].Div(deltaSum[p.UID])
+			}
+			vals[k] = alpha.Mul(x)
+		}
 	}
+
+	oneMinus := one.Sub(alpha)
+	bstart := sized(&ws.bstart, n+1)
+	bstart[0] = 0
+	for i := range n {
+		l := 0
+		if in.Bonds != nil {
+			l = len(in.Bonds[i])
+		}
+		bstart[i+1] = bstart[i] + l
+	}
+	bv := sized(&ws.b, bstart[n])
+	for i, row := range in.Bonds {
+		lu := in.LastUpdate[i]
+		vals := bv[bstart[i]:bstart[i+1]]
+		for k, p := range row {
+			keep := lu > in.RegisteredAt[p.UID]
+			b := p.Value * uint16(b2i(keep))
+			var x fixed.I32F32
+			if d := &ws.bondDiv[p.UID]; d.m != 0 {
+				x = d.div(b)
+			} else {
+				x = fixed.NewI32F32(int64(b)).Div(ws.bondSum[p.UID])
+			}
+			vals[k] = oneMinus.Mul(x)
+		}
+	}
+
 	estart := sized(&ws.estart, n+1)
-	ecol := sized(&ws.ecol, len(ws.w)+bonds)
-	eval := sized(&ws.eval, len(ws.w)+bonds)
+	ecol := sized(&ws.ecol, len(ws.w)+len(bv))
+	eval := sized(&ws.eval, len(ws.w)+len(bv))
 	sum := zeroed(&ws.emaSum, n)
 	e := 0
 	for i := range n {
 		estart[i] = e
-		wr, dv := ws.weightRow(in, i)
-		var br []Pair
+		wc, wv := ws.weightRow(in, i)
+		var bc []Pair
 		if in.Bonds != nil {
-			br = in.Bonds[i]
+			bc = in.Bonds[i]
 		}
-		lu := in.LastUpdate[i]
-		p, q := 0, 0
-		for p < len(wr) || q < len(br) {
-			var j uint16
-			var v fixed.I32F32
-			hasD := q == len(br) || (p < len(wr) && wr[p].UID <= br[q].UID)
-			hasB := p == len(wr) || (q < len(br) && br[q].UID <= wr[p].UID)
-			if hasD {
-				j = wr[p].UID
-				x, ok := dv[p].QuickDiv(deltaSum[j])
-				if !ok {
-					x = dv[p].Div(deltaSum[j])
-				}
-				v = alpha.Mul(x)
-				p++
-			}
-			if hasB {
-				j = br[q].UID
-				keep := lu > in.RegisteredAt[j]
-				b := br[q].Value * uint16(b2i(keep))
-				var x fixed.I32F32
-				if d := &ws.bondDiv[j]; d.m != 0 {
-					x = d.div(b)
-				} else {
-					x = fixed.NewI32F32(int64(b)).Div(ws.bondSum[j])
-				}
-				v = v.Add(oneMinus.Mul(x))
-				q++
-			}
-			ecol[e], eval[e] = j, v
-			sum[j] = sum[j].Add(fixed.I32F32FromBits(v.Bits() * int64(b2i(v.Sign() > 0))))
-			e += b2i(v.Sign() > 0)
-		}
+		e += mergeEMA(wc, wv, bc, bv[bstart[i]:bstart[i+1]], ecol[e:], eval[e:], sum)
 	}
 	estart[n] = e
 	ws.ecol, ws.eval = ecol[:e], eval[:e]
 	oneForZero(sum)
+}
+
+// mergeEMA merges a row of α·ΔB (columns wc, values wv) with a row of
+// (1-α)·B (bc, bv), both sorted by column, writes the positive sums to
+// ecol and eval, adds them to their columns' sums, and returns how many it
+// wrote.
+func mergeEMA(wc []Pair, wv []fixed.I32F32, bc []Pair, bv []fixed.I32F32, ecol []uint16, eval []fixed.I32F32, sum []fixed.I32F32) int {
+	e, p, q := 0, 0, 0
+	for p < len(wc) || q < len(bc) {
+		var j uint16
+		var v fixed.I32F32
+		switch {
+		case q == len(bc) || (p < len(wc) && wc[p].UID < bc[q].UID):
+			j, v = wc[p].UID, wv[p]
+			p++
+		case p == len(wc) || bc[q].UID < wc[p].UID:
+			j, v = bc[q].UID, bv[q]
+			q++
+		default:
+			j, v = wc[p].UID, wv[p].Add(bv[q])
+			p++
+			q++
+		}
+		positive := v.Sign() > 0
+		ecol[e], eval[e] = j, v
+		e += b2i(positive)
+		sum[j] = sum[j].Add(fixed.I32F32FromBits(v.Bits() * int64(b2i(positive))))
+	}
+	return e
 }
 
 // normalizeEMA is pass E (steps 13-14 and 18): it divides the EMA by its
@@ -446,6 +488,10 @@ func (ws *Workspace) normalizeEMA(incentive []fixed.I32F32) []fixed.I32F32 {
 // an empty row.
 func (ws *Workspace) writeBonds(in *Input, out *Output) {
 	n := len(in.Stake)
+	div := sized(&ws.emaMaxDiv, n)
+	for j, m := range ws.emaMax {
+		div[j] = newPropDivisor(m)
+	}
 	total := 0
 	for i := range n {
 		if out.ValidatorPermit[i] {
@@ -459,12 +505,8 @@ func (ws *Workspace) writeBonds(in *Input, out *Output) {
 		case out.ValidatorPermit[i]:
 			start := at
 			for k := ws.estart[i]; k < ws.estart[i+1]; k++ {
-				j, v := ws.ecol[k], ws.eval[k]
-				q, ok := v.QuickDiv(ws.emaMax[j])
-				if !ok {
-					q = v.Div(ws.emaMax[j])
-				}
-				pairs[at] = Pair{UID: j, Value: u16Prop(q)}
+				j := ws.ecol[k]
+				pairs[at] = Pair{UID: j, Value: ws.emaMaxDiv[j].u16(ws.eval[k])}
 				at++
 			}
 			out.Bonds[i] = pairs[start:at:at]

@@ -41,35 +41,40 @@ package yuma
 // columns are gathered from the rows into a buffer that stays in cache, and
 // a quickselect weighted by stake finds each column's quantile in time
 // linear in the column's entries.
+//
+// An entry is packed into one uint64 key, score<<16 | r, where r is the
+// validator's position among those with positive stake (the merged zeros
+// take position len(rows)), and the stake is looked up by r. This is exact
+// because every score of W lies in [0, 2^48): a stored u16 times 2^32,
+// divided by an integer row sum of at least one, or left as it is (see
+// buildWeights), and r < 2^16. Keys are unique and ordered by score first,
+// and the smallest key whose cumulative stake exceeds minority has the
+// score v* (the keys with smaller scores hold at most minority, and the
+// largest key with score v* holds more), so the selection works on keys.
 
 import "github.com/go-bittensor/bittensor/chain/fixed"
 
-// medianBlock is the number of entries gathered per block of columns: 512
-// KB of entries, which stay in the second-level cache while their columns'
-// medians are selected.
-const medianBlock = 1 << 15
-
-// entry is one non-zero score of a column (or the merged zeros) and the
-// stake of the validators holding it, as fixed-point bits.
-type entry struct {
-	score, stake int64
-}
+// medianBlock is the number of keys gathered per block of columns: 512 KB,
+// which stay in the second-level cache while their columns' medians are
+// selected.
+const medianBlock = 1 << 16
 
 // medianScratch is the median's part of a Workspace.
 type medianScratch struct {
-	// block is the number of entries per block of columns; zero means
+	// block is the number of keys per block of columns; zero means
 	// medianBlock (tests set it small to exercise block boundaries).
 	block int
 	// count[j] is the number of non-zero entries of column j of W in rows
 	// with positive active stake; buildWeights fills it.
 	count  []int32
 	rows   []int32        // uids with positive active stake
-	stake  []fixed.I32F32 // their stakes, renormalised
+	norm   []fixed.I32F32 // their stakes, renormalised
+	stake  []int64        // the same as bits, and a last slot for a column's zeros
 	cursor []int          // per row: its first entry not yet gathered
 	seg    []int          // per column of the block: start of its segment in buf
 	fill   []int          // per column of the block: end of its segment so far
-	buf    []entry        // the block's segments, each with a slot for the zeros
-	tmp    []entry        // scratch for the selection
+	buf    []uint64       // the block's segments of keys, each with a slot for the zeros
+	tmp    []uint64       // scratch for the selection
 }
 
 // weightedMedianCols sets c[j] to the consensus of column j of W, weighting
@@ -77,18 +82,23 @@ type medianScratch struct {
 // the majority. c must be zero on entry.
 func (ws *Workspace) weightedMedianCols(in *Input, active []fixed.I32F32, kappa fixed.I32F32, c []fixed.I32F32) {
 	m := &ws.med
-	m.rows, m.stake = m.rows[:0], m.stake[:0]
+	m.rows, m.norm = m.rows[:0], m.norm[:0]
 	for i, a := range active {
 		if a.Sign() > 0 {
 			m.rows = append(m.rows, int32(i))
-			m.stake = append(m.stake, a)
+			m.norm = append(m.norm, a)
 		}
 	}
 	if len(m.rows) == 0 {
 		return // no validator: every consensus is zero
 	}
-	normalize(m.stake)
-	sigma := fixed.SumI32F32(m.stake).Bits()
+	normalize(m.norm)
+	zeroSlot := len(m.rows)
+	stake := sized(&m.stake, zeroSlot+1)
+	for r, s := range m.norm {
+		stake[r] = s.Bits()
+	}
+	sigma := fixed.SumI32F32(m.norm).Bits()
 	minority := sigma - kappa.Bits()
 	cursor := zeroed(&m.cursor, len(m.rows))
 
@@ -98,7 +108,7 @@ func (ws *Workspace) weightedMedianCols(in *Input, active []fixed.I32F32, kappa 
 	}
 	n := len(c)
 	for j0 := 0; j0 < n; {
-		// The block: columns j0..j1-1, as many as fit in block entries (at
+		// The block: columns j0..j1-1, as many as fit in block keys (at
 		// least one), each with one more slot for its zeros.
 		size, j1 := 0, j0
 		for j1 < n && (j1 == j0 || size+int(m.count[j1])+1 <= block) {
@@ -118,12 +128,11 @@ func (ws *Workspace) weightedMedianCols(in *Input, active []fixed.I32F32, kappa 
 		// previous block stopped.
 		for r, i := range m.rows {
 			row, vals := ws.weightRow(in, int(i))
-			st := m.stake[r].Bits()
 			k := cursor[r]
 			for ; k < len(row) && int(row[k].UID) < j1; k++ {
 				if v := vals[k].Bits(); v != 0 {
 					f := &fill[int(row[k].UID)-j0]
-					buf[*f] = entry{score: v, stake: st}
+					buf[*f] = uint64(v)<<16 | uint64(r)
 					*f++
 				}
 			}
@@ -135,72 +144,73 @@ func (ws *Workspace) weightedMedianCols(in *Input, active []fixed.I32F32, kappa 
 			if len(col) == 0 {
 				continue // every score is zero
 			}
-			if zeros := len(m.rows) - len(col); zeros > 0 {
+			if len(col) < len(m.rows) {
 				zeroStake := sigma
-				for _, e := range col {
-					zeroStake -= e.stake
+				for _, key := range col {
+					zeroStake -= stake[key&0xffff]
 				}
+				stake[zeroSlot] = zeroStake
 				col = col[:len(col)+1]
-				col[len(col)-1] = entry{score: 0, stake: zeroStake}
+				col[len(col)-1] = uint64(zeroSlot)
 			}
-			c[j] = fixed.I32F32FromBits(weightedQuantile(col, sized(&m.tmp, len(col)), minority, sigma))
+			c[j] = fixed.I32F32FromBits(weightedQuantile(col, sized(&m.tmp, len(col)), stake, minority, sigma))
 		}
 		j0 = j1
 	}
 }
 
 // weightedQuantile returns what the reference's weighted median returns for
-// the entries of col, whose stakes total sigma (see the file comment): the
-// smallest score v such that the entries with scores <= v hold more than
-// minority, the smallest score if minority < 0, the largest if
-// minority >= sigma. col must not be empty; its order is lost. tmp is
-// scratch space of the same length.
-func weightedQuantile(col, tmp []entry, minority, sigma int64) int64 {
+// a column whose entries are the keys in col (score<<16 | r, unique) with
+// stakes stake[r] totalling sigma (see the file comment): the smallest
+// score v such that the entries with scores <= v hold more than minority,
+// the smallest score if minority < 0 and the largest if minority >= sigma.
+// col must not be empty; its order is lost. tmp is scratch space of the same
+// length.
+func weightedQuantile(col, tmp []uint64, stake []int64, minority, sigma int64) int64 {
 	switch {
 	case minority < 0:
-		lo := col[0].score
-		for _, e := range col {
-			lo = min(lo, e.score)
+		lo := col[0]
+		for _, k := range col {
+			lo = min(lo, k)
 		}
-		return lo
+		return int64(lo >> 16)
 	case minority >= sigma:
-		hi := col[0].score
-		for _, e := range col {
-			hi = max(hi, e.score)
+		hi := col[0]
+		for _, k := range col {
+			hi = max(hi, k)
 		}
-		return hi
+		return int64(hi >> 16)
 	}
-	// Quickselect. Invariant: the answer is a score in a, the entries
-	// below every score in a hold below <= minority, and below plus a's
-	// stake exceeds minority.
+	// Quickselect on keys. Invariant: the answer is a key in a, the keys
+	// below every key in a hold below <= minority, and below plus a's stake
+	// exceeds minority.
 	a, b := col, tmp
 	below := int64(0)
 	for len(a) > 1 {
-		pivot := a[len(a)/2].score
-		// One pass splits a into the scores below the pivot (kept at the
-		// front of a) and above it (written to b), in order, and sums the
-		// stakes below and at the pivot; it is written without
-		// data-dependent branches, which would mispredict on half of the
-		// entries.
-		var ltStake, eqStake int64
+		pivot := a[len(a)/2]
+		// One pass splits a into the keys below the pivot (kept at the
+		// front of a) and above it (written to b) and sums the stake below;
+		// it is written without data-dependent branches, which would
+		// mispredict on half of the keys.
+		var lt int64
 		nl, nu := 0, 0
-		for _, e := range a {
-			lt, gt := b2i(e.score < pivot), b2i(e.score > pivot)
-			a[nl], b[nu] = e, e
-			ltStake += e.stake & -int64(lt)
-			eqStake += e.stake & (int64(lt|gt) - 1)
-			nl += lt
-			nu += gt
+		for _, k := range a {
+			l, g := b2i(k < pivot), b2i(k > pivot)
+			a[nl], b[nu] = k, k
+			lt += stake[k&0xffff] & -int64(l)
+			nl += l
+			nu += g
 		}
+		at := stake[pivot&0xffff]
 		switch {
-		case below+ltStake > minority:
+		case below+lt > minority:
 			a = a[:nl]
-		case below+ltStake+eqStake > minority:
-			return pivot
+		case below+lt+at > minority:
+			return int64(pivot >> 16)
 		default:
-			below += ltStake + eqStake
+			below += lt + at
 			a, b = b[:nu], a
 		}
 	}
-	return a[0].score
+	return int64(a[0] >> 16)
 }

@@ -2,22 +2,21 @@ package yuma
 
 import (
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/go-bittensor/bittensor/chain/fixed"
 )
 
 // TestWeightedQuantileMatchesReference checks the claim of median.go: on
-// random lists (scores with ties, zeros and negative values, which wrapped
-// row sums can produce; stakes with zeros; every range of minority), the
-// selection returns what the reference's recursive weighted median returns
-// on the list in its original order, and so does any reordering of it.
+// random columns (scores in W's range [0, 2^48) with ties and zeros; stakes
+// with zeros; every range of minority, including exact boundaries), the
+// selection on shuffled keys returns what the reference's recursive weighted
+// median returns on the column in its original order.
 func TestWeightedQuantileMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 9))
 	for round := range 20000 {
 		m := 1 + r.IntN(40)
-		levels := []int64{-5, 0, 1, 7, 1 << 31, 1 << 32}
+		levels := []int64{0, 1, 7, 1 << 31, 1 << 32, 1<<48 - 1}
 		stake := make([]fixed.I32F32, m)
 		score := make([]fixed.I32F32, m)
 		var sigma int64
@@ -33,9 +32,14 @@ func TestWeightedQuantileMatchesReference(t *testing.T) {
 			sigma += s
 			v := levels[r.IntN(len(levels))]
 			if r.IntN(2) == 0 {
-				v = r.Int64N(1<<33) - 1<<20
+				v = r.Int64N(1 << 48)
+			} else if r.IntN(2) == 0 {
+				v = r.Int64N(1 << 33)
 			}
 			score[i] = fixed.I32F32FromBits(v)
+		}
+		if sigma == 0 {
+			continue
 		}
 		var minority int64
 		switch r.IntN(6) {
@@ -54,21 +58,20 @@ func TestWeightedQuantileMatchesReference(t *testing.T) {
 		default:
 			minority = r.Int64N(sigma + 1)
 		}
-		if sigma == 0 {
-			continue
-		}
 		part := make([]int, m)
 		for i := range part {
 			part[i] = i
 		}
 		want := denseWeightedMedian(stake, score, part, fixed.I32F32FromBits(minority), fixed.I32F32{}, fixed.I32F32FromBits(sigma))
 
-		col := make([]entry, m)
+		keys := make([]uint64, m)
+		bits := make([]int64, m)
 		for i := range m {
-			col[i] = entry{score: score[i].Bits(), stake: stake[i].Bits()}
+			keys[i] = uint64(score[i].Bits())<<16 | uint64(i)
+			bits[i] = stake[i].Bits()
 		}
-		r.Shuffle(m, func(i, j int) { col[i], col[j] = col[j], col[i] })
-		if got := weightedQuantile(slices.Clone(col), make([]entry, m), minority, sigma); got != want.Bits() {
+		r.Shuffle(m, func(i, j int) { keys[i], keys[j] = keys[j], keys[i] })
+		if got := weightedQuantile(keys, make([]uint64, m), bits, minority, sigma); got != want.Bits() {
 			t.Fatalf("round %d: minority %d of %d: got %d, reference %d\nscores %v\nstakes %v", round, minority, sigma, got, want.Bits(), score, stake)
 		}
 	}
