@@ -86,14 +86,23 @@ func newPropDivisor(m fixed.I32F32) propDivisor {
 	return propDivisor{m: m, r: r, t: t}
 }
 
+// quickU16 returns u16Prop(x.Div(M)) for d's divisor M and true, or false
+// when the estimate does not settle it (or x is outside [0, M]); it is small
+// enough to be inlined.
+func (d *propDivisor) quickU16(x fixed.I32F32) (uint16, bool) {
+	if uint64(x.Bits()) > uint64(d.m.Bits()) { // x < 0 or x > M
+		return 0, false
+	}
+	hi, _ := bits.Mul64(uint64(x.Bits())<<d.t, d.r)
+	q := hi >> 31
+	u := (q * 65535) >> 32
+	return uint16(u), u == ((q+1)*65535)>>32
+}
+
 // u16 returns u16Prop(x.Div(M)) for d's divisor M.
 func (d *propDivisor) u16(x fixed.I32F32) uint16 {
-	if x.Sign() >= 0 && x.Cmp(d.m) <= 0 {
-		hi, _ := bits.Mul64(uint64(x.Bits())<<d.t, d.r)
-		q := hi >> 31
-		if u := (q * 65535) >> 32; u == ((q+1)*65535)>>32 {
-			return uint16(u)
-		}
+	if u, ok := d.quickU16(x); ok {
+		return u
 	}
 	q, ok := x.QuickDiv(d.m)
 	if !ok {

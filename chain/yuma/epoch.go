@@ -431,28 +431,29 @@ func (ws *Workspace) emaBonds(in *Input, alpha fixed.I32F32, deltaSum []fixed.I3
 // mergeEMA merges a row of α·ΔB (columns wc, values wv) with a row of
 // (1-α)·B (bc, bv), both sorted by column, writes the positive sums to
 // ecol and eval, adds them to their columns' sums, and returns how many it
-// wrote.
+// wrote. While both rows have entries, each step takes the smaller column
+// from one row or the same column from both, without branches.
 func mergeEMA(wc []Pair, wv []fixed.I32F32, bc []Pair, bv []fixed.I32F32, ecol []uint16, eval []fixed.I32F32, sum []fixed.I32F32) int {
+	wv, bv = wv[:len(wc)], bv[:len(bc)]
 	e, p, q := 0, 0, 0
-	for p < len(wc) || q < len(bc) {
-		var j uint16
-		var v fixed.I32F32
-		switch {
-		case q == len(bc) || (p < len(wc) && wc[p].UID < bc[q].UID):
-			j, v = wc[p].UID, wv[p]
-			p++
-		case p == len(wc) || bc[q].UID < wc[p].UID:
-			j, v = bc[q].UID, bv[q]
-			q++
-		default:
-			j, v = wc[p].UID, wv[p].Add(bv[q])
-			p++
-			q++
-		}
-		positive := v.Sign() > 0
-		ecol[e], eval[e] = j, v
-		e += b2i(positive)
-		sum[j] = sum[j].Add(fixed.I32F32FromBits(v.Bits() * int64(b2i(positive))))
+	emit := func(j uint16, v int64) {
+		positive := b2i(v > 0)
+		ecol[e], eval[e] = j, fixed.I32F32FromBits(v)
+		e += positive
+		sum[j] = fixed.I32F32FromBits(sum[j].Bits() + v&-int64(positive))
+	}
+	for p < len(wc) && q < len(bc) {
+		jw, jb := wc[p].UID, bc[q].UID
+		fromW, fromB := b2i(jw <= jb), b2i(jb <= jw)
+		emit(min(jw, jb), wv[p].Bits()&-int64(fromW)+bv[q].Bits()&-int64(fromB))
+		p += fromW
+		q += fromB
+	}
+	for ; p < len(wc); p++ {
+		emit(wc[p].UID, wv[p].Bits())
+	}
+	for ; q < len(bc); q++ {
+		emit(bc[q].UID, bv[q].Bits())
 	}
 	return e
 }
@@ -506,7 +507,12 @@ func (ws *Workspace) writeBonds(in *Input, out *Output) {
 			start := at
 			for k := ws.estart[i]; k < ws.estart[i+1]; k++ {
 				j := ws.ecol[k]
-				pairs[at] = Pair{UID: j, Value: ws.emaMaxDiv[j].u16(ws.eval[k])}
+				d := &ws.emaMaxDiv[j]
+				u, ok := d.quickU16(ws.eval[k])
+				if !ok {
+					u = d.u16(ws.eval[k])
+				}
+				pairs[at] = Pair{UID: j, Value: u}
 				at++
 			}
 			out.Bonds[i] = pairs[start:at:at]
