@@ -39,8 +39,9 @@ package yuma
 // their total stake, and any selection of that quantile gives the
 // reference's result bit for bit. Below, the non-zero entries of a block of
 // columns are gathered from the rows into a buffer that stays in cache, and
-// a quickselect weighted by stake finds each column's quantile in time
-// linear in the column's entries.
+// each column's quantile is selected in time linear in its entries: a
+// histogram of stake over the top bits of the scores finds the range that
+// holds it, and a quickselect weighted by stake finds it there.
 //
 // An entry is packed into one uint64 key, score<<16 | r, where r is the
 // validator's position among those with positive stake (the merged zeros
@@ -52,7 +53,11 @@ package yuma
 // score v* (the keys with smaller scores hold at most minority, and the
 // largest key with score v* holds more), so the selection works on keys.
 
-import "github.com/go-bittensor/bittensor/chain/fixed"
+import (
+	"math/bits"
+
+	"github.com/go-bittensor/bittensor/chain/fixed"
+)
 
 // medianBlock is the number of keys gathered per block of columns: 512 KB,
 // which stay in the second-level cache while their columns' medians are
@@ -181,11 +186,39 @@ func weightedQuantile(col, tmp []uint64, stake []int64, minority, sigma int64) i
 		}
 		return int64(hi >> 16)
 	}
-	// Quickselect on keys. Invariant: the answer is a key in a, the keys
-	// below every key in a hold below <= minority, and below plus a's stake
-	// exceeds minority.
-	a, b := col, tmp
-	below := int64(0)
+	// A histogram of the keys' stake over 256 buckets of their top bits
+	// finds the bucket holding the answer: the keys of the buckets below it
+	// hold below <= minority, and with it more. For scores spread over
+	// their range (as weights are), it holds a few keys, and only those go
+	// through the quickselect.
+	top := col[0]
+	for _, k := range col {
+		top = max(top, k)
+	}
+	shift := uint(max(bits.Len64(top), 8) - 8)
+	var hist [256]int64
+	for _, k := range col {
+		hist[k>>shift] += stake[k&0xffff]
+	}
+	below, bucket := int64(0), uint64(0)
+	for ; below+hist[bucket] <= minority; bucket++ {
+		below += hist[bucket]
+	}
+	n := 0
+	for _, k := range col {
+		tmp[n] = k
+		n += b2i(k>>shift == bucket)
+	}
+	return quickselect(tmp[:n], col, stake, minority, below)
+}
+
+// quickselect is weightedQuantile's selection of the smallest key of a
+// whose cumulative stake, added to below, exceeds minority (the keys below
+// every key of a hold below <= minority, and below plus a's stake exceeds
+// minority). It reorders a and uses b, at least as long, as scratch.
+func quickselect(a, b []uint64, stake []int64, minority, below int64) int64 {
+	// Invariant: the answer is a key in a, the keys below every key in a
+	// hold below <= minority, and below plus a's stake exceeds minority.
 	for len(a) > 1 {
 		pivot := a[len(a)/2]
 		// One pass splits a into the keys below the pivot (kept at the

@@ -97,3 +97,34 @@ func TestMedianBlocks(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkWeightedQuantile selects the median of columns like the n = 4096
+// benchmark's: 256 validators with similar stakes and random scores, and
+// the merged zeros.
+func BenchmarkWeightedQuantile(b *testing.B) {
+	r := rand.New(rand.NewPCG(6, 6))
+	const m, cols = 257, 64
+	stake := make([]int64, m)
+	var sigma int64
+	for i := range stake {
+		stake[i] = 1<<24 + r.Int64N(1<<24)
+		sigma += stake[i]
+	}
+	src := make([][]uint64, cols)
+	for c := range src {
+		src[c] = make([]uint64, m)
+		for i := range m - 1 {
+			src[c][i] = uint64(1+r.Int64N(1<<26))<<16 | uint64(i)
+		}
+		src[c][m-1] = m - 1 // the zeros
+	}
+	col, tmp := make([]uint64, m), make([]uint64, m)
+	minority := sigma / 2
+	defer reportCPU(b)()
+	for b.Loop() {
+		for c := range src {
+			copy(col, src[c])
+			weightedQuantile(col, tmp, stake, minority, sigma)
+		}
+	}
+}
