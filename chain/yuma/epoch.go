@@ -278,12 +278,13 @@ func (ws *Workspace) buildWeights(in *Input, active []fixed.I32F32) (preranks []
 	sized(&ws.w, wstart[n])
 	preranks = zeroed(&ws.preranks, n)
 	count := zeroed(&ws.med.count, n)
+	reg := in.RegisteredAt
 	for i := range n {
 		row, vals := ws.weightRow(in, i)
 		lu := in.LastUpdate[i]
 		var sum fixed.I32F32
 		for k, p := range row {
-			keep := lu > in.RegisteredAt[p.UID] && int(p.UID) != i
+			keep := lu > reg[p.UID] && int(p.UID) != i
 			vals[k] = fixed.NewI32F32(int64(p.Value) * int64(b2i(keep)))
 			sum = sum.Add(vals[k])
 		}
@@ -317,10 +318,11 @@ func (ws *Workspace) buildWeights(in *Input, active []fixed.I32F32) (preranks []
 // permit or activity.
 func (ws *Workspace) bondColumnSums(in *Input) {
 	sum := zeroed(&ws.bondSum, len(in.Stake))
+	reg := in.RegisteredAt
 	for i, row := range in.Bonds {
 		lu := in.LastUpdate[i]
 		for _, p := range row {
-			keep := lu > in.RegisteredAt[p.UID]
+			keep := lu > reg[p.UID]
 			sum[p.UID] = sum[p.UID].Add(fixed.NewI32F32(int64(p.Value) * int64(b2i(keep))))
 		}
 	}
@@ -393,17 +395,18 @@ func (ws *Workspace) emaBonds(in *Input, alpha fixed.I32F32, deltaSum []fixed.I3
 		bstart[i+1] = bstart[i] + l
 	}
 	bv := sized(&ws.b, bstart[n])
+	reg, bondDiv, bondSum := in.RegisteredAt, ws.bondDiv, ws.bondSum
 	for i, row := range in.Bonds {
 		lu := in.LastUpdate[i]
 		vals := bv[bstart[i]:bstart[i+1]]
 		for k, p := range row {
-			keep := lu > in.RegisteredAt[p.UID]
+			keep := lu > reg[p.UID]
 			b := p.Value * uint16(b2i(keep))
 			var x fixed.I32F32
-			if d := &ws.bondDiv[p.UID]; d.m != 0 {
+			if d := &bondDiv[p.UID]; d.m != 0 {
 				x = d.div(b)
 			} else {
-				x = fixed.NewI32F32(int64(b)).Div(ws.bondSum[p.UID])
+				x = fixed.NewI32F32(int64(b)).Div(bondSum[p.UID])
 			}
 			vals[k] = oneMinus.Mul(x)
 		}
@@ -466,15 +469,16 @@ func (ws *Workspace) normalizeEMA(incentive []fixed.I32F32) []fixed.I32F32 {
 	n := len(incentive)
 	dividends := sized(&ws.dividends, n)
 	maxima := zeroed(&ws.emaMax, n)
+	estart, ecol, eval, sum := ws.estart, ws.ecol, ws.eval, ws.emaSum
 	for i := range n {
 		var d fixed.I32F32
-		for k := ws.estart[i]; k < ws.estart[i+1]; k++ {
-			j, v := ws.ecol[k], ws.eval[k]
-			q, ok := v.QuickDiv(ws.emaSum[j])
+		for k := estart[i]; k < estart[i+1]; k++ {
+			j, v := ecol[k], eval[k]
+			q, ok := v.QuickDiv(sum[j])
 			if !ok {
-				q = v.Div(ws.emaSum[j])
+				q = v.Div(sum[j])
 			}
-			ws.eval[k] = q
+			eval[k] = q
 			d = d.Add(incentive[j].Mul(q))
 			maxima[j] = fixed.I32F32FromBits(max(maxima[j].Bits(), q.Bits()))
 		}
@@ -493,10 +497,11 @@ func (ws *Workspace) writeBonds(in *Input, out *Output) {
 	for j, m := range ws.emaMax {
 		div[j] = newPropDivisor(m)
 	}
+	estart, ecol, eval := ws.estart, ws.ecol, ws.eval
 	total := 0
 	for i := range n {
 		if out.ValidatorPermit[i] {
-			total += ws.estart[i+1] - ws.estart[i]
+			total += estart[i+1] - estart[i]
 		}
 	}
 	pairs := make([]Pair, total)
@@ -505,12 +510,12 @@ func (ws *Workspace) writeBonds(in *Input, out *Output) {
 		switch {
 		case out.ValidatorPermit[i]:
 			start := at
-			for k := ws.estart[i]; k < ws.estart[i+1]; k++ {
-				j := ws.ecol[k]
-				d := &ws.emaMaxDiv[j]
-				u, ok := d.quickU16(ws.eval[k])
+			for k := estart[i]; k < estart[i+1]; k++ {
+				j := ecol[k]
+				d := &div[j]
+				u, ok := d.quickU16(eval[k])
 				if !ok {
-					u = d.u16(ws.eval[k])
+					u = d.u16(eval[k])
 				}
 				pairs[at] = Pair{UID: j, Value: u}
 				at++
