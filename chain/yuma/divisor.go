@@ -93,7 +93,7 @@ func (d *propDivisor) quickU16(x fixed.I32F32) (uint16, bool) {
 	if uint64(x.Bits()) > uint64(d.m.Bits()) { // x < 0 or x > M
 		return 0, false
 	}
-	hi, _ := bits.Mul64(uint64(x.Bits())<<d.t, d.r)
+	hi, _ := bits.Mul64(uint64(x.Bits())<<(d.t&63), d.r)
 	q := hi >> 31
 	u := (q * 65535) >> 32
 	return uint16(u), u == ((q+1)*65535)>>32
