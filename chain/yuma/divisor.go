@@ -4,18 +4,19 @@ package yuma
 // with a multiplication instead of a hardware division.
 //
 // Both are I32F32 integers: a value v (0 <= v < 2^16) is v·2^32 in bits and
-// a sum of such values is S = V·2^32 (a wrapped sum is still a multiple of
-// 2^32). For 0 < V < 2^31, I32F32 division gives
+// a sum of such values is S = ±V·2^32 (a sum that wraps past 2^63 is still a
+// multiple of 2^32, and may be negative), with 0 < V <= 2^31 when S is not
+// zero. I32F32 division truncates toward zero, so it gives
 //
-//	trunc(v·2^32·2^32 / (V·2^32)) = floor(v·2^32 / V),
+//	trunc(v·2^32·2^32 / (±V·2^32)) = ±floor(v·2^32 / V),
 //
-// and with ℓ = bitlen(V), k = 16+ℓ and m = ceil(2^(k+32) / V) that is
-// floor(v·m / 2^k) (Granlund and Montgomery, "Division by invariant
-// integers using multiplication", 1994, Theorem 4.2). Proof: let
-// e = m·V - 2^(k+32), so 0 <= e < V, and v·2^32 = q·V + r with 0 <= r < V.
-// Then v·m/2^k = q + (r + v·e/2^k)/V, and v·e < 2^16·2^ℓ = 2^k, so
-// 0 <= r + v·e/2^k < r+1 <= V and the floor is q. Since
-// V >= 2^(ℓ-1), m <= 2^49 and v·m < 2^65, a 64-by-64-bit product.
+// and with ℓ = bitlen(V), k = 16+ℓ and m = ceil(2^(k+32) / V),
+// floor(v·2^32 / V) = floor(v·m / 2^k) (Granlund and Montgomery, "Division
+// by invariant integers using multiplication", 1994, Theorem 4.2). Proof:
+// let e = m·V - 2^(k+32), so 0 <= e < V, and v·2^32 = q·V + r with
+// 0 <= r < V. Then v·m/2^k = q + (r + v·e/2^k)/V, and v·e < 2^16·2^ℓ = 2^k,
+// so 0 <= r + v·e/2^k < r+1 <= V and the floor is q. Since V >= 2^(ℓ-1),
+// m <= 2^49 and v·m < 2^65, a 64-by-64-bit product.
 
 import (
 	"math/bits"
@@ -23,22 +24,22 @@ import (
 	"github.com/go-bittensor/bittensor/chain/fixed"
 )
 
-// u16Divisor divides u16 values, read as I32F32 integers, by one I32F32
-// integer S = V·2^32 with 0 < V < 2^31, exactly as fixed.I32F32.Div.
+// u16Divisor divides u16 values, read as I32F32 integers, by one non-zero
+// I32F32 integer S = ±V·2^32, exactly as fixed.I32F32.Div.
 type u16Divisor struct {
-	m uint64 // ceil(2^(k+32) / V)
-	k uint   // 16 + bitlen(V), in [17, 47]
+	m    uint64 // ceil(2^(k+32) / V)
+	k    uint   // 16 + bitlen(V), in [17, 48]
+	sign int64  // 0 if S > 0, -1 if S < 0
 }
 
-// newU16Divisor prepares s for dividing u16 values; ok is false unless s is
-// a positive multiple of 2^32 (every sum of u16 values read as integers is
-// a multiple of 2^32; a wrapped sum may be negative).
-func newU16Divisor(s fixed.I32F32) (d u16Divisor, ok bool) {
+// newU16Divisor prepares s, which must be a non-zero multiple of 2^32 (as
+// every sum of u16 values read as integers is), for dividing u16 values.
+func newU16Divisor(s fixed.I32F32) u16Divisor {
 	b := s.Bits()
-	if b <= 0 || b&(1<<32-1) != 0 {
-		return u16Divisor{}, false
+	v := uint64(b) >> 32
+	if b < 0 {
+		v = uint64(-b) >> 32 // 2^31 for b = -2^63, as -b wraps to 2^63 unsigned
 	}
-	v := uint64(b >> 32)
 	k := 16 + uint(bits.Len64(v))
 	// 2^(k+32) is hi:lo; hi = 2^(ℓ-16) < v when k+32 >= 64, else 0.
 	var hi, lo uint64
@@ -51,13 +52,14 @@ func newU16Divisor(s fixed.I32F32) (d u16Divisor, ok bool) {
 	if r != 0 {
 		m++
 	}
-	return u16Divisor{m: m, k: k}, true
+	return u16Divisor{m: m, k: k, sign: b >> 63}
 }
 
 // div returns NewI32F32(v).Div(S) for d's divisor S.
 func (d *u16Divisor) div(v uint16) fixed.I32F32 {
 	hi, lo := bits.Mul64(uint64(v), d.m)
-	return fixed.I32F32FromBits(int64(hi<<(64-d.k&63) | lo>>(d.k&63)))
+	q := int64(hi<<(64-d.k&63) | lo>>(d.k&63))
+	return fixed.I32F32FromBits(q ^ d.sign - d.sign)
 }
 
 // propDivisor computes u16Prop(x.Div(M)) for 0 <= x <= M, the bond rows'

@@ -68,7 +68,7 @@ type Workspace struct {
 	ranks     []fixed.I32F32 // normalised: the incentive
 	trust     []fixed.I32F32
 	bondSum   []fixed.I32F32 // column sums of B; zeros replaced by one
-	bondDiv   []u16Divisor   // their reciprocals (m == 0 where Div is needed)
+	bondDiv   []u16Divisor   // their reciprocals
 	emaSum    []fixed.I32F32 // column sums of the EMA; zeros replaced by one
 	emaMax    []fixed.I32F32 // column maxima of the normalised EMA; zeros replaced by one
 	emaMaxDiv []propDivisor  // their reciprocals
@@ -83,11 +83,6 @@ type Workspace struct {
 	// without an old permit). After pass C it holds ΔB.
 	wstart []int
 	w      []fixed.I32F32
-
-	// (1-α)·B normalised, aligned with the stored bond rows: row i's values
-	// are b[bstart[i]:bstart[i+1]].
-	bstart []int
-	b      []fixed.I32F32
 
 	// The EMA of bonds, in compressed sparse rows: row i's entries are
 	// ecol/eval[estart[i]:estart[i+1]], sorted by column.
@@ -288,20 +283,20 @@ func (ws *Workspace) buildWeights(in *Input, active []fixed.I32F32) (preranks []
 			vals[k] = fixed.NewI32F32(int64(p.Value) * int64(b2i(keep)))
 			sum = sum.Add(vals[k])
 		}
-		// Row normalisation, when the sum is positive: by a reciprocal (the
-		// entries and the sum are integers), or by Div if the sum wrapped
-		// past 2^63.
-		d, fast := newU16Divisor(sum)
+		// Row normalisation, when the sum is positive (a sum wrapped past
+		// 2^63 may not be), by a reciprocal: the entries and the sum are
+		// integers.
 		normalized := sum.Sign() > 0
+		var d u16Divisor
+		if normalized {
+			d = newU16Divisor(sum)
+		}
 		a := active[i]
 		counted := int32(b2i(a.Sign() > 0))
 		for k, p := range row {
 			v := vals[k]
-			switch {
-			case fast:
+			if normalized {
 				v = d.div(uint16(v.Bits() >> 32))
-			case normalized:
-				v = v.Div(sum)
 			}
 			vals[k] = v
 			preranks[p.UID] = preranks[p.UID].Add(a.Mul(v))
@@ -313,9 +308,8 @@ func (ws *Workspace) buildWeights(in *Input, active []fixed.I32F32) (preranks []
 
 // bondColumnSums is pass A over the bonds (step 11): it computes the column
 // sums of the stored bonds with outdated entries dropped, zeros replaced by
-// one, in ws.bondSum, and their reciprocals in ws.bondDiv (a zero m where a
-// sum wrapped past 2^63 and Div must be used). Bond rows are not masked by
-// permit or activity.
+// one, in ws.bondSum, and their reciprocals in ws.bondDiv. Bond rows are not
+// masked by permit or activity.
 func (ws *Workspace) bondColumnSums(in *Input) {
 	sum := zeroed(&ws.bondSum, len(in.Stake))
 	reg := in.RegisteredAt
@@ -329,7 +323,7 @@ func (ws *Workspace) bondColumnSums(in *Input) {
 	oneForZero(sum)
 	div := sized(&ws.bondDiv, len(sum))
 	for j, s := range sum {
-		div[j], _ = newU16Divisor(s)
+		div[j] = newU16Divisor(s) // a non-zero sum of integers
 	}
 }
 
@@ -365,8 +359,8 @@ func (ws *Workspace) clipWeights(in *Input, active, consensus []fixed.I32F32) (v
 }
 
 // emaBonds is pass D (steps 11-13): it divides ΔB (in W) and the stored
-// bonds by their column sums (deltaSum; ws.bondSum through ws.bondDiv;
-// zeros replaced by one), multiplies them by α and 1-α (each product
+// bonds by their column sums (deltaSum; ws.bondDiv, the reciprocals of the
+// bonds' sums; zeros replaced by one), multiplies them by α and 1-α (each product
 // floored), and merges each row of the two into the EMA, keeping the
 // positive entries of α·ΔB + (1-α)·B, with its column sums in ws.emaSum.
 // The three loops are kept apart because one loop doing all of it keeps
@@ -384,37 +378,20 @@ func (ws *Workspace) emaBonds(in *Input, alpha fixed.I32F32, deltaSum []fixed.I3
 		}
 	}
 
-	oneMinus := one.Sub(alpha)
-	bstart := sized(&ws.bstart, n+1)
-	bstart[0] = 0
-	for i := range n {
-		l := 0
-		if in.Bonds != nil {
-			l = len(in.Bonds[i])
-		}
-		bstart[i+1] = bstart[i] + l
+	bt := bondTerms{oneMinus: one.Sub(alpha), reg: in.RegisteredAt, div: ws.bondDiv}
+	bonds := 0
+	for _, row := range in.Bonds {
+		bonds += len(row)
 	}
-	bv := sized(&ws.b, bstart[n])
-	reg, bondDiv, bondSum := in.RegisteredAt, ws.bondDiv, ws.bondSum
-	for i, row := range in.Bonds {
-		lu := in.LastUpdate[i]
-		vals := bv[bstart[i]:bstart[i+1]]
-		for k, p := range row {
-			keep := lu > reg[p.UID]
-			b := p.Value * uint16(b2i(keep))
-			var x fixed.I32F32
-			if d := &bondDiv[p.UID]; d.m != 0 {
-				x = d.div(b)
-			} else {
-				x = fixed.NewI32F32(int64(b)).Div(bondSum[p.UID])
-			}
-			vals[k] = oneMinus.Mul(x)
-		}
-	}
-
+	// The EMA has at most len(W)+bonds entries, and usually about as many
+	// as the larger of the two (rows of W and B mostly share columns), so
+	// its arrays start at that and grow if a row needs more.
 	estart := sized(&ws.estart, n+1)
-	ecol := sized(&ws.ecol, len(ws.w)+len(bv))
-	eval := sized(&ws.eval, len(ws.w)+len(bv))
+	ecol := ws.ecol[:cap(ws.ecol)]
+	eval := ws.eval[:cap(ws.eval)]
+	if want := max(len(ws.w), bonds) + n; len(ecol) < want {
+		ecol, eval = make([]uint16, want), make([]fixed.I32F32, want)
+	}
 	sum := zeroed(&ws.emaSum, n)
 	e := 0
 	for i := range n {
@@ -424,20 +401,42 @@ func (ws *Workspace) emaBonds(in *Input, alpha fixed.I32F32, deltaSum []fixed.I3
 		if in.Bonds != nil {
 			bc = in.Bonds[i]
 		}
-		e += mergeEMA(wc, wv, bc, bv[bstart[i]:bstart[i+1]], ecol[e:], eval[e:], sum)
+		if need := e + len(wc) + len(bc); need > len(ecol) {
+			size := max(need, 2*len(ecol))
+			ecol = append(ecol[:e], make([]uint16, size-e)...)
+			eval = append(eval[:e], make([]fixed.I32F32, size-e)...)
+		}
+		bt.lu = in.LastUpdate[i]
+		e += mergeEMA(wc, wv, bc, &bt, ecol[e:], eval[e:], sum)
 	}
 	estart[n] = e
 	ws.ecol, ws.eval = ecol[:e], eval[:e]
 	oneForZero(sum)
 }
 
+// bondTerms computes (1-α)·B_ij for the stored bonds of row i: the stored
+// value, zero if outdated (lastUpdate[i] <= registeredAt[j]), divided by its
+// column's sum through its reciprocal, times 1-α (floored).
+type bondTerms struct {
+	oneMinus fixed.I32F32
+	lu       uint64       // lastUpdate of the row
+	reg      []uint64     // registeredAt, by uid
+	div      []u16Divisor // reciprocals of the bonds' column sums
+}
+
+func (bt *bondTerms) term(p Pair) int64 {
+	keep := bt.lu > bt.reg[p.UID]
+	return bt.oneMinus.Mul(bt.div[p.UID].div(p.Value * uint16(b2i(keep)))).Bits()
+}
+
 // mergeEMA merges a row of α·ΔB (columns wc, values wv) with a row of
-// (1-α)·B (bc, bv), both sorted by column, writes the positive sums to
-// ecol and eval, adds them to their columns' sums, and returns how many it
-// wrote. While both rows have entries, each step takes the smaller column
-// from one row or the same column from both, without branches.
-func mergeEMA(wc []Pair, wv []fixed.I32F32, bc []Pair, bv []fixed.I32F32, ecol []uint16, eval []fixed.I32F32, sum []fixed.I32F32) int {
-	wv, bv = wv[:len(wc)], bv[:len(bc)]
+// stored bonds bc (their terms (1-α)·B from bt), both sorted by column,
+// writes the positive sums to ecol and eval, adds them to their columns'
+// sums, and returns how many it wrote. While both rows have entries, each
+// step takes the smaller column from one row or the same column from both,
+// without branches.
+func mergeEMA(wc []Pair, wv []fixed.I32F32, bc []Pair, bt *bondTerms, ecol []uint16, eval []fixed.I32F32, sum []fixed.I32F32) int {
+	wv = wv[:len(wc)]
 	e, p, q := 0, 0, 0
 	emit := func(j uint16, v int64) {
 		positive := b2i(v > 0)
@@ -448,7 +447,7 @@ func mergeEMA(wc []Pair, wv []fixed.I32F32, bc []Pair, bv []fixed.I32F32, ecol [
 	for p < len(wc) && q < len(bc) {
 		jw, jb := wc[p].UID, bc[q].UID
 		fromW, fromB := b2i(jw <= jb), b2i(jb <= jw)
-		emit(min(jw, jb), wv[p].Bits()&-int64(fromW)+bv[q].Bits()&-int64(fromB))
+		emit(min(jw, jb), wv[p].Bits()&-int64(fromW)+bt.term(bc[q])&-int64(fromB))
 		p += fromW
 		q += fromB
 	}
@@ -456,7 +455,7 @@ func mergeEMA(wc []Pair, wv []fixed.I32F32, bc []Pair, bv []fixed.I32F32, ecol [
 		emit(wc[p].UID, wv[p].Bits())
 	}
 	for ; q < len(bc); q++ {
-		emit(bc[q].UID, bv[q].Bits())
+		emit(bc[q].UID, bt.term(bc[q]))
 	}
 	return e
 }
