@@ -414,9 +414,10 @@ func (ws *Workspace) emaBonds(in *Input, alpha fixed.I32F32, deltaSum []fixed.I3
 	oneForZero(sum)
 }
 
-// bondTerms computes (1-α)·B_ij for the stored bonds of row i: the stored
-// value, zero if outdated (lastUpdate[i] <= registeredAt[j]), divided by its
-// column's sum through its reciprocal, times 1-α (floored).
+// bondTerms holds what the merge needs to compute (1-α)·B_ij for the
+// stored bonds of row i: the stored value, zero if outdated
+// (lastUpdate[i] <= registeredAt[j]), divided by its column's sum through
+// its reciprocal, times 1-α (floored).
 type bondTerms struct {
 	oneMinus fixed.I32F32
 	lu       uint64       // lastUpdate of the row
@@ -424,38 +425,36 @@ type bondTerms struct {
 	div      []u16Divisor // reciprocals of the bonds' column sums
 }
 
-func (bt *bondTerms) term(p Pair) int64 {
-	keep := bt.lu > bt.reg[p.UID]
-	return bt.oneMinus.Mul(bt.div[p.UID].div(p.Value * uint16(b2i(keep)))).Bits()
-}
-
 // mergeEMA merges a row of α·ΔB (columns wc, values wv) with a row of
-// stored bonds bc (their terms (1-α)·B from bt), both sorted by column,
-// writes the positive sums to ecol and eval, adds them to their columns'
-// sums, and returns how many it wrote. While both rows have entries, each
-// step takes the smaller column from one row or the same column from both,
-// without branches.
+// stored bonds bc (whose terms (1-α)·B it computes with bt), both sorted by
+// column, writes the positive sums to ecol and eval, adds them to their
+// columns' sums, and returns how many it wrote. Each step takes the smaller
+// column from one row or the same column from both, without data-dependent
+// branches; a row that has run out acts as column 2^16.
 func mergeEMA(wc []Pair, wv []fixed.I32F32, bc []Pair, bt *bondTerms, ecol []uint16, eval []fixed.I32F32, sum []fixed.I32F32) int {
 	wv = wv[:len(wc)]
 	e, p, q := 0, 0, 0
-	emit := func(j uint16, v int64) {
+	for p < len(wc) || q < len(bc) {
+		jw, jb := 1<<16, 1<<16
+		var w, b int64
+		if p < len(wc) {
+			jw, w = int(wc[p].UID), wv[p].Bits()
+		}
+		if q < len(bc) {
+			pr := bc[q]
+			keep := bt.lu > bt.reg[pr.UID]
+			jb = int(pr.UID)
+			b = bt.oneMinus.Mul(bt.div[pr.UID].div(pr.Value * uint16(b2i(keep)))).Bits()
+		}
+		fromW, fromB := b2i(jw <= jb), b2i(jb <= jw)
+		j, v := uint16(min(jw, jb)), w&-int64(fromW)+b&-int64(fromB)
+		p += fromW
+		q += fromB
+
 		positive := b2i(v > 0)
 		ecol[e], eval[e] = j, fixed.I32F32FromBits(v)
 		e += positive
 		sum[j] = fixed.I32F32FromBits(sum[j].Bits() + v&-int64(positive))
-	}
-	for p < len(wc) && q < len(bc) {
-		jw, jb := wc[p].UID, bc[q].UID
-		fromW, fromB := b2i(jw <= jb), b2i(jb <= jw)
-		emit(min(jw, jb), wv[p].Bits()&-int64(fromW)+bt.term(bc[q])&-int64(fromB))
-		p += fromW
-		q += fromB
-	}
-	for ; p < len(wc); p++ {
-		emit(wc[p].UID, wv[p].Bits())
-	}
-	for ; q < len(bc); q++ {
-		emit(bc[q].UID, bt.term(bc[q]))
 	}
 	return e
 }
