@@ -1,6 +1,7 @@
 package fixed
 
 import (
+	"math"
 	"math/big"
 	"math/rand/v2"
 	"testing"
@@ -80,6 +81,46 @@ func TestI32F32AgainstBig(t *testing.T) {
 		}
 		if q, ok := x.CheckedDiv(y); ok != fits || (ok && q.Bits() != want.Int64()) {
 			t.Fatalf("CheckedDiv %d / %d: got (%d, %v), want (%d, %v)", a, b, q.Bits(), ok, want, fits)
+		}
+	}
+}
+
+// TestI32F32QuickDiv checks that QuickDiv succeeds exactly when x >= 0,
+// y > 0 and x < y*2^32, and then agrees with math/big, on random values and
+// on the edges of that condition.
+func TestI32F32QuickDiv(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	type pair struct{ a, b int64 }
+	var cases []pair
+	edges := []int64{0, 1, 2, 1<<31 - 1, 1 << 31, 1<<32 - 1, 1 << 32, 1<<32 + 1, 1<<62 + 3, math.MaxInt64, -1, math.MinInt64}
+	for _, a := range edges {
+		for _, b := range edges {
+			cases = append(cases, pair{a, b})
+		}
+	}
+	for _, b := range []int64{1, 2, 3, 1 << 31, 1<<31 + 1, 12345678901} {
+		// a just below and at b*2^32 (where the fast path must give up).
+		lim := b << 32
+		if b >= 1<<31 {
+			lim = math.MaxInt64
+		}
+		cases = append(cases, pair{lim - 1, b}, pair{lim, b}, pair{lim + 1, b})
+	}
+	for range 200000 {
+		cases = append(cases, pair{randI64(r), randI64(r)})
+	}
+	for _, c := range cases {
+		q, ok := I32F32FromBits(c.a).QuickDiv(I32F32FromBits(c.b))
+		wantOK := c.a >= 0 && c.b > 0 && uint64(c.a)>>32 < uint64(c.b)
+		if ok != wantOK {
+			t.Fatalf("QuickDiv %d / %d (bits): ok = %v, want %v", c.a, c.b, ok, wantOK)
+		}
+		if !ok {
+			continue
+		}
+		want, _ := bigDiv(big.NewInt(c.a), big.NewInt(c.b), 32, 64)
+		if q.Bits() != want.Int64() {
+			t.Fatalf("QuickDiv %d / %d (bits): got %d, want %d", c.a, c.b, q.Bits(), want)
 		}
 	}
 }

@@ -12,7 +12,8 @@
 //
 // Epoch is sparse: its cost grows with the number of stored weights and
 // bonds, not with n². A dense n×n reference implementation in the tests
-// checks it on random graphs.
+// checks it on random graphs. A Workspace keeps the epoch's scratch memory
+// between calls, for callers that run many epochs.
 //
 // Simulate and SimulateRoot wrap the two epochs for JSON input and output,
 // for tools that let users try parameters before setting them on chain.

@@ -195,7 +195,9 @@ func TestRelabel(t *testing.T) {
 	for round := range 300 {
 		n := 1 + r.IntN(40)
 		in := randomInput(r, n)
-		perm := tiePreservingPerm(r, normalizedStake(in.Stake))
+		stake := make([]fixed.I32F32, n)
+		normalizedStake(stake, in.Stake)
+		perm := tiePreservingPerm(r, stake)
 		pin := permuteInput(in, perm)
 		out, err := Epoch(in)
 		if err != nil {
