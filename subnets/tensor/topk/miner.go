@@ -1,0 +1,61 @@
+package topk
+
+import (
+	"context"
+
+	"github.com/spf13/pflag"
+
+	"github.com/go-bittensor/bittensor/neuron"
+	"github.com/go-bittensor/bittensor/tensor"
+)
+
+// RunMiner is the tensor subnet's miner program: it answers Topk requests
+// from registered validators with Solve until ctx ends. args are its
+// command-line flags: neuron.MinerConfig's, plus --miner.wrong.
+func RunMiner(ctx context.Context, args []string) error {
+	cfg := neuron.DefaultMinerConfig("tensor-miner")
+	fs := pflag.NewFlagSet("tensor-miner", pflag.ContinueOnError)
+	cfg.AddFlags(fs)
+	wrong := fs.Bool("miner.wrong", false, "Answer wrongly on purpose (a test tool: shows validators scoring a dishonest miner down)")
+	if err := neuron.ParseFlags(fs, args); err != nil {
+		return err
+	}
+
+	m, err := neuron.NewMiner(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	err = neuron.Attach(m, func(ctx context.Context, syn *Topk) error {
+		values, indices, err := Solve(syn.Input, syn.K)
+		if err != nil {
+			return err
+		}
+		if *wrong {
+			values, indices = lie(syn.Input, syn.K)
+		}
+		syn.Values, syn.Indices = &values, &indices
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return m.Run(ctx)
+}
+
+// lie answers the k smallest values instead of the largest: well-formed,
+// plausible, and wrong.
+func lie(input tensor.Tensor, k int) (values, indices tensor.Tensor) {
+	x, _, _ := tensor.Values[float32](input)
+	neg := make([]float32, len(x))
+	for i, v := range x {
+		neg[i] = -v
+	}
+	idx := topIndices(neg, k)
+	vals := make([]float32, k)
+	for i, j := range idx {
+		vals[i] = x[j]
+	}
+	values, _ = tensor.New(vals)
+	indices, _ = tensor.New(idx)
+	return values, indices
+}

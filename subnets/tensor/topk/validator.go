@@ -1,0 +1,43 @@
+package topk
+
+import (
+	"context"
+
+	"github.com/spf13/pflag"
+
+	"github.com/go-bittensor/bittensor/dendrite"
+	"github.com/go-bittensor/bittensor/neuron"
+)
+
+// RunValidator is the tensor subnet's validator program: each round it
+// draws a Challenge, sends it to the sampled miners, and rewards each
+// answer with Challenge.Score; the neuron package turns rewards into
+// moving-average scores and weights. args are its command-line flags:
+// neuron.ValidatorConfig's, plus --topk.size and --topk.max_k.
+func RunValidator(ctx context.Context, args []string) error {
+	cfg := neuron.DefaultValidatorConfig("tensor-validator")
+	fs := pflag.NewFlagSet("tensor-validator", pflag.ContinueOnError)
+	cfg.AddFlags(fs)
+	size := fs.Int("topk.size", 1024, "Length of the vectors sent to miners")
+	maxK := fs.Int("topk.max_k", 32, "Largest k asked for")
+	if err := neuron.ParseFlags(fs, args); err != nil {
+		return err
+	}
+
+	v, err := neuron.NewValidator(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	return v.Run(ctx, func(ctx context.Context, r *neuron.Round) ([]float64, error) {
+		c, err := NewChallenge(r.Rand, *size, *maxK)
+		if err != nil {
+			return nil, err
+		}
+		answers := dendrite.Forward(ctx, r.Dendrite, r.Axons(), c.Synapse(), r.Timeout)
+		rewards := make([]float64, len(answers))
+		for i, a := range answers {
+			rewards[i] = c.Score(a, r.Timeout)
+		}
+		return rewards, nil
+	})
+}
