@@ -15,6 +15,7 @@ import (
 
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
 	legacycmd "github.com/go-bittensor/bittensor/cli/legacy"
+	localnetcmd "github.com/go-bittensor/bittensor/cli/localnet"
 	walletcmd "github.com/go-bittensor/bittensor/cli/wallet"
 	"github.com/spf13/cobra"
 )
@@ -34,6 +35,7 @@ func groups(f *cmdutil.Factory) []*cobra.Command {
 		cmdutil.NewCmdNotAvailable("sudo", "Set and get subnet hyperparameters as the subnet owner", []string{"su", "sudos"},
 			"set", "get"),
 		legacycmd.NewCmdLegacy(f),
+		localnetcmd.NewCmdLocalnet(f),
 		newCmdInfo(),
 	}
 }

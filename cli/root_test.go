@@ -28,7 +28,7 @@ func TestHelpListsGroups(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	for _, want := range []string{"bittensor cli v1.2.3", "btcli <command> <command args>",
-		"wallet ", "subnets ", "root ", "stake ", "sudo ", "legacy ", "info ", "completion ",
+		"wallet ", "subnets ", "root ", "stake ", "sudo ", "legacy ", "localnet ", "info ", "completion ",
 		"Stake and unstake TAO on hotkeys (not available yet)", "--no_prompt", "--config"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("help lacks %q:\n%s", want, out)

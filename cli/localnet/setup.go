@@ -1,0 +1,232 @@
+package localnet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"strconv"
+	"time"
+
+	"github.com/go-bittensor/bittensor/balance"
+	"github.com/go-bittensor/bittensor/chain"
+	"github.com/go-bittensor/bittensor/chain/types"
+	"github.com/go-bittensor/bittensor/node"
+	"github.com/go-bittensor/bittensor/subtensor"
+	"github.com/go-bittensor/bittensor/wallet"
+)
+
+// What the members of a new network hold and stake. Each miner and
+// validator pays the subnet's burn (1 TAO on a dev chain) to register.
+var (
+	ownerFunds     = balance.FromTAO(10_000)
+	ownerRootStake = balance.FromTAO(1_000) // staked on the owner's hotkey on the root network, at genesis
+	validatorFunds = balance.FromTAO(10_000)
+	validatorStake = balance.FromTAO(1_000)
+	minerFunds     = balance.FromTAO(100)
+	maxBurn        = balance.FromTAO(10)
+)
+
+// hotkeyName is the hotkey of every member's wallet.
+const hotkeyName = "default"
+
+// newMembers makes the wallets of a new network under h: the owner, then
+// validator1…V, then miner1…M, the last `wrong` miners marked Wrong. Keys
+// are written unencrypted (0600): they hold only the local network's TAO.
+func newMembers(h home, validators, miners, wrong int) (owner Member, neurons []Member, err error) {
+	mk := func(name, role string) (Member, error) {
+		w := wallet.New(name, hotkeyName, h.walletDir())
+		cold, err := wallet.GenerateKeypair(12)
+		if err != nil {
+			return Member{}, err
+		}
+		hot, err := wallet.GenerateKeypair(12)
+		if err != nil {
+			return Member{}, err
+		}
+		if err := w.SetColdkey(cold, wallet.WriteOptions{}); err != nil {
+			return Member{}, fmt.Errorf("localnet: wallet %s: %w", name, err)
+		}
+		if err := w.SetHotkey(hot, wallet.WriteOptions{}); err != nil {
+			return Member{}, fmt.Errorf("localnet: wallet %s: %w", name, err)
+		}
+		return Member{Name: name, Role: role, Hotkey: hot.SS58Address(), Coldkey: cold.SS58Address()}, nil
+	}
+	if owner, err = mk("owner", roleOwner); err != nil {
+		return Member{}, nil, err
+	}
+	for i := 1; i <= validators; i++ {
+		m, err := mk("validator"+strconv.Itoa(i), roleValidator)
+		if err != nil {
+			return Member{}, nil, err
+		}
+		neurons = append(neurons, m)
+	}
+	for i := 1; i <= miners; i++ {
+		m, err := mk("miner"+strconv.Itoa(i), roleMiner)
+		if err != nil {
+			return Member{}, nil, err
+		}
+		m.Wrong = i > miners-wrong
+		neurons = append(neurons, m)
+	}
+	return owner, neurons, nil
+}
+
+// genesis is the dev chain's genesis (node.DevGenesis: funded dev
+// accounts, //Alice as sudo, short tempos) with the members funded, the
+// owner's hotkey a root validator with stake (so that the root epoch can
+// direct emission to the subnet), registration limits wide enough to
+// register every member in one block, and the given tempo.
+func genesis(st *State, tempo uint16) (chain.Genesis, error) {
+	g, err := node.DevGenesis()
+	if err != nil {
+		return g, err
+	}
+	fund := func(ss58 string, amount balance.Balance) error {
+		id, err := types.ParseAccountID(ss58)
+		if err != nil {
+			return err
+		}
+		g.Balances = append(g.Balances, chain.GenesisBalance{Address: id, Free: amount.RAO()})
+		return nil
+	}
+	if err := fund(st.Owner.Coldkey, ownerFunds); err != nil {
+		return g, err
+	}
+	for _, m := range st.Neurons {
+		amount := minerFunds
+		if m.Role == roleValidator {
+			amount = validatorFunds
+		}
+		if err := fund(m.Coldkey, amount); err != nil {
+			return g, err
+		}
+	}
+	ownerHot, _ := types.ParseAccountID(st.Owner.Hotkey)
+	ownerCold, _ := types.ParseAccountID(st.Owner.Coldkey)
+	g.Subnets = append(g.Subnets, chain.GenesisSubnet{Netuid: 0, Neurons: []chain.GenesisNeuron{
+		{Hotkey: ownerHot, Coldkey: ownerCold, Stake: ownerRootStake.RAO()},
+	}})
+	d := &g.Params.Subtensor.SubnetDefaults
+	d.Tempo = tempo
+	d.MaxRegistrationsPerBlock = math.MaxUint16
+	d.TargetRegistrationsPerInterval = 4096
+	g.Root.Tempo = tempo
+	return g, g.Validate()
+}
+
+// setupChain creates the subnet on a new chain and puts every member in
+// place: register_network by the owner, root weights on the subnet, every
+// validator and miner registered by burn (validators first, so they get the
+// lowest uids) and each validator's stake. It returns the netuid.
+func setupChain(ctx context.Context, c *subtensor.Client, h home, st *State, log func(string, ...any)) (uint16, error) {
+	keys := func(m Member) (cold, hot *wallet.Keypair, err error) {
+		w := wallet.New(m.Name, hotkeyName, h.walletDir())
+		if cold, err = w.Coldkey(nil); err != nil {
+			return nil, nil, err
+		}
+		hot, err = w.Hotkey(nil)
+		return cold, hot, err
+	}
+	ownerCold, ownerHot, err := keys(st.Owner)
+	if err != nil {
+		return 0, fmt.Errorf("localnet: owner's keys: %w", err)
+	}
+	netuid, _, err := c.RegisterNetwork(ctx, ownerCold, 0, subtensor.WaitInclusion)
+	if err != nil {
+		return 0, fmt.Errorf("localnet: create the subnet: %w", err)
+	}
+	log("subnet created", "netuid", netuid)
+
+	var pending []*subtensor.TxResult
+	var what []string
+	submit := func(desc string, res *subtensor.TxResult, err error) error {
+		if err != nil {
+			return fmt.Errorf("localnet: %s: %w", desc, err)
+		}
+		pending, what = append(pending, res), append(what, desc)
+		return nil
+	}
+	res, err := c.SetWeights(ctx, ownerHot, 0, []uint16{netuid}, []uint16{math.MaxUint16}, 0, subtensor.WaitNone)
+	if err := submit("root weights", res, err); err != nil {
+		return 0, err
+	}
+	for _, m := range st.Neurons {
+		cold, hot, err := keys(m)
+		if err != nil {
+			return 0, fmt.Errorf("localnet: keys of %s: %w", m.Name, err)
+		}
+		_, res, err := c.BurnedRegister(ctx, cold, netuid, types.AccountID(hot.PublicKey()), maxBurn, subtensor.WaitNone)
+		if err := submit("register "+m.Name, res, err); err != nil {
+			return 0, err
+		}
+	}
+	if err := waitAll(ctx, c, pending, what); err != nil {
+		return 0, err
+	}
+	log("neurons registered", "validators", count(st, roleValidator), "miners", count(st, roleMiner))
+
+	pending, what = nil, nil
+	for _, m := range st.Neurons {
+		if m.Role != roleValidator {
+			continue
+		}
+		cold, hot, err := keys(m)
+		if err != nil {
+			return 0, err
+		}
+		res, err := c.AddStake(ctx, cold, types.AccountID(hot.PublicKey()), validatorStake, subtensor.WaitNone)
+		if err := submit("stake "+m.Name, res, err); err != nil {
+			return 0, err
+		}
+	}
+	if err := waitAll(ctx, c, pending, what); err != nil {
+		return 0, err
+	}
+	log("validators staked", "stake", validatorStake)
+	return netuid, nil
+}
+
+// waitAll waits for submitted transactions and reports the first failure.
+func waitAll(ctx context.Context, c *subtensor.Client, txs []*subtensor.TxResult, what []string) error {
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	var errs []error
+	for i, res := range txs {
+		r, err := c.WaitTx(wctx, res)
+		if err == nil && r.Err != nil {
+			err = r.Err
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("localnet: %s: %w", what[i], err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func count(st *State, role string) int {
+	n := 0
+	for _, m := range st.Neurons {
+		if m.Role == role {
+			n++
+		}
+	}
+	return n
+}
+
+// initChain writes the node home of a new network.
+func initChain(h home, st *State, tempo uint16) error {
+	g, err := genesis(st, tempo)
+	if err != nil {
+		return fmt.Errorf("localnet: genesis: %w", err)
+	}
+	if err := os.MkdirAll(string(h), 0o700); err != nil {
+		return fmt.Errorf("localnet: %w", err)
+	}
+	return node.Init(h.chainDir(), node.InitOptions{
+		ChainID: st.ChainID, Genesis: g, Moniker: "localnet", RPCListen: st.RPC,
+		BlockTime: time.Duration(st.BlockTime), NoPeerExchange: true,
+	})
+}

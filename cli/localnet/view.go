@@ -1,0 +1,171 @@
+package localnet
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"strconv"
+	"strings"
+
+	"github.com/go-bittensor/bittensor/balance"
+	"github.com/go-bittensor/bittensor/chain/types"
+	"github.com/go-bittensor/bittensor/cli/cmdutil"
+	"github.com/go-bittensor/bittensor/subtensor"
+)
+
+// view is the network as `up` and `status` show it: the subnet's
+// metagraph at one block, each neuron named after its member, with the
+// state of its process.
+type view struct {
+	Home    string       `json:"home"`
+	Subnet  string       `json:"subnet"`
+	Netuid  uint16       `json:"netuid"`
+	RPC     string       `json:"rpc"`
+	Block   uint64       `json:"block"`
+	Tempo   uint16       `json:"tempo"`
+	Procs   []procView   `json:"processes"`
+	Neurons []neuronView `json:"neurons"`
+	Chain   bool         `json:"chain_reachable"`
+	hp      types.Hyperparams
+}
+
+type procView struct {
+	Name    string `json:"name"`
+	Role    string `json:"role"`
+	PID     int    `json:"pid,omitempty"`
+	Running bool   `json:"running"`
+}
+
+type neuronView struct {
+	UID        uint16  `json:"uid"`
+	Name       string  `json:"name"` // member name, "" for a neuron not of this network
+	Role       string  `json:"role"`
+	Wrong      bool    `json:"wrong,omitempty"`
+	Hotkey     string  `json:"hotkey"`
+	Stake      float64 `json:"stake_tao"`
+	Trust      float64 `json:"trust"`
+	Incentive  float64 `json:"incentive"`
+	Dividends  float64 `json:"dividends"`
+	Emission   uint64  `json:"emission_rao"`
+	VTrust     float64 `json:"validator_trust"`
+	VPermit    bool    `json:"validator_permit"`
+	LastUpdate uint64  `json:"last_update"`
+	Axon       string  `json:"axon"` // ip:port, "" when not serving
+}
+
+// processViews lists the network's processes and whether they run.
+func processViews(h home, st *State) []procView {
+	out := []procView{{Name: nodeName, Role: "chain"}}
+	for _, m := range st.Neurons {
+		out = append(out, procView{Name: m.Name, Role: m.Role})
+	}
+	for i := range out {
+		if pid, ok := readPid(h, out[i].Name); ok {
+			out[i].PID, out[i].Running = pid, alive(pid)
+		}
+	}
+	return out
+}
+
+// readView reads the subnet from the chain (at the latest block) into a
+// view; without a chain connection only the processes are filled in.
+func readView(ctx context.Context, c *subtensor.Client, h home, st *State) (*view, error) {
+	v := &view{Home: string(h), Subnet: st.Subnet, Netuid: st.Netuid, RPC: st.RPC, Procs: processViews(h, st)}
+	if c == nil {
+		return v, nil
+	}
+	info, err := c.NeuronsLite(ctx, st.Netuid, 0)
+	if err != nil {
+		return v, err
+	}
+	hp, err := c.GetHyperparameters(ctx, st.Netuid, info.Height)
+	if err != nil {
+		return v, err
+	}
+	v.Chain, v.Block, v.Tempo, v.hp = true, info.Height, hp.Tempo, hp
+	for _, n := range info.Neurons {
+		nv := neuronView{
+			UID: n.UID, Hotkey: n.Hotkey.String(),
+			Stake: float64(n.TotalStake) / balance.RAOPerTAO, Trust: unit(n.Trust), Incentive: unit(n.Incentive),
+			Dividends: unit(n.Dividends), Emission: n.Emission, VTrust: unit(n.ValidatorTrust), VPermit: n.ValidatorPermit,
+			LastUpdate: n.LastUpdate,
+		}
+		if m, ok := st.member(nv.Hotkey); ok {
+			nv.Name, nv.Role, nv.Wrong = m.Name, m.Role, m.Wrong
+		}
+		if n.Axon.IP != "" && n.Axon.IP != "0.0.0.0" {
+			nv.Axon = net.JoinHostPort(n.Axon.IP, strconv.Itoa(int(n.Axon.Port)))
+		}
+		v.Neurons = append(v.Neurons, nv)
+	}
+	return v, nil
+}
+
+func unit(x uint16) float64 { return float64(x) / math.MaxUint16 }
+
+// nextEpoch is the number of blocks until the subnet's next epoch
+// (spec/chain.md §5.2).
+func (v *view) nextEpoch() uint64 {
+	t := uint64(v.Tempo)
+	if t == 0 {
+		return 0
+	}
+	return t - (v.Block+uint64(v.Netuid)+1)%(t+1)
+}
+
+// render writes the view: a title line and the neurons' table (aligned
+// with borders on a terminal, tab-separated otherwise), then the
+// processes that are not running.
+func (v *view) render(w io.Writer, tty bool) error {
+	var buf bytes.Buffer
+	streams := &cmdutil.IOStreams{Out: &buf}
+	streams.SetStdoutTTY(tty)
+	if v.Chain {
+		fmt.Fprintf(&buf, "localnet · %s subnet, netuid %d · block %d · epoch every %d blocks, next in %d · chain %s\n",
+			v.Subnet, v.Netuid, v.Block, v.Tempo+1, v.nextEpoch(), v.RPC)
+	} else {
+		fmt.Fprintf(&buf, "localnet · %s subnet, netuid %d · chain %s not reachable\n", v.Subnet, v.Netuid, v.RPC)
+	}
+	if len(v.Neurons) > 0 {
+		t := cmdutil.NewTablePrinter(streams, "UID", "NAME", "STAKE(τ)", "TRUST", "INCENTIVE", "DIVIDENDS", "EMISSION(ρ)", "VTRUST", "VPERMIT", "UPDATED", "AXON")
+		for _, n := range v.Neurons {
+			name := n.Name
+			if n.Wrong {
+				name += " (wrong)"
+			}
+			if name == "" {
+				name = n.Hotkey[:10] + "…"
+			}
+			permit := ""
+			if n.VPermit {
+				permit = "*"
+			}
+			axon := n.Axon
+			if axon == "" {
+				axon = "none"
+			}
+			t.AddRow(strconv.Itoa(int(n.UID)), name, strconv.FormatFloat(n.Stake, 'f', 2, 64),
+				f5(n.Trust), f5(n.Incentive), f5(n.Dividends), strconv.FormatUint(n.Emission, 10), f5(n.VTrust),
+				permit, strconv.FormatUint(v.Block-min(v.Block, n.LastUpdate), 10), axon)
+		}
+		if err := t.Render(); err != nil {
+			return err
+		}
+	}
+	var down []string
+	for _, p := range v.Procs {
+		if !p.Running {
+			down = append(down, p.Name)
+		}
+	}
+	if len(down) > 0 {
+		fmt.Fprintf(&buf, "not running: %s (logs in %s/logs)\n", strings.Join(down, ", "), v.Home)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func f5(x float64) string { return strconv.FormatFloat(x, 'f', 5, 64) }
