@@ -328,6 +328,9 @@ func (v *Validator) maybeSetWeights(ctx context.Context, height uint64) {
 		scores = scores[:s.N()]
 	}
 	err := v.SetWeights(ctx, s, scores)
+	if ctx.Err() != nil {
+		return // shutting down
+	}
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if err != nil {

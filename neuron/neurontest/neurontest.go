@@ -17,15 +17,18 @@ package neurontest
 
 import (
 	"context"
+	"log/slog"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/go-bittensor/bittensor/axon"
 	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain"
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/node/nodetest"
 	"github.com/go-bittensor/bittensor/subtensor"
+	"github.com/go-bittensor/bittensor/synapse"
 	"github.com/go-bittensor/bittensor/wallet"
 )
 
@@ -166,4 +169,31 @@ func (n *Net) WaitFor(t testing.TB, what string, cond func() bool) {
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
+}
+
+// StartAxons starts n axons on free loopback ports, each with its own
+// hotkey (//Axon0, //Axon1, …) and the synapses attach adds, and returns
+// what a dendrite queries them with; they stop when the test ends. Use it
+// to measure a validator's round or a miner's throughput without a chain.
+func StartAxons(t testing.TB, n int, attach func(*axon.Axon) error) []synapse.AxonInfo {
+	t.Helper()
+	infos := make([]synapse.AxonInfo, n)
+	for i := range n {
+		a, err := axon.New(Key(t, "//Axon"+strconv.Itoa(i)), axon.Options{IP: "127.0.0.1", Logger: slog.New(slog.DiscardHandler)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if attach != nil {
+			if err := attach(a); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := a.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = a.Stop(context.Background()) })
+		infos[i] = a.Info()
+		infos[i].IP = "127.0.0.1"
+	}
+	return infos
 }

@@ -25,21 +25,36 @@ func RunMiner(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	err = neuron.Attach(m, func(ctx context.Context, syn *Topk) error {
-		values, indices, err := Solve(syn.Input, syn.K)
-		if err != nil {
-			return err
-		}
-		if *wrong {
-			values, indices = lie(syn.Input, syn.K)
-		}
-		syn.Values, syn.Indices = &values, &indices
-		return nil
-	})
-	if err != nil {
+	answer := Answer
+	if *wrong {
+		answer = Lie
+	}
+	if err := neuron.Attach(m, answer); err != nil {
 		return err
 	}
 	return m.Run(ctx)
+}
+
+// Answer fills in the synapse's answer with Solve: an honest miner's
+// forward function.
+func Answer(_ context.Context, syn *Topk) error {
+	values, indices, err := Solve(syn.Input, syn.K)
+	if err != nil {
+		return err
+	}
+	syn.Values, syn.Indices = &values, &indices
+	return nil
+}
+
+// Lie answers well-formed but wrong: the forward function of
+// --miner.wrong.
+func Lie(_ context.Context, syn *Topk) error {
+	if _, _, err := Solve(syn.Input, syn.K); err != nil {
+		return err
+	}
+	values, indices := lie(syn.Input, syn.K)
+	syn.Values, syn.Indices = &values, &indices
+	return nil
 }
 
 // lie answers the k smallest values instead of the largest: well-formed,

@@ -2,6 +2,7 @@ package topk
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/spf13/pflag"
 
@@ -24,12 +25,22 @@ func RunValidator(ctx context.Context, args []string) error {
 		return err
 	}
 
+	if *size < 1 || *size > MaxInput || *maxK < 1 {
+		return &neuron.FlagError{Err: fmt.Errorf("--topk.size %d and --topk.max_k %d: want 1..%d and at least 1", *size, *maxK, MaxInput)}
+	}
 	v, err := neuron.NewValidator(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	return v.Run(ctx, func(ctx context.Context, r *neuron.Round) ([]float64, error) {
-		c, err := NewChallenge(r.Rand, *size, *maxK)
+	return v.Run(ctx, Query(*size, *maxK))
+}
+
+// Query is the validator's round: a new Challenge of size values and k up
+// to maxK, sent to the round's miners, each answer rewarded with
+// Challenge.Score.
+func Query(size, maxK int) neuron.QueryFunc {
+	return func(ctx context.Context, r *neuron.Round) ([]float64, error) {
+		c, err := NewChallenge(r.Rand, size, maxK)
 		if err != nil {
 			return nil, err
 		}
@@ -39,5 +50,5 @@ func RunValidator(ctx context.Context, args []string) error {
 			rewards[i] = c.Score(a, r.Timeout)
 		}
 		return rewards, nil
-	})
+	}
 }

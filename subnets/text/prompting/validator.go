@@ -37,14 +37,19 @@ func RunValidator(ctx context.Context, args []string) error {
 	if err != nil {
 		return &neuron.FlagError{Err: err}
 	}
-	scorer := text.Scorer{}
-
 	v, err := neuron.NewValidator(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	v.Logger().Info("model ready", "model", model.Name())
-	return v.Run(ctx, func(ctx context.Context, r *neuron.Round) ([]float64, error) {
+	return v.Run(ctx, Query(model, prompts, text.Scorer{}))
+}
+
+// Query is the validator's round: a request drawn from prompts with a new
+// seed, the reference answer from model, the request sent to the round's
+// miners, each answer rewarded with Score.
+func Query(model text.Model, prompts *text.PromptGenerator, scorer text.Scorer) neuron.QueryFunc {
+	return func(ctx context.Context, r *neuron.Round) ([]float64, error) {
 		req := prompts.Request(r.Rand.Uint64())
 		ref, err := model.Complete(ctx, req)
 		if err != nil {
@@ -56,5 +61,5 @@ func RunValidator(ctx context.Context, args []string) error {
 			rewards[i] = Score(scorer, ref.Text, a)
 		}
 		return rewards, nil
-	})
+	}
 }
