@@ -22,7 +22,8 @@ func NewCmdDown(f *cmdutil.Factory, runF func(context.Context, *DownOptions) err
 	cmd := &cobra.Command{
 		Use:   "down",
 		Short: "Stop a local network (its state is kept)",
-		Long: `Stop every process of the local network in --home: the neurons first, the
+		Long: `Stop every process of the local network in --home: the validators first
+(so that stopping does not score the miners down), then the miners, the
 chain last (SIGTERM, then SIGKILL after 10 s). The chain, wallets and
 validators' scores stay in --home; ` + "`btcli localnet up`" + ` resumes the network.`,
 		Args: cmdutil.NoArgs,

@@ -3,6 +3,7 @@ package localnet_test
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -347,6 +348,90 @@ func TestEndToEnd(t *testing.T) {
 	if s := n.status(t); s.running()["miner1"] || !s.running()["validator1"] {
 		t.Errorf("processes after the kill: %v", s.running())
 	}
+
+	// Stop and resume the network: the validator goes on from its scores
+	// (miner1 low, miner2 high) instead of starting again from zero, so the
+	// first weights it sets after the restart still rank miner1 far below.
+	before := n.status(t)
+	if code, _, errOut := btcli(t, "localnet", "down", "--home", n.home); code != 0 {
+		t.Fatalf("down: %s", errOut)
+	}
+	if code, _, errOut := n.up(t); code != 0 {
+		t.Fatalf("up (resume): exit %d: %s", code, errOut)
+	}
+	ctx := context.Background()
+	restart, netuid := resumedAt(t, n.rpc, before.Block), before.Netuid
+	deadline = time.Now().Add(30 * time.Second)
+	for h := restart; ; {
+		head, err := c.GetCurrentBlock(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if h > head {
+			if time.Now().After(deadline) {
+				t.Fatalf("the validator set no weights after its restart at block %d", restart)
+			}
+			time.Sleep(100 * time.Millisecond)
+			continue
+		}
+		nr, err := c.Neuron(ctx, netuid, 0, h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if nr.LastUpdate < restart {
+			h++
+			continue
+		}
+		w := map[uint16]uint16{}
+		for _, p := range nr.Weights {
+			w[p[0]] = p[1]
+		}
+		t.Logf("first weights after the restart, block %d: %v", h, w)
+		if w[1] >= w[2]/2 {
+			t.Errorf("the restarted validator weighs miner1 %d against miner2's %d: it forgot its scores", w[1], w[2])
+		}
+		break
+	}
+}
+
+// resumedAt returns the first block the chain made after it was stopped
+// and started again (after block from): the block after the longest pause
+// between two consecutive blocks, read from CometBFT's block headers.
+func resumedAt(t *testing.T, rpc string, from uint64) uint64 {
+	t.Helper()
+	blockTime := func(h uint64) time.Time {
+		resp, err := http.Get("http://" + rpc + "/block?height=" + strconv.FormatUint(h, 10))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var b struct {
+			Result struct {
+				Block struct {
+					Header struct {
+						Time time.Time `json:"time"`
+					} `json:"header"`
+				} `json:"block"`
+			} `json:"result"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&b); err != nil {
+			t.Fatal(err)
+		}
+		return b.Result.Block.Header.Time
+	}
+	best, gap := from+1, time.Duration(0)
+	prev := blockTime(from)
+	for h := from + 1; h <= from+60; h++ {
+		cur := blockTime(h)
+		if cur.IsZero() {
+			break
+		}
+		if d := cur.Sub(prev); d > gap {
+			best, gap = h, d
+		}
+		prev = cur
+	}
+	return best
 }
 
 func readPid(t *testing.T, home, name string) int {

@@ -67,43 +67,72 @@ func startChild(h home, name string, args ...string) (*child, error) {
 // killed.
 const stopGrace = 10 * time.Second
 
-// stopProcess stops the recorded process name: SIGTERM, then SIGKILL after
-// stopGrace, and removes its pid file. A process already gone is no error.
-func stopProcess(h home, name string) error {
-	pid, ok := readPid(h, name)
-	if !ok {
-		return nil
-	}
-	defer os.Remove(h.pidFile(name))
-	if !alive(pid) {
-		return nil
-	}
-	if err := terminate(pid); err != nil {
-		return fmt.Errorf("localnet: stop %s (pid %d): %w", name, pid, err)
+// stopProcesses stops the recorded processes names together: SIGTERM to
+// each, then SIGKILL to those still alive after stopGrace; their pid files
+// are removed. Processes already gone are no error.
+func stopProcesses(h home, names []string) error {
+	var errs []error
+	pids := map[string]int{}
+	for _, name := range names {
+		pid, ok := readPid(h, name)
+		if !ok {
+			continue
+		}
+		if !alive(pid) {
+			os.Remove(h.pidFile(name))
+			continue
+		}
+		if err := terminate(pid); err != nil {
+			errs = append(errs, fmt.Errorf("localnet: stop %s (pid %d): %w", name, pid, err))
+			continue
+		}
+		pids[name] = pid
 	}
 	deadline := time.Now().Add(stopGrace)
-	for alive(pid) {
+	for len(pids) > 0 {
+		for name, pid := range pids {
+			if !alive(pid) {
+				os.Remove(h.pidFile(name))
+				delete(pids, name)
+			}
+		}
+		if len(pids) == 0 {
+			break
+		}
 		if time.Now().After(deadline) {
-			if err := kill(pid); err != nil {
-				return fmt.Errorf("localnet: kill %s (pid %d): %w", name, pid, err)
+			for name, pid := range pids {
+				if err := kill(pid); err != nil {
+					errs = append(errs, fmt.Errorf("localnet: kill %s (pid %d): %w", name, pid, err))
+				}
+				os.Remove(h.pidFile(name))
 			}
 			time.Sleep(100 * time.Millisecond)
 			break
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
-// stopAll stops every process of the network, neurons first, the node last.
+// stopAll stops every process of the network: the validators, then the
+// miners (each group at once), the node last.
 func stopAll(h home, st *State) error {
-	var errs []error
-	names := []string{nodeName}
+	var groups [][]string
 	if st != nil {
-		names = st.processes()
+		for _, role := range []string{roleValidator, roleMiner} {
+			var g []string
+			for _, m := range st.Neurons {
+				if m.Role == role {
+					g = append(g, m.Name)
+				}
+			}
+			groups = append(groups, g)
+		}
 	}
-	for _, n := range names {
-		if err := stopProcess(h, n); err != nil {
+	groups = append(groups, []string{nodeName})
+	var errs []error
+	for _, g := range groups {
+		if err := stopProcesses(h, g); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -90,13 +90,12 @@ func (s *State) member(hotkey string) (Member, bool) {
 	return Member{}, false
 }
 
-// processes returns the names of the network's processes, in the order to
-// stop them: neurons first (miners last started, first stopped), the node
-// last.
+// processes returns the names of the network's processes: the neurons in
+// order (validators, then miners), the node last.
 func (s *State) processes() []string {
 	var out []string
-	for i := len(s.Neurons) - 1; i >= 0; i-- {
-		out = append(out, s.Neurons[i].Name)
+	for _, m := range s.Neurons {
+		out = append(out, m.Name)
 	}
 	return append(out, nodeName)
 }
@@ -180,8 +179,8 @@ func writePid(h home, name string, pid int) error {
 	return os.WriteFile(h.pidFile(name), []byte(strconv.Itoa(pid)+"\n"), 0o600)
 }
 
-// running returns the recorded processes that are alive, by name, in the
-// state's stop order (node last); with no state, the node alone.
+// running returns the recorded processes that are alive, by name; with no
+// state, the node alone.
 func running(h home, st *State) map[string]int {
 	names := []string{nodeName}
 	if st != nil {
