@@ -41,15 +41,19 @@ const (
 	prefixDelegate         byte = 0x27 // ‖ hotkey(32) → take u16
 	prefixLastTxBlock      byte = 0x28 // ‖ account(32) → u64
 
-	// Emission (written by the root epoch, read by subnet pruning).
-	prefixEmissionValue byte = 0x50 // ‖ netuid(2) → u64 RAO per block
+	// Emission (emission.go, epoch.go, root_epoch.go). Every key continues
+	// with a netuid, so a removed subnet's emission goes with it.
+	prefixEmissionValue  byte = 0x50 // ‖ netuid(2) → u64 RAO per block, set by the root epoch
+	prefixSubnetEmission byte = 0x51 // ‖ netuid(2) → pending(8) ‖ blocks since last step(8) ‖ last step block(8)
+	prefixLoadedEmission byte = 0x52 // ‖ netuid(2) → (hotkey(32) ‖ server(8) ‖ validator(8))*, by uid
 )
 
 // netuidPrefixes are the prefixes whose keys continue with a netuid: all of
 // a subnet's state, deleted when the subnet is removed so that a netuid
 // reused later starts clean. A module that adds per-subnet state adds its
 // prefix here.
-var netuidPrefixes = []byte{prefixSubnet, prefixHyperparams, prefixNeuron, prefixWeights, prefixBonds, prefixEmissionValue}
+var netuidPrefixes = []byte{prefixSubnet, prefixHyperparams, prefixNeuron, prefixWeights, prefixBonds,
+	prefixEmissionValue, prefixSubnetEmission, prefixLoadedEmission}
 
 // netuidKey is prefix ‖ netuid.
 func netuidKey(prefix byte, netuid uint16) []byte {
