@@ -70,13 +70,9 @@ func gatherEpoch(st *State, netuid uint16, block, emission uint64) *subnetEpoch 
 }
 
 // sparseRows reads the stored rows (weights or bonds, by prefix) of the n
-// neurons of netuid, indexed by uid (nil for a neuron without a row), into
-// one shared backing array.
+// neurons of netuid, indexed by uid (nil for a neuron without a row).
 func sparseRows(st *State, prefix byte, netuid uint16, n int) [][]yuma.Pair {
 	rows := make([][]yuma.Pair, n)
-	type span struct{ uid, start, end int }
-	var spans []span
-	var pairs []yuma.Pair
 	start := netuidKey(prefix, netuid)
 	st.kv.Iterate(start, prefixEnd(start), func(k, v []byte) bool {
 		uid := int(binary.BigEndian.Uint16(k[3:]))
@@ -86,17 +82,13 @@ func sparseRows(st *State, prefix byte, netuid uint16, n int) [][]yuma.Pair {
 		if len(v)%4 != 0 {
 			panic(fmt.Sprintf("chain: weights or bonds row corrupt (%d bytes)", len(v)))
 		}
-		s := span{uid: uid, start: len(pairs)}
-		for i := 0; i < len(v); i += 4 {
-			pairs = append(pairs, yuma.Pair{UID: binary.BigEndian.Uint16(v[i:]), Value: binary.BigEndian.Uint16(v[i+2:])})
+		r := make([]yuma.Pair, len(v)/4)
+		for i := range r {
+			r[i] = yuma.Pair{UID: binary.BigEndian.Uint16(v[4*i:]), Value: binary.BigEndian.Uint16(v[4*i+2:])}
 		}
-		s.end = len(pairs)
-		spans = append(spans, s)
+		rows[uid] = r
 		return true
 	})
-	for _, s := range spans {
-		rows[s.uid] = pairs[s.start:s.end:s.end]
-	}
 	return rows
 }
 
