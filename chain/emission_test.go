@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -460,5 +461,109 @@ func TestDelegateSplitVector(t *testing.T) {
 	}
 	if got := held(h.st); got != h.st.TotalIssuance() {
 		t.Errorf("issuance %d, held %d", h.st.TotalIssuance(), got)
+	}
+}
+
+// Random calls, including hostile parameter values, never stop the block
+// step: for many blocks with short tempos (epochs, root epochs and drains
+// every few blocks), random registrations, stake moves, delegations,
+// weights (valid or not), setters (any value in range), swaps and subnet
+// removals and creations run, and after every block the total issuance
+// equals every RAO held. With -tags invariants every block also checks the
+// stake and neuron invariants.
+func TestBlockStepSurvivesRandomCalls(t *testing.T) {
+	blocks := 150
+	if testing.Short() {
+		blocks = 40
+	}
+	c := newEmissionChain(t, func(g *Genesis) {
+		g.Root.Tempo = 1
+		g.Params.Subtensor.NetworkMinLockCost = tao
+		for i := range g.Subnets {
+			if g.Subnets[i].Netuid == 1 {
+				h := *g.Subnets[i].Hyperparams
+				h.Tempo, h.MaxAllowedUids, h.ImmunityPeriod, h.MinBurn, h.Burn = 2, 6, 3, 1000, 1000
+				g.Subnets[i].Hyperparams = &h
+			}
+		}
+		g.Params.Subtensor.SubnetDefaults.Tempo = 3
+	})
+	r := rand.New(rand.NewPCG(7, 11))
+	colds := []*wallet.Keypair{c.alice, c.bob, c.charlie}
+	var hots []*wallet.Keypair
+	for i := range 8 {
+		hots = append(hots, key(t, fmt.Sprintf("//random/%d", i)))
+	}
+	hots = append(hots, c.v, c.m1, c.m2, key(t, "//root/hot"))
+	setters := types.ParamSetters()
+	pick := func(ks []*wallet.Keypair) *wallet.Keypair { return ks[r.IntN(len(ks))] }
+	netuid := func() uint16 { return uint16(r.IntN(4)) }
+	failed, epochs := 0, 0
+	for b := 0; b < blocks; b++ {
+		var txs [][]byte
+		nonces := map[*wallet.Keypair]uint64{}
+		sign := func(k *wallet.Keypair, args types.CallArgs) {
+			n, ok := nonces[k]
+			if !ok {
+				n = c.account(k).Nonce
+			}
+			nonces[k] = n + 1
+			txs = append(txs, c.tx(k, n, args))
+		}
+		for range 1 + r.IntN(4) {
+			hk := types.AccountID(pick(hots).PublicKey())
+			switch r.IntN(9) {
+			case 0:
+				sign(pick(colds), &types.BurnedRegister{Netuid: netuid(), Hotkey: hk})
+			case 1:
+				sign(pick(colds), &types.AddStake{Hotkey: hk, Amount: r.Uint64N(50 * tao)})
+			case 2:
+				sign(pick(colds), &types.RemoveStake{Hotkey: hk, Amount: r.Uint64N(50 * tao)})
+			case 3:
+				sign(pick(colds), &types.BecomeDelegate{Hotkey: hk})
+			case 4, 5:
+				n := r.IntN(5)
+				dests, ws := make([]uint16, n), make([]uint16, n)
+				for k := range n {
+					dests[k], ws[k] = uint16(r.IntN(7)), uint16(r.IntN(65536))
+				}
+				sign(pick(hots), &types.SetWeights{Netuid: netuid(), Dests: dests, Weights: ws})
+			case 6:
+				s := setters[r.IntN(len(setters))]
+				v := r.Uint64N(s.Max/2 + 1)
+				if r.IntN(2) == 0 {
+					v = r.Uint64N(8)
+				}
+				args, err := types.NewSudoSet(s.Call, netuid(), v)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sign(c.alice, args)
+			case 7:
+				sign(pick(colds), &types.SwapHotkey{Hotkey: hk, NewHotkey: types.AccountID(key(t, fmt.Sprintf("//random/swap/%d", b)).PublicKey())})
+			case 8:
+				if r.IntN(2) == 0 {
+					sign(pick(colds), &types.DissolveNetwork{Netuid: 1 + uint16(r.IntN(3))})
+				} else {
+					sign(pick(colds), &types.RegisterNetwork{})
+				}
+			}
+		}
+		for _, res := range c.run(txs...) {
+			if res.Code != 0 {
+				failed++
+			}
+		}
+		if st := c.state(); held(st) != st.TotalIssuance() {
+			t.Fatalf("block %d: total issuance %d, %d held", b+1, st.TotalIssuance(), held(st))
+		}
+		for _, s := range c.emission().Subnets {
+			if s.LastStepBlock == uint64(c.height) && len(s.Loaded) > 0 {
+				epochs++
+			}
+		}
+	}
+	if epochs < 10 || failed == 0 {
+		t.Errorf("the random run ran %d paying epochs and failed %d calls", epochs, failed)
 	}
 }
