@@ -38,7 +38,7 @@ func withSenate(t *testing.T, g Genesis) (*subtensorChain, uint16, []senator) {
 }
 
 // setTempo is the call AdminUtils.sudo_set_tempo(netuid, v).
-func setTempo(t *testing.T, netuid uint16, v uint64) types.Call {
+func setTempo(t testing.TB, netuid uint16, v uint64) types.Call {
 	t.Helper()
 	args, err := types.NewSudoSet(types.CallSudoSetTempo, netuid, v)
 	if err != nil {
@@ -47,7 +47,7 @@ func setTempo(t *testing.T, netuid uint16, v uint64) types.Call {
 	return encodeCall(t, args)
 }
 
-func encodeCall(t *testing.T, args types.CallArgs) types.Call {
+func encodeCall(t testing.TB, args types.CallArgs) types.Call {
 	t.Helper()
 	call, err := types.EncodeCall(args)
 	if err != nil {

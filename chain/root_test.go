@@ -14,7 +14,7 @@ import (
 // dev accounts funded, //Alice as sudo, //Alice, //Bob and //Charlie the
 // triumvirate, a motion duration of 5 blocks and root registration limited
 // only by the root network's size (16 per block and interval).
-func govGenesis(t *testing.T) Genesis {
+func govGenesis(t testing.TB) Genesis {
 	t.Helper()
 	g := subtensorGenesis(t, "//Alice", "//Bob", "//Charlie", "//Dave", "//Eve", "//Ferdie")
 	g.Triumvirate = []types.AccountID{id(t, "//Alice"), id(t, "//Bob"), id(t, "//Charlie")}
