@@ -43,6 +43,12 @@ const (
 
 	// Emission (written by the root epoch, read by subnet pruning).
 	prefixEmissionValue byte = 0x50 // ‖ netuid(2) → u64 RAO per block
+
+	// Governance: the collectives' members and the open proposals.
+	prefixSenateMember      byte = 0x60 // ‖ hotkey(32) → empty: SenateMembers
+	prefixTriumvirateMember byte = 0x61 // ‖ account(32) → empty: TriumvirateMembers
+	prefixProposal          byte = 0x62 // ‖ hash(32) → proposal (CBOR): votes, threshold, end, call
+	keyProposalCount        byte = 0x63 // → u32: the index the next proposal gets
 )
 
 // netuidPrefixes are the prefixes whose keys continue with a netuid: all of
