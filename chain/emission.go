@@ -349,10 +349,3 @@ func payOwnerCut(st *State, owner types.AccountID, cut, existentialDeposit uint6
 	st.SetAccount(owner, acc)
 	st.Mint(cut)
 }
-
-func satAdd(a, b uint64) uint64 {
-	if a+b < a {
-		return ^uint64(0)
-	}
-	return a + b
-}

@@ -46,6 +46,12 @@ const (
 	prefixEmissionValue  byte = 0x50 // ‖ netuid(2) → u64 RAO per block, set by the root epoch
 	prefixSubnetEmission byte = 0x51 // ‖ netuid(2) → pending(8) ‖ blocks since last step(8) ‖ last step block(8)
 	prefixLoadedEmission byte = 0x52 // ‖ netuid(2) → (hotkey(32) ‖ server(8) ‖ validator(8))*, by uid
+
+	// Governance: the collectives' members and the open proposals.
+	prefixSenateMember      byte = 0x60 // ‖ hotkey(32) → empty: SenateMembers
+	prefixTriumvirateMember byte = 0x61 // ‖ account(32) → empty: TriumvirateMembers
+	prefixProposal          byte = 0x62 // ‖ hash(32) → proposal (CBOR): votes, threshold, end, call
+	keyProposalCount        byte = 0x63 // → u32: the index the next proposal gets
 )
 
 // netuidPrefixes are the prefixes whose keys continue with a netuid: all of

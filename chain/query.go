@@ -81,6 +81,9 @@ func answer(st *State, height int64, path string, data []byte) *abci.ResponseQue
 		if resp, ok := answerEmission(st, height, route, arg); ok {
 			return resp
 		}
+		if resp, ok := answerGovernance(st, height, route, arg); ok {
+			return resp
+		}
 		return queryError(types.Errorf(types.ErrQuery, "unknown path %q", path))
 	}
 }
