@@ -196,19 +196,15 @@ func TestDevNodeEpochVector(t *testing.T) {
 	}
 }
 
-// A subnet created at runtime on a dev chain earns once a root validator
-// weights it: registered neurons get validator permits from an epoch, the
-// validator's weights make incentive and dividends, and every drain moves
-// exactly the loaded payouts into stake, minting only that and the owner's
-// cut.
+// A subnet created at runtime on a dev chain (its genesis unchanged) earns
+// once a root validator, registered and staked at runtime, weights it:
+// registered neurons get validator permits from an epoch, the validator's
+// weights make incentive and dividends, and every drain moves exactly the
+// loaded payouts into stake, minting only that and the owner's cut.
 func TestDevNodeSubnetEarns(t *testing.T) {
 	alice, bob := mustKey(t, "//Alice"), mustKey(t, "//Bob")
 	rootHot := mustKey(t, "//Alice/root")
-	dev := nodetest.StartDev(t, nodetest.Options{Genesis: func(g *chain.Genesis) {
-		g.Subnets = append(g.Subnets, chain.GenesisSubnet{Netuid: chain.RootNetuid, Neurons: []chain.GenesisNeuron{
-			{Hotkey: types.AccountID(rootHot.PublicKey()), Coldkey: types.AccountID(alice.PublicKey()), Stake: 100 * balance.RAOPerTAO},
-		}})
-	}})
+	dev := nodetest.StartDev(t, nodetest.Options{})
 	c := dev.Client(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -216,7 +212,13 @@ func TestDevNodeSubnetEarns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.SetWeights(ctx, rootHot, chain.RootNetuid, []uint16{netuid}, []uint16{1}, 0, subtensor.WaitInclusion); err != nil {
+	if _, _, err := c.RootRegister(ctx, alice, types.AccountID(rootHot.PublicKey()), subtensor.WaitInclusion); err != nil {
+		t.Fatalf("root register: %v", err)
+	}
+	if _, err := c.AddStake(ctx, alice, types.AccountID(rootHot.PublicKey()), balance.FromTAO(100), subtensor.WaitInclusion); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.RootSetWeights(ctx, rootHot, []uint16{netuid}, []float64{1}, subtensor.WaitInclusion); err != nil {
 		t.Fatalf("root weights: %v", err)
 	}
 	v, m1, m2 := mustKey(t, "//Bob/v"), mustKey(t, "//Bob/m1"), mustKey(t, "//Bob/m2")
