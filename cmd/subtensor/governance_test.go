@@ -15,12 +15,6 @@ import (
 	"github.com/go-bittensor/bittensor/wallet"
 )
 
-// rootEpochWired says whether the block step runs the root epoch (issue 5's
-// emission pipeline). While it does not, TestFourValidatorGovernance sets
-// root weights but does not require the subnets' emission values to change;
-// set it to true when the root epoch lands on main.
-const rootEpochWired = false
-
 // TestFourValidatorGovernance runs the root network and a governance round
 // on a 4-validator network of separate processes, each transaction sent to
 // a different validator: three dev accounts register root hotkeys (filling
@@ -136,7 +130,7 @@ func TestFourValidatorGovernance(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if rootEpochWired && sn.EmissionValue == 0 {
+		if sn.EmissionValue == 0 {
 			t.Errorf("node %d: subnet %d's emission value is 0 %d blocks after root weights on it", i, netuid, target-weightsAt)
 		}
 	}
