@@ -12,6 +12,7 @@ import (
 	iavldb "github.com/cosmos/iavl/db"
 
 	"github.com/go-bittensor/bittensor/chain/types"
+	"github.com/go-bittensor/bittensor/chain/yuma"
 )
 
 // AppVersion is the application protocol version reported to CometBFT.
@@ -53,6 +54,8 @@ type App struct {
 	verified   map[[32]byte]struct{} // txs whose signature CheckTx verified
 
 	genesis KV // in-memory genesis state, served until the first commit
+
+	step stepper // FinalizeBlock's per-block step; consensus connection only
 }
 
 var _ abci.Application = (*App)(nil)
@@ -73,6 +76,7 @@ func NewApp(db iavldb.DB, opts Options) (*App, error) {
 		return nil, fmt.Errorf("chain: load state: %w", err)
 	}
 	a := &App{log: opts.Logger, opts: opts, tree: tree, verified: make(map[[32]byte]struct{})}
+	a.step = stepper{log: opts.Logger, ws: new(yuma.Workspace)}
 	if err := a.refreshCommitted(tree.Version()); err != nil {
 		return nil, err
 	}
@@ -103,12 +107,16 @@ func (a *App) refreshCommitted(version int64) error {
 
 // newCheckState is the mempool's view of the next block over committed
 // state: the block's per-block step applied (so that, for example, the
-// per-block registration counters have restarted), then the transactions
-// CheckTx accepts.
+// per-block registration counters have restarted and the payouts of the
+// last epochs are in the stakes), then the transactions CheckTx accepts.
+// The subnets' Yuma epochs are left out: the view is rebuilt at every
+// commit and must stay cheap, and nothing a transaction's checks read
+// depends on them but the permits, scores and bonds an epoch in that very
+// block writes (see stepper.skipEpochs).
 func newCheckState(committed KV, next uint64) *cacheKV {
 	c := newCache(committed)
 	if st := NewState(c); st.ChainID() != "" {
-		blockStep(st, next)
+		(&stepper{skipEpochs: true}).step(st, next)
 	}
 	return c
 }
@@ -249,7 +257,7 @@ func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (
 	st := NewState(kv)
 	st.recordBlockHash(height, req.Hash)
 	expireWork(st, height)
-	blockStep(st, height)
+	a.step.step(st, height)
 
 	results := make([]*abci.ExecTxResult, len(req.Txs))
 	for i, raw := range req.Txs {
@@ -340,20 +348,6 @@ func (a *App) runTx(kv KV, height uint64, raw []byte, verifySig bool) txOutcome 
 	}
 	cache.Write()
 	return txOutcome{events: ctx.events}
-}
-
-// blockStep runs the per-block rules before the block's transactions, in
-// the order of spec/chain.md §5.1. It also runs on the mempool's view of the
-// next block (newCheckState), so it must depend only on state and height.
-func blockStep(st *State, height uint64) {
-	// 1. Registration terms: difficulty and burn adjustment at the end of
-	// each interval, and the per-block registration counters, for every
-	// subnet including root.
-	adjustRegistrationTerms(st, height)
-	// Issue 5 adds, in this order: 2. the root epoch (EmissionValues at
-	// root's tempo); 3. draining the emission loaded by the epochs of the
-	// previous block; 4. each subnet's emission (owner cut, pending
-	// emission) and its epoch at its tempo.
 }
 
 // queryJSON answers a query with v as JSON.

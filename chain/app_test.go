@@ -18,13 +18,13 @@ const testChainID = "test-chain"
 // testChain drives an App in-process through real ABCI calls over a real
 // IAVL tree in memory.
 type testChain struct {
-	t      *testing.T
+	t      testing.TB
 	app    *App
 	height int64
 	keys   map[string]*wallet.Keypair
 }
 
-func key(t *testing.T, uri string) *wallet.Keypair {
+func key(t testing.TB, uri string) *wallet.Keypair {
 	t.Helper()
 	k, err := wallet.KeypairFromURI(uri)
 	if err != nil {
@@ -33,7 +33,7 @@ func key(t *testing.T, uri string) *wallet.Keypair {
 	return k
 }
 
-func newTestChain(t *testing.T, g Genesis) *testChain {
+func newTestChain(t testing.TB, g Genesis) *testChain {
 	t.Helper()
 	app, err := NewApp(iavldb.NewMemDB(), Options{})
 	if err != nil {

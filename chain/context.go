@@ -53,14 +53,23 @@ func (c *Context) Emit(kind string, attrs ...string) {
 }
 
 // dispatch runs one call. Each call is a function named for it, in the file
-// of its module. Calls other than the admin calls need a signer and refuse
-// Root origin.
+// of its module. Calls other than the admin calls (setters, dissolving a
+// subnet, membership changes, disapproving a proposal) need a signer and
+// refuse Root origin.
 func dispatch(ctx *Context, args types.CallArgs) error {
-	if a, ok := args.(*types.SudoSet); ok {
+	switch a := args.(type) {
+	case *types.SudoSet:
 		return sudoSet(ctx, a)
-	}
-	if a, ok := args.(*types.DissolveNetwork); ok {
+	case *types.DissolveNetwork:
 		return dissolveNetwork(ctx, a)
+	case *types.AddMember:
+		return addMember(ctx, a)
+	case *types.RemoveMember:
+		return removeMemberCall(ctx, a)
+	case *types.SwapMember:
+		return swapMember(ctx, a)
+	case *types.DisapproveProposal:
+		return disapproveProposal(ctx, a)
 	}
 	if ctx.Origin != OriginSigned {
 		return types.Errorf(types.ErrBadOrigin, "%s must be signed by an account", args.CallName())
@@ -92,6 +101,14 @@ func dispatch(ctx *Context, args types.CallArgs) error {
 		return serveAxon(ctx, a)
 	case *types.ServePrometheus:
 		return servePrometheus(ctx, a)
+	case *types.RootRegister:
+		return rootRegister(ctx, a)
+	case *types.Propose:
+		return propose(ctx, a)
+	case *types.Vote:
+		return vote(ctx, a)
+	case *types.Close:
+		return closeProposal(ctx, a)
 	default:
 		return types.Errorf(types.ErrUnknownCall, "%s has no handler", args.CallName())
 	}

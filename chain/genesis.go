@@ -29,6 +29,14 @@ type Genesis struct {
 	// chains, tests and benchmarks). Their locks and stake are part of the
 	// total issuance.
 	Subnets []GenesisSubnet `json:"subnets,omitempty"`
+	// Triumvirate are the accounts that may propose (at most
+	// Params.Governance.MaxTriumvirateMembers).
+	Triumvirate []types.AccountID `json:"triumvirate,omitempty"`
+	// Senate are the hotkeys that vote on proposals (at most
+	// Params.Governance.MaxSenateMembers), each a root neuron of the
+	// genesis, so that it has an owner to vote for it. Otherwise
+	// root_register fills the senate.
+	Senate []types.AccountID `json:"senate,omitempty"`
 }
 
 // GenesisBalance funds one account at genesis.
@@ -178,12 +186,49 @@ func (g Genesis) Validate() error {
 			}
 		}
 	}
+	if err := g.validateGovernance(); err != nil {
+		return err
+	}
 	for _, sn := range g.Subnets {
 		for j, n := range sn.Neurons {
 			for _, w := range n.Weights {
 				if sn.Netuid == RootNetuid && w[0] != RootNetuid && !netuids[w[0]] {
 					return fmt.Errorf("chain: genesis root neurons[%d]: weights name subnet %d, which the genesis does not create", j, w[0])
 				}
+			}
+		}
+	}
+	return nil
+}
+
+// validateGovernance checks the genesis collectives: no member twice, no
+// more than the limits, and senators that are root neurons.
+func (g Genesis) validateGovernance() error {
+	root := make(map[types.AccountID]bool)
+	for _, sn := range g.Subnets {
+		if sn.Netuid == RootNetuid {
+			for _, n := range sn.Neurons {
+				root[n.Hotkey] = true
+			}
+		}
+	}
+	gp := g.Params.Governance
+	for _, c := range []struct {
+		name    string
+		members []types.AccountID
+		max     uint32
+	}{{"triumvirate", g.Triumvirate, gp.MaxTriumvirateMembers}, {"senate", g.Senate, gp.MaxSenateMembers}} {
+		if len(c.members) > int(c.max) {
+			return fmt.Errorf("chain: genesis %s: %d members, at most %d", c.name, len(c.members), c.max)
+		}
+		seen := make(map[types.AccountID]bool, len(c.members))
+		for i, m := range c.members {
+			if seen[m] {
+				return fmt.Errorf("chain: genesis %s[%d]: %s listed twice", c.name, i, m)
+			}
+			seen[m] = true
+			if c.name == "senate" && !root[m] {
+				return fmt.Errorf("chain: genesis senate[%d]: %s is not a root neuron of the genesis (subnets, netuid 0)", i, m)
 			}
 		}
 	}
@@ -245,6 +290,12 @@ func (g Genesis) apply(st *State, chainID string) {
 			}
 		}
 		initNetwork(st, gs.Netuid, h, sn)
+	}
+	for _, m := range g.Triumvirate {
+		st.setMember(types.Triumvirate, m)
+	}
+	for _, m := range g.Senate {
+		st.setMember(types.Senate, m)
 	}
 	st.SetTotalIssuance(total)
 }

@@ -5,6 +5,7 @@ package chain
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 
 	"github.com/go-bittensor/bittensor/chain/types"
 )
@@ -29,6 +30,7 @@ func checkInvariants(st *State) {
 	}
 	checkStakeInvariants(st)
 	checkNeuronInvariants(st)
+	checkGovernanceInvariants(st)
 }
 
 func checkStakeInvariants(st *State) {
@@ -132,3 +134,38 @@ func checkNeuronInvariants(st *State) {
 }
 
 func bytesEqual(a, b []byte) bool { return string(a) == string(b) }
+
+// checkGovernanceInvariants verifies that the collectives and proposals
+// stay within their limits and that every vote is a senator's, cast once.
+func checkGovernanceInvariants(st *State) {
+	gp := st.Params().Governance
+	if n := len(st.Members(types.Senate)); n > int(gp.MaxSenateMembers) {
+		panic(fmt.Sprintf("chain: invariant: %d senators, max %d", n, gp.MaxSenateMembers))
+	}
+	if n := len(st.Members(types.Triumvirate)); n > int(gp.MaxTriumvirateMembers) {
+		panic(fmt.Sprintf("chain: invariant: %d triumvirate members, max %d", n, gp.MaxTriumvirateMembers))
+	}
+	proposals := st.Proposals()
+	if len(proposals) > int(gp.MaxProposals) {
+		panic(fmt.Sprintf("chain: invariant: %d open proposals, max %d", len(proposals), gp.MaxProposals))
+	}
+	count := st.ProposalCount()
+	for _, hp := range proposals {
+		if hp.p.Index >= count {
+			panic(fmt.Sprintf("chain: invariant: proposal %s has index %d, count %d", hp.hash, hp.p.Index, count))
+		}
+		if h, err := types.ProposalHash(hp.p.Call); err != nil || h != hp.hash {
+			panic(fmt.Sprintf("chain: invariant: proposal stored under %s hashes to %s (%v)", hp.hash, h, err))
+		}
+		voted := make(map[types.AccountID]bool)
+		for _, v := range append(slices.Clone(hp.p.Ayes), hp.p.Nays...) {
+			if voted[v] {
+				panic(fmt.Sprintf("chain: invariant: %s voted twice on proposal %s", v, hp.hash))
+			}
+			voted[v] = true
+			if !st.IsMember(types.Senate, v) {
+				panic(fmt.Sprintf("chain: invariant: %s, not a senator, has a vote on proposal %s", v, hp.hash))
+			}
+		}
+	}
+}

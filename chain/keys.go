@@ -41,15 +41,25 @@ const (
 	prefixDelegate         byte = 0x27 // ‖ hotkey(32) → take u16
 	prefixLastTxBlock      byte = 0x28 // ‖ account(32) → u64
 
-	// Emission (written by the root epoch, read by subnet pruning).
-	prefixEmissionValue byte = 0x50 // ‖ netuid(2) → u64 RAO per block
+	// Emission (emission.go, epoch.go, root_epoch.go). Every key continues
+	// with a netuid, so a removed subnet's emission goes with it.
+	prefixEmissionValue  byte = 0x50 // ‖ netuid(2) → u64 RAO per block, set by the root epoch
+	prefixSubnetEmission byte = 0x51 // ‖ netuid(2) → pending(8) ‖ blocks since last step(8) ‖ last step block(8)
+	prefixLoadedEmission byte = 0x52 // ‖ netuid(2) → (hotkey(32) ‖ server(8) ‖ validator(8))*, by uid
+
+	// Governance: the collectives' members and the open proposals.
+	prefixSenateMember      byte = 0x60 // ‖ hotkey(32) → empty: SenateMembers
+	prefixTriumvirateMember byte = 0x61 // ‖ account(32) → empty: TriumvirateMembers
+	prefixProposal          byte = 0x62 // ‖ hash(32) → proposal (CBOR): votes, threshold, end, call
+	keyProposalCount        byte = 0x63 // → u32: the index the next proposal gets
 )
 
 // netuidPrefixes are the prefixes whose keys continue with a netuid: all of
 // a subnet's state, deleted when the subnet is removed so that a netuid
 // reused later starts clean. A module that adds per-subnet state adds its
 // prefix here.
-var netuidPrefixes = []byte{prefixSubnet, prefixHyperparams, prefixNeuron, prefixWeights, prefixBonds, prefixEmissionValue}
+var netuidPrefixes = []byte{prefixSubnet, prefixHyperparams, prefixNeuron, prefixWeights, prefixBonds,
+	prefixEmissionValue, prefixSubnetEmission, prefixLoadedEmission}
 
 // netuidKey is prefix ‖ netuid.
 func netuidKey(prefix byte, netuid uint16) []byte {

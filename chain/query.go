@@ -78,6 +78,12 @@ func answer(st *State, height int64, path string, data []byte) *abci.ResponseQue
 		if resp, ok := answerSubtensor(st, height, route, arg, string(data) == types.AnswerCBOR); ok {
 			return resp
 		}
+		if resp, ok := answerEmission(st, height, route, arg); ok {
+			return resp
+		}
+		if resp, ok := answerGovernance(st, height, route, arg); ok {
+			return resp
+		}
 		return queryError(types.Errorf(types.ErrQuery, "unknown path %q", path))
 	}
 }

@@ -1,6 +1,8 @@
 package chain
 
 import (
+	"math"
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -315,9 +317,38 @@ func delegateInfo(st *State, hk types.AccountID, take uint16) types.DelegateInfo
 	}
 	for _, r := range st.Registrations(hk) {
 		d.Registrations = append(d.Registrations, r.Netuid)
-		if n, ok := st.Neuron(r.Netuid, r.UID); ok && n.ValidatorPermit {
+		n, ok := st.Neuron(r.Netuid, r.UID)
+		if !ok {
+			continue
+		}
+		if n.ValidatorPermit {
 			d.ValidatorPermits = append(d.ValidatorPermits, r.Netuid)
 		}
+		d.TotalDailyReturn = satAdd(d.TotalDailyReturn, dailyEmission(n.Emission, st.Hyperparams(r.Netuid).Tempo))
 	}
 	return d
+}
+
+// blocksPerDay is a day of 12-second blocks, as the reference counts it.
+const blocksPerDay = 7200
+
+// dailyEmission is a neuron's emission per epoch × 7200 / tempo, rounded
+// down (saturating).
+func dailyEmission(emission uint64, tempo uint16) uint64 {
+	if tempo == 0 {
+		return 0
+	}
+	hi, lo := bits.Mul64(emission, blocksPerDay)
+	if hi >= uint64(tempo) {
+		return math.MaxUint64
+	}
+	q, _ := bits.Div64(hi, lo, uint64(tempo))
+	return q
+}
+
+func satAdd(a, b uint64) uint64 {
+	if a+b < a {
+		return math.MaxUint64
+	}
+	return a + b
 }

@@ -334,6 +334,7 @@ func moveHotkey(st *State, old, new, cold types.AccountID) {
 		st.deleteRegistration(old, r.Netuid)
 		st.setRegistration(new, r.Netuid, r.UID)
 	}
-	// Later modules move their own per-hotkey state here (issue 6: senate
-	// membership; issue 5: pending emission tuples).
+	moveSenator(st, old, new)
+	// Payouts an epoch loaded for the hotkey follow it to the next drain.
+	moveLoadedEmission(st, old, new)
 }

@@ -20,7 +20,7 @@ const tao = 1_000_000_000
 // lock of 100 TAO, subnets open to burned and PoW registration (difficulty
 // 1000, burn 1 TAO, 3 registrations per block) and //Alice as sudo. Every
 // uri is funded with 10,000 TAO.
-func subtensorGenesis(t *testing.T, uris ...string) Genesis {
+func subtensorGenesis(t testing.TB, uris ...string) Genesis {
 	t.Helper()
 	g := DefaultGenesis()
 	p := &g.Params.Subtensor
@@ -44,7 +44,7 @@ func subtensorGenesis(t *testing.T, uris ...string) Genesis {
 	return g
 }
 
-func id(t *testing.T, uri string) types.AccountID {
+func id(t testing.TB, uri string) types.AccountID {
 	t.Helper()
 	return types.AccountID(key(t, uri).PublicKey())
 }
@@ -57,7 +57,7 @@ type subtensorChain struct {
 	blocks  [][][]byte
 }
 
-func newSubtensorChain(t *testing.T, g Genesis) *subtensorChain {
+func newSubtensorChain(t testing.TB, g Genesis) *subtensorChain {
 	t.Helper()
 	return &subtensorChain{testChain: newTestChain(t, g), genesis: g}
 }
@@ -208,7 +208,7 @@ func (c *subtensorChain) setHyper(call string, netuid uint16, v uint64) {
 	c.must(key(c.t, "//Alice"), args)
 }
 
-func eventInt(t *testing.T, evs []abci.Event, kind, attr string) uint64 {
+func eventInt(t testing.TB, evs []abci.Event, kind, attr string) uint64 {
 	t.Helper()
 	for _, e := range evs {
 		if e.Type != kind {

@@ -16,6 +16,7 @@ import (
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
 	legacycmd "github.com/go-bittensor/bittensor/cli/legacy"
 	localnetcmd "github.com/go-bittensor/bittensor/cli/localnet"
+	rootcmd "github.com/go-bittensor/bittensor/cli/rootnet"
 	walletcmd "github.com/go-bittensor/bittensor/cli/wallet"
 	"github.com/spf13/cobra"
 )
@@ -26,9 +27,7 @@ func groups(f *cmdutil.Factory) []*cobra.Command {
 	return []*cobra.Command{
 		cmdutil.NewCmdNotAvailable("subnets", "Create, list and register on subnets", []string{"s", "subnet"},
 			"list", "metagraph", "lock_cost", "create", "register", "pow_register", "hyperparameters"),
-		cmdutil.NewCmdNotAvailable("root", "Root network: weights, senate, delegation", []string{"r", "roots"},
-			"list", "weights", "get_weights", "boost", "slash", "senate_vote", "senate", "register", "proposals",
-			"delegate", "undelegate", "my_delegates", "list_delegates", "nominate"),
+		rootcmd.NewCmdRoot(f),
 		walletcmd.NewCmdWallet(f),
 		cmdutil.NewCmdNotAvailable("stake", "Stake and unstake TAO on hotkeys", []string{"st", "stakes"},
 			"show", "add", "remove"),

@@ -25,7 +25,10 @@ const DevChainID = "subtensor-dev"
 // accounts funded, //Alice as sudo, the faucet on, subnets creatable at
 // once for a small lock (no network or staking rate limit), registration by
 // burn and by a proof of work a CPU solves in about a second, short tempos,
-// immunity and adjustment intervals.
+// immunity and adjustment intervals, and governance to try at once:
+// //Alice, //Bob and //Charlie are the triumvirate and proposals may be
+// voted on for as little as DevMotionDuration blocks (root_register fills
+// the senate).
 func DevGenesis() (chain.Genesis, error) {
 	g := chain.DefaultGenesis()
 	g.Params.Faucet.Enabled = true
@@ -51,8 +54,16 @@ func DevGenesis() (chain.Genesis, error) {
 	}
 	alice := g.Balances[0].Address
 	g.Sudo = &alice
+	g.Params.Governance.MotionDuration = DevMotionDuration
+	for _, b := range g.Balances[:3] {
+		g.Triumvirate = append(g.Triumvirate, b.Address)
+	}
 	return g, nil
 }
+
+// DevMotionDuration is the shortest voting period of a dev chain's
+// proposals, in blocks (the reference's is 3600).
+const DevMotionDuration = 20
 
 // devHyperparams shortens a subnet's periods and lowers its prices for a
 // development chain.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	dbm "github.com/cometbft/cometbft-db"
+	abci "github.com/cometbft/cometbft/abci/types"
 	cmtcfg "github.com/cometbft/cometbft/config"
 	nm "github.com/cometbft/cometbft/node"
 	"github.com/cometbft/cometbft/p2p"
@@ -161,6 +162,19 @@ func (n *Node) HeaderAppHash(height int64) ([]byte, bool) {
 		return nil, false
 	}
 	return meta.Header.AppHash, true
+}
+
+// Query asks the node's application a query at the latest height (see the
+// Query* paths of chain/types) and returns the raw answer.
+func (n *Node) Query(path string) ([]byte, error) {
+	resp, err := n.app.Query(context.Background(), &abci.RequestQuery{Path: path})
+	if err != nil {
+		return nil, err
+	}
+	if resp.Code != 0 {
+		return nil, fmt.Errorf("node: query %s: %s", path, resp.Log)
+	}
+	return resp.Value, nil
 }
 
 // NodeID is the node's p2p identity.

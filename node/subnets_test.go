@@ -38,6 +38,11 @@ func TestDevNodeSubnetLifecycle(t *testing.T) {
 	if netuid != 1 {
 		t.Fatalf("netuid %d", netuid)
 	}
+	// A tempo long enough that no epoch grants validator permits while the
+	// test checks weights without one.
+	if _, err := c.SetHyperparameter(ctx, alice, netuid, "tempo", 1000, subtensor.WaitInclusion); err != nil {
+		t.Fatalf("set tempo: %v", err)
+	}
 
 	// Burned registrations; a maximum below the burn fails cleanly.
 	hp, err := c.GetHyperparameters(ctx, netuid, 0)

@@ -38,6 +38,7 @@ func buildCallTypes() map[string]func() CallArgs {
 		call := s.Call
 		m[call] = func() CallArgs { return &SudoSet{call: call} }
 	}
+	governanceCallTypes(m)
 	return m
 }
 

@@ -20,6 +20,9 @@ type Params struct {
 	// Subtensor are the chain-wide parameters of subnets, registration and
 	// staking, and the hyperparameters new subnets start with.
 	Subtensor SubtensorParams `json:"subtensor"`
+	// Governance are the limits of the triumvirate, the senate and their
+	// proposals.
+	Governance GovernanceParams `json:"governance"`
 }
 
 // FaucetParams configure SubtensorModule.faucet.
@@ -39,6 +42,7 @@ func DefaultParams() Params {
 		TxFeePerByte:       1,
 		Faucet:             FaucetParams{Enabled: false, Difficulty: 1_000_000, Amount: 100_000_000_000},
 		Subtensor:          DefaultSubtensorParams(),
+		Governance:         DefaultGovernanceParams(),
 	}
 }
 
@@ -50,6 +54,9 @@ func (p Params) Validate() error {
 	if err := p.Subtensor.validate(p.ExistentialDeposit); err != nil {
 		return fmt.Errorf("types: params: subtensor: %w", err)
 	}
+	if err := p.Governance.validate(); err != nil {
+		return fmt.Errorf("types: params: %w", err)
+	}
 	return nil
 }
 
@@ -58,9 +65,22 @@ func (p Params) Validate() error {
 // and the AdminUtils setters (which a subnet owner could otherwise repeat
 // without limit) pay; free calls are protected from spam by their own rules
 // (registration, rate limits, proof of work), checked before they enter the
-// mempool.
+// mempool. Of governance, a senator's vote pays (every vote: a senator could
+// otherwise switch sides without limit; Bittensor refunds the first), and so
+// do the Root-only calls (membership changes, disapprove_proposal), like the
+// setters; propose (triumvirate only, at most MaxProposals open) and close
+// (refused unless it ends a proposal) are free.
 func PaysFee(call string) bool {
-	return strings.HasPrefix(call, "Balances.") || strings.HasPrefix(call, "AdminUtils.")
+	switch call {
+	case CallVote, CallDisapproveProposal:
+		return true
+	}
+	for _, pallet := range []string{"Balances.", "AdminUtils.", string(Triumvirate) + ".", string(Senate) + "."} {
+		if strings.HasPrefix(call, pallet) {
+			return true
+		}
+	}
+	return false
 }
 
 // Fee returns the fee of a transaction of the given call and encoded size.

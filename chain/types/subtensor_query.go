@@ -292,6 +292,10 @@ type DelegateInfo struct {
 	// ValidatorPermits those where it holds a permit.
 	Registrations    []uint16 `json:"registrations"`
 	ValidatorPermits []uint16 `json:"validator_permits"`
+	// TotalDailyReturn is the RAO a day the hotkey's neurons earn at their
+	// last epochs' emission: each neuron's emission × 7200 / its subnet's
+	// tempo, summed (Bittensor's total_daily_return).
+	TotalDailyReturn uint64 `json:"total_daily_return"`
 }
 
 // DelegatedInfo is a delegate a coldkey stakes to, with the stake.

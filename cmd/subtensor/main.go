@@ -100,8 +100,9 @@ func newDevCmd(g *globalOptions) *cobra.Command {
 accounts //Alice … //Ferdie funded with 100,000 TAO each, //Alice as sudo, and
 the faucet enabled. Subnets can be created at once for a 10 TAO lock, with
 registration by burn or by a proof of work a CPU solves in about a second,
-short tempos and no staking rate limit. RPC listens on 127.0.0.1:9944 (the
-"local" network of btcli).
+short tempos and no staking rate limit. //Alice, //Bob and //Charlie are the
+triumvirate, and proposals can be closed after 20 blocks. RPC listens on
+127.0.0.1:9944 (the "local" network of btcli).
 State is kept in --home and survives restarts unless --reset is given.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

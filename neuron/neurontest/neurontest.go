@@ -12,7 +12,7 @@
 //	net.WaitFor(t, "weights", func() bool { return net.Weights(t, "val")[1] > 0 })
 //
 // Validator permits come from genesis here, so validators can set weights
-// from the first block whatever the chain's epochs do.
+// from the first block, before any epoch.
 package neurontest
 
 import (
@@ -48,7 +48,9 @@ type Member struct {
 	Name string
 	// Stake is staked by the coldkey on the hotkey at genesis.
 	Stake balance.Balance
-	// Permit gives a validator permit at genesis.
+	// Permit gives a validator permit at genesis. The subnet allows as
+	// many validators as members have Permit, and its epochs grant the
+	// permits by stake: give these members the most stake to keep them.
 	Permit bool
 	// Registered registers the hotkey on the subnet at genesis; members
 	// are given uids 0, 1, … in the order they are listed.
@@ -71,7 +73,11 @@ func Start(t testing.TB, members ...Member) *Net {
 	dir := t.TempDir()
 	var neurons []chain.GenesisNeuron
 	var balances []chain.GenesisBalance
+	permits := 0
 	for _, m := range members {
+		if m.Permit {
+			permits++
+		}
 		cold, hot := Key(t, "//"+m.Name+"/cold"), Key(t, "//"+m.Name)
 		w := wallet.New(m.Name, wallet.DefaultHotkey, dir)
 		if err := w.SetColdkey(cold, wallet.WriteOptions{}); err != nil {
@@ -90,7 +96,9 @@ func Start(t testing.TB, members ...Member) *Net {
 	}
 	dev := nodetest.StartDev(t, nodetest.Options{Genesis: func(g *chain.Genesis) {
 		g.Balances = append(g.Balances, balances...)
-		g.Subnets = append(g.Subnets, chain.GenesisSubnet{Netuid: Netuid, Owner: g.Balances[0].Address, Lock: balance.FromTAO(10).RAO(), Neurons: neurons})
+		hp := g.Params.Subtensor.SubnetDefaults
+		hp.MaxAllowedValidators = uint16(max(1, permits))
+		g.Subnets = append(g.Subnets, chain.GenesisSubnet{Netuid: Netuid, Owner: g.Balances[0].Address, Lock: balance.FromTAO(10).RAO(), Hyperparams: &hp, Neurons: neurons})
 	}})
 	return &Net{Dev: dev, Client: dev.Client(t), WalletPath: dir}
 }

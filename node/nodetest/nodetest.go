@@ -5,10 +5,12 @@ package nodetest
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 	"time"
 
 	"github.com/go-bittensor/bittensor/chain"
+	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/node"
 	"github.com/go-bittensor/bittensor/subtensor"
 )
@@ -76,13 +78,20 @@ func (d *Dev) Client(t testing.TB) *subtensor.Client {
 	return c
 }
 
-// WaitHeight waits until the node has committed block h.
+// WaitHeight waits until the application has committed block h, so that
+// state at h can be queried. (The block store gets a block before the
+// application commits it; the chain's own answer is what counts.)
 func (d *Dev) WaitHeight(t testing.TB, h int64) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
-	for d.Node.Height() < h {
+	for {
+		var b types.BlockInfo
+		resp, err := d.Node.Query(types.QueryBlock)
+		if err == nil && json.Unmarshal(resp, &b) == nil && int64(b.Height) >= h {
+			return
+		}
 		if time.Now().After(deadline) {
-			t.Fatalf("dev node did not reach height %d (at %d)", h, d.Node.Height())
+			t.Fatalf("dev node did not reach height %d (at %d)", h, b.Height)
 		}
 		time.Sleep(10 * time.Millisecond)
 	}

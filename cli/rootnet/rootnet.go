@@ -1,0 +1,150 @@
+// Package rootnet is btcli's root group (aliases r, roots): the root
+// network (list, register, weights, get_weights, boost, slash), governance
+// (senate, proposals, senate_vote, and propose and close for the
+// triumvirate and anyone), and delegation (list_delegates, my_delegates,
+// delegate, undelegate, nominate), as Bittensor 6.x's `btcli root`.
+package rootnet
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/go-bittensor/bittensor/chain/types"
+	"github.com/go-bittensor/bittensor/cli/cmdutil"
+	"github.com/go-bittensor/bittensor/subtensor"
+	"github.com/go-bittensor/bittensor/wallet"
+	"github.com/spf13/cobra"
+)
+
+// NewCmdRoot returns the root group.
+func NewCmdRoot(f *cmdutil.Factory) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "root <command>",
+		Aliases: []string{"r", "roots"},
+		Short:   "Root network: weights, senate, delegation",
+		Long: `Commands of the root network (netuid 0), whose validators weigh the subnets
+and hold the senate seats, of governance (the triumvirate proposes, the senate
+votes, anyone closes) and of delegation.`,
+		Args: cobra.ArbitraryArgs,
+		RunE: cmdutil.GroupRunE,
+	}
+	cmd.AddCommand(
+		NewCmdList(f, nil),
+		NewCmdRegister(f, nil),
+		NewCmdWeights(f, nil),
+		NewCmdGetWeights(f, nil),
+		NewCmdBoost(f, nil),
+		NewCmdSlash(f, nil),
+		NewCmdSenate(f, nil),
+		NewCmdProposals(f, nil),
+		NewCmdSenateVote(f, nil),
+		NewCmdPropose(f, nil),
+		NewCmdClose(f, nil),
+		NewCmdListDelegates(f, nil),
+		NewCmdMyDelegates(f, nil),
+		NewCmdDelegate(f, nil),
+		NewCmdUndelegate(f, nil),
+		NewCmdNominate(f, nil),
+	)
+	return cmd
+}
+
+// chainFlags are the flags every root command has: the wallet, the chain
+// and --json.
+type chainFlags struct {
+	Wallet    cmdutil.WalletFlags
+	Subtensor cmdutil.SubtensorFlags
+	JSON      bool
+}
+
+func addChainFlags(cmd *cobra.Command, c *chainFlags) {
+	cmdutil.AddWalletFlags(cmd, &c.Wallet)
+	cmdutil.AddSubtensorFlags(cmd, &c.Subtensor)
+	cmdutil.JSONFlag(cmd, &c.JSON)
+}
+
+// hotkeyID is the wallet's hotkey address (from its public file).
+func hotkeyID(w *wallet.Wallet) (types.AccountID, error) {
+	kp, err := w.HotkeyPub()
+	if err != nil {
+		return types.AccountID{}, err
+	}
+	return types.AccountID(kp.PublicKey()), nil
+}
+
+// coldkeyID is the wallet's coldkey address (from its public file).
+func coldkeyID(w *wallet.Wallet) (types.AccountID, error) {
+	kp, err := w.ColdkeyPub()
+	if err != nil {
+		return types.AccountID{}, err
+	}
+	return types.AccountID(kp.PublicKey()), nil
+}
+
+// refused wraps an error from sending a transaction: a chain error says
+// the chain refused it (nothing was charged when the node's check refused
+// it; the fee when it failed in a block).
+func refused(what string, err error) error {
+	var ce *types.ChainError
+	if errors.As(err, &ce) {
+		return fmt.Errorf("%s refused by the chain: %w", what, err)
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// parseHashFlag reads --proposal.
+func parseHashFlag(flag, v string) (types.Hash, error) {
+	if v == "" {
+		return types.Hash{}, cmdutil.FlagErrorf("--%s is required (see btcli root proposals)", flag)
+	}
+	h, err := types.ParseHash(v)
+	if err != nil {
+		return h, cmdutil.FlagErrorf("--%s: %v", flag, err)
+	}
+	return h, nil
+}
+
+// proposalRef finds the open proposal with hash h.
+func proposalRef(ctx context.Context, c *subtensor.Client, h types.Hash) (types.ProposalInfo, error) {
+	p, err := c.Proposal(ctx, h, 0)
+	if errors.Is(err, types.ErrNotFound) {
+		return p, fmt.Errorf("no open proposal has hash %s (see btcli root proposals)", h)
+	}
+	return p, err
+}
+
+// parseUint16List reads "1,2,3".
+func parseUint16List(flag, s string) ([]uint16, error) {
+	var out []uint16
+	for _, part := range splitList(s) {
+		v, err := strconv.ParseUint(part, 10, 16)
+		if err != nil {
+			return nil, cmdutil.FlagErrorf("--%s: %q is not a netuid", flag, part)
+		}
+		out = append(out, uint16(v))
+	}
+	return out, nil
+}
+
+// parseFloatList reads "0.5,10".
+func parseFloatList(flag, s string) ([]float64, error) {
+	var out []float64
+	for _, part := range splitList(s) {
+		v, err := strconv.ParseFloat(part, 64)
+		if err != nil || v < 0 || v != v || v > 1e300 {
+			return nil, cmdutil.FlagErrorf("--%s: %q is not a weight (a number of 0 or more)", flag, part)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// splitList splits a comma- or space-separated list, with optional
+// brackets as Python prints lists ("[1, 2]").
+func splitList(s string) []string {
+	s = strings.Trim(strings.TrimSpace(s), "[]")
+	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ' ' })
+}
