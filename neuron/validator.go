@@ -59,6 +59,10 @@ type QueryFunc func(ctx context.Context, r *Round) ([]float64, error)
 // slice of the wrong length.
 var ErrBadRewards = errors.New("neuron: rewards do not match the round's miners")
 
+// ErrNoMiners is returned by Step when no neuron of the subnet (other than
+// the validator) serves an axon: there is nobody to ask.
+var ErrNoMiners = errors.New("neuron: no miner is serving")
+
 // Validator is a Neuron that queries miners, keeps a moving average of
 // their rewards, and sets weights from it. Make one with NewValidator and
 // Run it with the subnet's QueryFunc.
@@ -144,7 +148,11 @@ func (v *Validator) Run(ctx context.Context, query QueryFunc) error {
 				}
 			}
 		}
-		if err := v.Step(ctx, query); err != nil && ctx.Err() == nil {
+		switch err := v.Step(ctx, query); {
+		case err == nil, ctx.Err() != nil:
+		case errors.Is(err, ErrNoMiners):
+			v.log.Debug("round skipped", "err", err)
+		default:
 			v.log.Warn("round skipped", "err", err)
 		}
 		v.maybeSetWeights(ctx, height)
@@ -154,8 +162,9 @@ func (v *Validator) Run(ctx context.Context, query QueryFunc) error {
 // Step runs one round against the last Snapshot: it samples up to
 // SampleSize serving miners (every one if SampleSize is 0), calls query,
 // folds the rewards into the moving averages and saves the state file.
-// It returns query's error (or its panic as an error) without changing
-// any score.
+// It returns query's error (or its panic as an error), ErrBadRewards, or
+// ErrNoMiners, without changing any score. Step is what Run calls at each
+// block; it must not run concurrently with itself or with Run.
 func (v *Validator) Step(ctx context.Context, query QueryFunc) error {
 	s := v.Snapshot()
 	if s == nil {
@@ -164,7 +173,7 @@ func (v *Validator) Step(ctx context.Context, query QueryFunc) error {
 	v.reconcile(s)
 	miners := v.sample(s)
 	if len(miners) == 0 {
-		return errors.New("neuron: no miner is serving")
+		return ErrNoMiners
 	}
 	v.mu.Lock()
 	step := v.step
