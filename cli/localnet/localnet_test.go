@@ -236,6 +236,7 @@ func TestUpFlags(t *testing.T) {
 
 // TestUpForeground: without --detach, up shows the metagraph until its
 // context ends (Ctrl-C), then stops every process and keeps the network.
+// It runs the text subnet (the other tests run the tensor one).
 func TestUpForeground(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a local network")
@@ -246,7 +247,7 @@ func TestUpForeground(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() {
-		done <- cli.Main(ctx, f, []string{"localnet", "up", "--home", n.home, "--rpc", n.rpc, "--block-time", "100ms", "--tempo", "4", "--miners", "1"})
+		done <- cli.Main(ctx, f, []string{"localnet", "up", "--home", n.home, "--rpc", n.rpc, "--block-time", "100ms", "--tempo", "4", "--miners", "1", "--subnet", "text"})
 	}()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -271,7 +272,7 @@ func TestUpForeground(t *testing.T) {
 			t.Errorf("%s still running after up ended", name)
 		}
 	}
-	if !strings.Contains(out.String(), "UID\tNAME\tSTAKE(τ)") || !strings.Contains(out.String(), "validator1\t1000.00") {
+	if !strings.Contains(out.String(), "text subnet, netuid 1") || !strings.Contains(out.String(), "UID\tNAME\tSTAKE(τ)") || !strings.Contains(out.String(), "validator1\t10") {
 		t.Errorf("no metagraph view in the output:\n%s", out)
 	}
 	if !strings.Contains(errOut.String(), "stopped; the network is kept") {
