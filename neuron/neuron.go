@@ -132,7 +132,7 @@ func (n *Neuron) EnsureRegistered(ctx context.Context) (uint16, error) {
 	case RegisterBurn:
 		var cold *wallet.Keypair
 		if cold, err = n.wallet.Coldkey(nil); err != nil {
-			return 0, fmt.Errorf("neuron: burned registration needs the coldkey of wallet %s (its password can come from BT_COLD_PW_%s): %w", n.wallet.Name, n.wallet.Name, err)
+			return 0, fmt.Errorf("neuron: burned registration needs the coldkey of wallet %s (its password can come from %s): %w", n.wallet.Name, wallet.ColdPasswordEnvVar(n.wallet.ColdkeyPath()), err)
 		}
 		n.log.Info("registering by burn", "netuid", netuid, "hotkey", n.self, "max_burn", n.cfg.Neuron.MaxBurn)
 		uid, _, err = n.client.BurnedRegister(ctx, cold, netuid, who, n.cfg.Neuron.MaxBurn, subtensor.WaitInclusion)
