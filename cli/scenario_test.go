@@ -29,7 +29,16 @@ type btcli struct {
 
 func (b *btcli) run(args ...string) (int, string, string) {
 	b.t.Helper()
-	ios, _, out, errOut := cmdutil.Test()
+	return b.runAt(false, "", args...)
+}
+
+// runAt runs btcli, at a terminal (where the user types input) or not.
+func (b *btcli) runAt(tty bool, input string, args ...string) (int, string, string) {
+	b.t.Helper()
+	ios, in, out, errOut := cmdutil.Test()
+	in.WriteString(input)
+	ios.SetStdinTTY(tty)
+	ios.SetStderrTTY(tty)
 	f := &cmdutil.Factory{IOStreams: ios, AppVersion: "test", Getenv: func(k string) string { return b.env[k] }}
 	code := Main(context.Background(), f, args)
 	return code, out.String(), errOut.String()
@@ -451,4 +460,29 @@ func TestScenarioOnDevNode(t *testing.T) {
 	}
 	// Without --no_prompt and without a terminal nothing is sent.
 	b.fail(1, []string{"pass --no_prompt to proceed"}, "stake", "add", "--wallet.name", "bob", "--wallet.hotkey", "h2", "--amount", "1")
+
+	// At a terminal btcli asks for what is missing, and "n" sends nothing.
+	prompts := []string{"Enter hotkey name or ss58_address to stake to", "Enter Tao amount to stake",
+		"Do you want to stake to the following keys from bob:\n    - h2:" + h2ID.String() + ": τ0.500000000"}
+	code, out, errOut = b.runAt(true, "h2\n0.5\nn\n", "stake", "add", "--wallet.name", "bob")
+	for _, p := range prompts {
+		if !strings.Contains(errOut, p) {
+			t.Errorf("stake add at a terminal: no prompt %q in %q", p, errOut)
+		}
+	}
+	if code != cmdutil.ExitCancel || out != "" {
+		t.Errorf("declined stake add: exit %d, stdout %q", code, out)
+	}
+	if after, _ := c.GetAccount(ctx, bobID, 0); after != bobBefore {
+		t.Errorf("a declined stake changed bob's account: %+v → %+v", bobBefore, after)
+	}
+	code, out, errOut = b.runAt(true, "h2\n0.5\ny\n", "stake", "add", "--wallet.name", "bob")
+	if s, _ := c.GetStake(ctx, bobID, h2ID, 0); code != 0 || s != balance.RAOPerTAO/2 || !strings.Contains(out, "Staked τ0.500000000 on h2:") {
+		t.Errorf("accepted stake add: exit %d, stake %s\n%s%s", code, s, out, errOut)
+	}
+	// And for the netuid.
+	code, out, errOut = b.runAt(true, "3\n", "subnets", "hyperparameters", "--json")
+	if code != 0 || !strings.Contains(errOut, "Enter netuid") || !strings.Contains(out, `"tempo": 10`) {
+		t.Errorf("hyperparameters asking for the netuid: exit %d\n%s%s", code, out, errOut)
+	}
 }
