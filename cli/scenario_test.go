@@ -103,6 +103,9 @@ func TestScenarioOnDevNode(t *testing.T) {
 	// neurons can be set.
 	val := devKey(t, "//Alice/v")
 	dev := nodetest.StartDev(t, nodetest.Options{Genesis: func(g *chain.Genesis) {
+		// Prices stay put (burn 1 TAO, difficulty 1,000,000) however long
+		// the test takes.
+		g.Params.Subtensor.SubnetDefaults.AdjustmentInterval = 10_000
 		aliceAcc := g.Balances[0].Address
 		var m1, m2 types.AccountID
 		copy(m1[:], "scenario-miner-1")

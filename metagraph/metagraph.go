@@ -115,10 +115,15 @@ type Metagraph struct {
 	// W is the weights matrix (nil when Lite): W[i][j] is the weight uid i
 	// sets on uid j, each row normalised to sum 1 (a neuron without weights
 	// has a row of zeros). On the root network it is N × len(Subnets) and
-	// column j is the subnet Subnets[j]. The rows share one backing array.
+	// column j is the subnet Subnets[j].
+	//
+	// W and B are read-only: to keep a metagraph of thousands of neurons
+	// small, only rows with values have storage of their own and every
+	// all-zero row is the same slice. Copy a row before changing it.
 	W [][]float64
 	// B is the bonds matrix (nil when Lite): B[i][j] is uid i's bond on uid
-	// j, the chain's raw u16 value. The rows share one backing array.
+	// j, the chain's raw u16 value (on the root network, which keeps no
+	// bonds, N empty rows).
 	B [][]uint16
 
 	client *subtensor.Client
@@ -254,42 +259,66 @@ func (m *Metagraph) fill(block uint64, neurons []types.NeuronInfo, subnets []uin
 
 // weightsMatrix is the n × cols matrix of row-normalised weights. Targets
 // col does not place (a uid or netuid that no longer exists) are dropped.
+// Only rows with weights get storage (one backing array); the others share
+// one row of zeros.
 func weightsMatrix(neurons []types.NeuronInfo, n, cols int, col func(uint16) (int, bool)) [][]float64 {
-	backing := make([]float64, n*cols)
-	w := make([][]float64, n)
-	for i := range w {
-		row := backing[i*cols : (i+1)*cols : (i+1)*cols]
-		w[i] = row
-		var sum float64
+	sums := make([]float64, n)
+	rows := 0
+	for i := range neurons {
 		for _, p := range neurons[i].Weights {
 			if _, ok := col(p[0]); ok {
-				sum += float64(p[1])
+				sums[i] += float64(p[1])
 			}
 		}
-		if sum == 0 {
+		if sums[i] > 0 {
+			rows++
+		}
+	}
+	zero := make([]float64, cols)
+	backing := make([]float64, rows*cols)
+	w := make([][]float64, n)
+	for i := range w {
+		if sums[i] == 0 {
+			w[i] = zero[:cols:cols]
 			continue
 		}
+		row := backing[:cols:cols]
+		backing = backing[cols:]
 		for _, p := range neurons[i].Weights {
 			if j, ok := col(p[0]); ok {
-				row[j] = float64(p[1]) / sum
+				row[j] = float64(p[1]) / sums[i]
 			}
 		}
+		w[i] = row
 	}
 	return w
 }
 
-// bondsMatrix is the n × n matrix of raw bonds.
+// bondsMatrix is the n × n matrix of raw bonds. As in weightsMatrix, rows
+// without bonds share one row of zeros.
 func bondsMatrix(neurons []types.NeuronInfo, n int) [][]uint16 {
-	backing := make([]uint16, n*n)
+	rows := 0
+	for i := range neurons {
+		if len(neurons[i].Bonds) > 0 {
+			rows++
+		}
+	}
+	zero := make([]uint16, n)
+	backing := make([]uint16, rows*n)
 	b := make([][]uint16, n)
 	for i := range b {
-		row := backing[i*n : (i+1)*n : (i+1)*n]
-		b[i] = row
+		if len(neurons[i].Bonds) == 0 {
+			b[i] = zero[:n:n]
+			continue
+		}
+		row := backing[:n:n]
+		backing = backing[n:]
 		for _, p := range neurons[i].Bonds {
 			if int(p[0]) < n {
 				row[p[0]] = p[1]
 			}
 		}
+		b[i] = row
 	}
 	return b
 }
