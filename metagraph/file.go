@@ -144,6 +144,10 @@ func (m *Metagraph) Save(dir string) (string, error) {
 	if err := tmp.Close(); err != nil {
 		return "", fmt.Errorf("metagraph: save: %w", err)
 	}
+	// Public chain data: readable by others, as Bittensor's files are.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return "", fmt.Errorf("metagraph: save: %w", err)
+	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
 		return "", fmt.Errorf("metagraph: save: %w", err)
 	}

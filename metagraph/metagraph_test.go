@@ -177,7 +177,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 		if path != want {
 			t.Errorf("saved to %s, want %s", path, want)
 		}
-		if info, err := os.Stat(path); err != nil || info.Mode().Perm()&0o022 != 0 {
+		if info, err := os.Stat(path); err != nil || info.Mode().Perm() != 0o644 {
 			t.Errorf("saved file: %v %v", info, err)
 		}
 		saved = append(saved, m)

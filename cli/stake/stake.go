@@ -48,6 +48,7 @@ type target struct {
 	Hotkey types.AccountID
 }
 
+// String is "name:address", or the address of a hotkey given by address.
 func (t target) String() string {
 	if t.Name == "" {
 		return t.Hotkey.String()
