@@ -452,6 +452,8 @@ func TestScenarioOnDevNode(t *testing.T) {
 		{1, []string{"NetworkDoesNotExist: subnet 9 does not exist"}, []string{"subnets", "register", "--netuid", "9", "--wallet.name", "bob", "--wallet.hotkey", "h2"}},
 		{1, []string{"NotRegistered"}, []string{"weights", "set", "--netuid", "1", "--uids", "0", "--weights", "1", "--wallet.name", "bob", "--wallet.hotkey", "h3"}},
 		{2, []string{"--netuid is required"}, []string{"subnets", "metagraph"}},
+		{1, []string{"metagraph: NetworkDoesNotExist"}, []string{"subnets", "metagraph", "--netuid", "9"}},
+		{1, []string{"metagraph: HeightUnavailable: height 99999999 is not committed"}, []string{"subnets", "metagraph", "--netuid", "1", "--block", "99999999"}},
 		{2, []string{"uid 1 is named twice"}, []string{"weights", "set", "--netuid", "1", "--uids", "1,1", "--weights", "1,2", "--wallet.name", "bob"}},
 		{2, []string{"--weights: \"-1\""}, []string{"weights", "set", "--netuid", "1", "--uids", "1", "--weights", "-1", "--wallet.name", "bob"}},
 		{2, []string{"--value \"x\": max_allowed_uids is an integer from 0 to 65535"}, []string{"sudo", "set", "--netuid", "1", "--param", "max_allowed_uids", "--value", "x", "--wallet.name", "alice"}},

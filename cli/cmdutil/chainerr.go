@@ -73,6 +73,8 @@ type ChainRefusal struct {
 	// NotSent reports that btcli found the problem itself, from the chain's
 	// state, and sent nothing.
 	NotSent bool
+	// Query reports that the error answered a query, not a transaction.
+	Query bool
 }
 
 // Error is one line: "<what> refused by the chain: <Name>: <sentence> (<hint>)".
@@ -82,6 +84,7 @@ func (e *ChainRefusal) Error() string {
 	var b strings.Builder
 	b.WriteString(e.What)
 	switch {
+	case e.Query:
 	case e.NotSent:
 		b.WriteString(" not sent")
 	case e.InBlock > 0:
@@ -120,6 +123,17 @@ func ChainError(what string, err error) error {
 		return err // already explained
 	}
 	return &ChainRefusal{What: what, Err: ce, Hint: chainHint(ce)}
+}
+
+// QueryError explains the chain's answer to a failed query (a subnet that
+// does not exist, a block the node no longer keeps) as ChainError does, as
+// "<what>: <Name>: <sentence> (<hint>)".
+func QueryError(what string, err error) error {
+	e := ChainError(what, err)
+	if r, ok := e.(*ChainRefusal); ok && r != err {
+		r.Query = true
+	}
+	return e
 }
 
 // ChainErrorInBlock is ChainError for a transaction that failed in block.

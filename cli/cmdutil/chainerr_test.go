@@ -30,6 +30,8 @@ func TestChainError(t *testing.T) {
 		{"no hint", ChainError("transfer", types.NewChainError(types.ErrSelfTransfer.Code, "", "")), "transfer refused by the chain: SelfTransfer", types.ErrSelfTransfer},
 		{"precheck", Precheck("weights", types.ErrNoValidatorPermit, "uid %d has no permit", 3),
 			"weights not sent: NoValidatorPermit: uid 3 has no permit (validator permits go to", types.ErrNoValidatorPermit},
+		{"query", QueryError("metagraph", types.NewChainError(types.ErrHeightPruned.Code, "", "HeightUnavailable: block 3 is pruned")),
+			"metagraph: HeightUnavailable: block 3 is pruned", types.ErrHeightPruned},
 		{"explained once", ChainError("outer", ChainError("inner", tooFast)), "inner refused by the chain", types.ErrSettingWeightsTooFast},
 	} {
 		if got := tt.err.Error(); !strings.HasPrefix(got, tt.want) {

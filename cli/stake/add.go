@@ -169,7 +169,7 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 		}
 		n, err := c.Neuron(ctx, netuid, uint16(opts.UID), 0)
 		if err != nil {
-			return fmt.Errorf("uid %d of subnet %d: %w", opts.UID, netuid, cmdutil.ChainError("stake", err))
+			return fmt.Errorf("uid %d of subnet %d: %w", opts.UID, netuid, cmdutil.QueryError("stake", err))
 		}
 		targets = []target{{Hotkey: n.Hotkey}}
 	} else if targets, err = opts.Targets.resolve(f, w, opts.cmd, "Enter hotkey name or ss58_address to stake to"); err != nil {

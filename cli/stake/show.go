@@ -93,7 +93,7 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 	for _, w := range wallets {
 		ws, err := walletStakes(ctx, f, c, w, block)
 		if err != nil {
-			return err
+			return cmdutil.QueryError("stake show", err)
 		}
 		out = append(out, ws)
 	}

@@ -68,7 +68,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	}
 	q, err := c.GetLockCost(ctx, 0)
 	if err != nil {
-		return cmdutil.ChainError("subnet creation", err)
+		return cmdutil.QueryError("subnet creation", err)
 	}
 	cost := balance.Balance(q.LockCost)
 	free, err := c.GetBalance(ctx, owner, 0)

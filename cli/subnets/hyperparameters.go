@@ -61,7 +61,7 @@ func HyperparametersRun(ctx context.Context, opts *HyperparametersOptions) error
 	}
 	h, err := c.GetHyperparameters(ctx, netuid, opts.Block)
 	if err != nil {
-		return cmdutil.ChainError("hyperparameters", err)
+		return cmdutil.QueryError("hyperparameters", err)
 	}
 	if opts.JSON {
 		return cmdutil.PrintJSON(f.IOStreams.Out, h)

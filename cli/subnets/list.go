@@ -53,7 +53,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	}
 	subnets, err := c.GetSubnets(ctx, opts.Block)
 	if err != nil {
-		return cmdutil.ChainError("subnets list", err)
+		return cmdutil.QueryError("subnets list", err)
 	}
 	if opts.JSON {
 		return cmdutil.PrintJSON(f.IOStreams.Out, subnets)

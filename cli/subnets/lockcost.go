@@ -48,7 +48,7 @@ func lockCostRun(ctx context.Context, opts *LockCostOptions) error {
 	}
 	q, err := c.GetLockCost(ctx, 0)
 	if err != nil {
-		return cmdutil.ChainError("lock cost", err)
+		return cmdutil.QueryError("lock cost", err)
 	}
 	if opts.JSON {
 		return cmdutil.PrintJSON(f.IOStreams.Out, q)

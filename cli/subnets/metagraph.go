@@ -93,15 +93,15 @@ func metagraphRun(ctx context.Context, opts *MetagraphOptions) error {
 	m := metagraph.New(netuid, c)
 	m.Lite = !opts.Full
 	if err := m.Sync(ctx, opts.Block); err != nil {
-		return cmdutil.ChainError("metagraph", err)
+		return cmdutil.QueryError("metagraph", err)
 	}
 	h, err := c.GetHyperparameters(ctx, netuid, m.Block)
 	if err != nil {
-		return cmdutil.ChainError("metagraph", err)
+		return cmdutil.QueryError("metagraph", err)
 	}
 	issuance, err := c.TotalIssuance(ctx, m.Block)
 	if err != nil {
-		return cmdutil.ChainError("metagraph", err)
+		return cmdutil.QueryError("metagraph", err)
 	}
 	var saved string
 	if !opts.NoSave {

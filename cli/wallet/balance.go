@@ -102,11 +102,11 @@ func balanceRun(ctx context.Context, opts *BalanceOptions) error {
 	for _, t := range targets {
 		free, err := c.GetBalance(ctx, t.addr, block)
 		if err != nil {
-			return err
+			return cmdutil.QueryError("balance", err)
 		}
 		staked, err := c.GetColdkeyStake(ctx, t.addr, block)
 		if err != nil {
-			return err
+			return cmdutil.QueryError("balance", err)
 		}
 		r := balanceRow{Wallet: t.name, Address: t.addr, Free: free.RAO(), Staked: staked.TotalStake, Total: free.RAO() + staked.TotalStake}
 		rows = append(rows, r)

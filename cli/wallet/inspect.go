@@ -8,6 +8,7 @@ import (
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
 	"github.com/go-bittensor/bittensor/cli/stake"
+	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/spf13/cobra"
 )
 
@@ -88,43 +89,9 @@ func inspectRun(ctx context.Context, opts *InspectOptions) error {
 			return err
 		}
 	}
-	out := []inspectWallet{}
-	for _, w := range wallets {
-		iw := inspectWallet{Wallet: w.Name, Coldkey: w.Coldkey, Delegated: []inspectDelegation{}, Neurons: []inspectNeuron{}}
-		free, err := c.GetBalance(ctx, w.Coldkey, block)
-		if err != nil {
-			return err
-		}
-		iw.Balance = free.RAO()
-		ds, err := c.GetDelegated(ctx, w.Coldkey, block)
-		if err != nil {
-			return err
-		}
-		for _, d := range ds {
-			earned, err := stake.Earned(ctx, c, d.Delegate.Hotkey, d.Amount, block)
-			if err != nil {
-				return err
-			}
-			iw.Delegated = append(iw.Delegated, inspectDelegation{Delegate: d.Delegate.Hotkey, Stake: d.Amount, Emission: earned})
-		}
-		keys, err := cmdutil.WalletHotkeys(f, w.Wallet)
-		if err != nil {
-			return err
-		}
-		for _, k := range keys {
-			h, err := c.GetHotkey(ctx, k.Key, block)
-			if err != nil {
-				return err
-			}
-			for _, r := range h.Registrations {
-				n, err := c.Neuron(ctx, r.Netuid, r.UID, block)
-				if err != nil {
-					return err
-				}
-				iw.Neurons = append(iw.Neurons, inspectNeuron{Netuid: r.Netuid, UID: r.UID, HotkeyName: k.Name, Hotkey: k.Key, Stake: n.TotalStake, Emission: n.Emission})
-			}
-		}
-		out = append(out, iw)
+	out, err := inspectWallets(ctx, f, c, wallets, block)
+	if err != nil {
+		return cmdutil.QueryError("inspect", err)
 	}
 	if opts.JSON {
 		return cmdutil.PrintJSON(f.IOStreams.Out, out)
@@ -142,4 +109,48 @@ func inspectRun(ctx context.Context, opts *InspectOptions) error {
 		}
 	}
 	return tp.Render()
+}
+
+// inspectWallets reads each wallet's balance, delegations and neurons at
+// block.
+func inspectWallets(ctx context.Context, f *cmdutil.Factory, c *subtensor.Client, wallets []cmdutil.OwnedWallet, block uint64) ([]inspectWallet, error) {
+	out := []inspectWallet{}
+	for _, w := range wallets {
+		iw := inspectWallet{Wallet: w.Name, Coldkey: w.Coldkey, Delegated: []inspectDelegation{}, Neurons: []inspectNeuron{}}
+		free, err := c.GetBalance(ctx, w.Coldkey, block)
+		if err != nil {
+			return nil, err
+		}
+		iw.Balance = free.RAO()
+		ds, err := c.GetDelegated(ctx, w.Coldkey, block)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			earned, err := stake.Earned(ctx, c, d.Delegate.Hotkey, d.Amount, block)
+			if err != nil {
+				return nil, err
+			}
+			iw.Delegated = append(iw.Delegated, inspectDelegation{Delegate: d.Delegate.Hotkey, Stake: d.Amount, Emission: earned})
+		}
+		keys, err := cmdutil.WalletHotkeys(f, w.Wallet)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys {
+			h, err := c.GetHotkey(ctx, k.Key, block)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range h.Registrations {
+				n, err := c.Neuron(ctx, r.Netuid, r.UID, block)
+				if err != nil {
+					return nil, err
+				}
+				iw.Neurons = append(iw.Neurons, inspectNeuron{Netuid: r.Netuid, UID: r.UID, HotkeyName: k.Name, Hotkey: k.Key, Stake: n.TotalStake, Emission: n.Emission})
+			}
+		}
+		out = append(out, iw)
+	}
+	return out, nil
 }

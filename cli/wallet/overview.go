@@ -172,7 +172,7 @@ func overviewRun(ctx context.Context, opts *OverviewOptions) error {
 	for _, w := range wallets {
 		ow, err := overviewOf(ctx, f, c, opts, w, block, tempo, only)
 		if err != nil {
-			return err
+			return cmdutil.QueryError("overview", err)
 		}
 		out.Wallets = append(out.Wallets, ow)
 	}

@@ -2,6 +2,7 @@ package weights
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -241,8 +242,11 @@ func precheck(ctx context.Context, c *subtensor.Client, info types.SubnetInfo, h
 		return types.NeuronInfo{}, err
 	}
 	me, err := c.NeuronForHotkey(ctx, netuid, hot, cur)
+	if errors.Is(err, types.ErrNotRegistered) {
+		return me, cmdutil.Precheck(what, types.ErrNotRegistered, "hotkey %s is not registered on subnet %d", hot, netuid)
+	}
 	if err != nil {
-		return me, cmdutil.ChainError(what, err)
+		return me, cmdutil.QueryError(what, err)
 	}
 	if h.WeightsVersionKey != 0 && versionKey < h.WeightsVersionKey {
 		return me, cmdutil.Precheck(what, types.ErrIncorrectNetworkVersionKey, "version key %d is below subnet %d's %d", versionKey, netuid, h.WeightsVersionKey)
