@@ -3,6 +3,7 @@ package cmdutil
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -22,9 +23,32 @@ type NetuidFlag struct {
 
 // AddNetuidFlag registers --netuid on cmd.
 func AddNetuidFlag(cmd *cobra.Command, n *NetuidFlag) {
-	cmd.Flags().IntVar(&n.Value, "netuid", -1, "The subnet's netuid (asked for when not given)")
+	n.Value = -1
+	cmd.Flags().Var(netuidValue{n}, "netuid", "The subnet's netuid (asked for when not given)")
 	n.cmd = cmd
 }
+
+// netuidValue is --netuid's pflag.Value: an integer, shown empty (no
+// default in help) until set.
+type netuidValue struct{ n *NetuidFlag }
+
+func (v netuidValue) String() string {
+	if v.n.Value < 0 {
+		return ""
+	}
+	return strconv.Itoa(v.n.Value)
+}
+
+func (v netuidValue) Set(s string) error {
+	x, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil {
+		return fmt.Errorf("not a netuid (a number from 0 to 65535)")
+	}
+	v.n.Value = x
+	return nil
+}
+
+func (v netuidValue) Type() string { return "int" }
 
 // Given reports whether --netuid was set (by flag, environment or config).
 func (n *NetuidFlag) Given() bool {
