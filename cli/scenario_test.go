@@ -98,14 +98,16 @@ func devKey(t *testing.T, uri string) *wallet.Keypair {
 // earlier one; then the other read commands, changes by sudo, unstaking, a
 // hotkey swap, and bad input that must change nothing.
 func TestScenarioOnDevNode(t *testing.T) {
-	// Subnet 3 exists from genesis with a validator holding a permit (the
-	// epoch that grants permits is not built yet), so that weights on other
-	// neurons can be set.
+	// Subnet 3 exists from genesis with a validator holding a permit, so that
+	// weights on other neurons can be set. Subnets keep a long tempo here so
+	// that no epoch (which grants and revokes permits and moves every score)
+	// runs while the scenario checks exact values.
 	val := devKey(t, "//Alice/v")
 	dev := nodetest.StartDev(t, nodetest.Options{Genesis: func(g *chain.Genesis) {
 		// Prices stay put (burn 1 TAO, difficulty 1,000,000) however long
 		// the test takes.
 		g.Params.Subtensor.SubnetDefaults.AdjustmentInterval = 10_000
+		g.Params.Subtensor.SubnetDefaults.Tempo = 10_000
 		aliceAcc := g.Balances[0].Address
 		var m1, m2 types.AccountID
 		copy(m1[:], "scenario-miner-1")
@@ -319,7 +321,7 @@ func TestScenarioOnDevNode(t *testing.T) {
 		header string
 		row    string
 	}{
-		{[]string{"subnets", "list"}, "NETUID\tN\tMAX_N\tEMISSION\tTEMPO\tBURN\tPOW\tSUDO", "1\t3\t256\t0.00%\t10\tτ1.00000\t1 M\t" + aliceID.String()},
+		{[]string{"subnets", "list"}, "NETUID\tN\tMAX_N\tEMISSION\tTEMPO\tBURN\tPOW\tSUDO", "1\t3\t256\t0.00%\t10000\tτ1.00000\t1 M\t" + aliceID.String()},
 		{[]string{"subnets", "metagraph", "--netuid", "1", "--no_save"}, "UID\tSTAKE(τ)\tRANK\tTRUST\tCONSENSUS\tINCENTIVE\tDIVIDENDS\tEMISSION(ρ)\tVTRUST\tVAL\tUPDATED\tACTIVE\tAXON\tHOTKEY\tCOLDKEY",
 			"0\t15.00000\t0.00000\t0.00000\t0.00000\t0.00000\t0.00000\t0\t0.00000\t\t"},
 		{[]string{"subnets", "hyperparameters", "--netuid", "1"}, "HYPERPARAMETER\tVALUE", "weights_set_rate_limit\t100"},
