@@ -17,22 +17,25 @@ import (
 	legacycmd "github.com/go-bittensor/bittensor/cli/legacy"
 	localnetcmd "github.com/go-bittensor/bittensor/cli/localnet"
 	rootcmd "github.com/go-bittensor/bittensor/cli/rootnet"
+	stakecmd "github.com/go-bittensor/bittensor/cli/stake"
+	subnetscmd "github.com/go-bittensor/bittensor/cli/subnets"
+	sudocmd "github.com/go-bittensor/bittensor/cli/sudo"
 	walletcmd "github.com/go-bittensor/bittensor/cli/wallet"
+	weightscmd "github.com/go-bittensor/bittensor/cli/weights"
 	"github.com/spf13/cobra"
 )
 
 // groups returns the command groups of btcli in the order help lists them
-// (spec/cli-sdk.md §6.1).
+// (spec/cli-sdk.md §6.1), then this build's own, which Bittensor 6.x does
+// not have: weights (alias wt) and localnet.
 func groups(f *cmdutil.Factory) []*cobra.Command {
 	return []*cobra.Command{
-		cmdutil.NewCmdNotAvailable("subnets", "Create, list and register on subnets", []string{"s", "subnet"},
-			"list", "metagraph", "lock_cost", "create", "register", "pow_register", "hyperparameters"),
+		subnetscmd.NewCmdSubnets(f),
 		rootcmd.NewCmdRoot(f),
 		walletcmd.NewCmdWallet(f),
-		cmdutil.NewCmdNotAvailable("stake", "Stake and unstake TAO on hotkeys", []string{"st", "stakes"},
-			"show", "add", "remove"),
-		cmdutil.NewCmdNotAvailable("sudo", "Set and get subnet hyperparameters as the subnet owner", []string{"su", "sudos"},
-			"set", "get"),
+		stakecmd.NewCmdStake(f),
+		sudocmd.NewCmdSudo(f),
+		weightscmd.NewCmdWeights(f),
 		legacycmd.NewCmdLegacy(f),
 		localnetcmd.NewCmdLocalnet(f),
 		newCmdInfo(),
@@ -51,8 +54,8 @@ func NewRootCmd(f *cmdutil.Factory) *cobra.Command {
 		Short: "bittensor cli v" + f.AppVersion,
 		Long: "bittensor cli v" + f.AppVersion + `
 
-btcli manages Bittensor wallets and (as this build grows) stake, subnets and
-the root network.
+btcli manages Bittensor wallets, subnets, stake, weights, the root network
+and its governance.
 
 Flags can also be set by BT_* environment variables (BT_WALLET_NAME,
 BT_WALLET_HOTKEY, BT_WALLET_PATH, …) and by a YAML config file

@@ -28,8 +28,8 @@ func TestHelpListsGroups(t *testing.T) {
 		t.Fatalf("exit %d", code)
 	}
 	for _, want := range []string{"bittensor cli v1.2.3", "btcli <command> <command args>",
-		"wallet ", "subnets ", "root ", "stake ", "sudo ", "legacy ", "localnet ", "info ", "completion ",
-		"Stake and unstake TAO on hotkeys (not available yet)", "--no_prompt", "--config"} {
+		"wallet ", "subnets ", "root ", "stake ", "sudo ", "weights ", "legacy ", "localnet ", "info ", "completion ",
+		"Stake and unstake TAO on hotkeys\n", "Root network: weights, senate, delegation\n", "--no_prompt", "--config"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("help lacks %q:\n%s", want, out)
 		}
@@ -48,18 +48,26 @@ func TestGroupsAndAliases(t *testing.T) {
 		code     int
 		out, err string
 	}{
-		{[]string{"stake", "add", "--amount", "1"}, 1, "", "btcli: stake: not available yet"},
-		{[]string{"st", "show"}, 1, "", "not available yet"},
-		{[]string{"s", "list"}, 1, "", "btcli: subnets: not available yet"},
 		{[]string{"r", "list", "--subtensor.chain_endpoint", "127.0.0.1:1"}, 1, "", "node unavailable"},
 		{[]string{"roots", "--help"}, 0, "senate_vote", ""},
 		{[]string{"root", "weights", "--netuids", "1,2", "--weights", "1"}, 2, "", "2 netuids but 1 weights"},
-		{[]string{"su", "get"}, 1, "", "not available yet"},
+		{[]string{"stake", "add", "--amount", "1.5x"}, 2, "", "btcli: --amount: "},
+		{[]string{"st", "remove", "--all", "--amount", "1"}, 2, "", "only one of --amount, --all and --max_stake"},
+		{[]string{"stakes", "show", "--help"}, 0, "Rate is what that stake earned", ""},
+		{[]string{"s", "list", "--help"}, 0, "share of emission", ""},
+		{[]string{"subnet", "metagraph", "--netuid", "70000"}, 2, "", "--netuid 70000"},
+		{[]string{"subnets", "pow_register", "--cuda"}, 2, "", "CPU only"},
+		{[]string{"su", "get", "--netuid", "x"}, 2, "", `invalid argument "x" for "--netuid"`},
+		{[]string{"sudos", "set", "--param", "nosuch"}, 2, "", `--param "nosuch": not a parameter`},
+		{[]string{"sudo", "set", "--param", "weights_rate_limit", "--value", "-1"}, 2, "", "weights_set_rate_limit is an integer"},
+		{[]string{"wt", "set", "--uids", "1,2", "--weights", "1"}, 2, "", "2 uids but 1 weights"},
+		{[]string{"weights", "set", "--netuid", "0"}, 2, "", "use btcli root weights"},
 		{[]string{"l", "update"}, 0, "go install github.com/go-bittensor/bittensor/cmd/btcli@latest", ""},
 		{[]string{"l", "faucet", "--cuda"}, 2, "", "CPU only"},
-		{[]string{"wallet", "overview"}, 1, "", "btcli: wallet overview: not available yet"},
-		{[]string{"w", "balance"}, 1, "", "not available yet"},
-		{[]string{"stake", "--help"}, 0, "Its commands will be: show, add, remove", ""},
+		{[]string{"wallet", "overview", "--sort_by", "nosuch"}, 2, "", `--sort_by "nosuch"`},
+		{[]string{"w", "balance", "--ss58", "5Grw"}, 2, "", `--ss58 "5Grw"`},
+		{[]string{"wallet", "history"}, 1, "", "btcli: wallet history: not available yet"},
+		{[]string{"stake", "--help"}, 0, "remove", ""},
 		{[]string{"nosuch"}, 2, "", `unknown command "nosuch"`},
 		{[]string{"wallet", "nosuch"}, 2, "", `unknown command "nosuch" for "btcli wallet"`},
 		{[]string{"wallet", "list", "--nosuch"}, 2, "", "unknown flag: --nosuch"},

@@ -85,6 +85,10 @@ func (c *Client) SolvePoW(ctx context.Context, key types.AccountID, difficulty u
 	}
 	start := time.Now()
 	var total atomic.Uint64
+	// Progress is timed over the whole search: on a fast chain a block's
+	// round is shorter than the reporting interval.
+	var lastProg atomic.Int64
+	lastProg.Store(start.UnixNano())
 	for {
 		block, err := c.GetCurrentBlock(ctx)
 		if err != nil {
@@ -97,7 +101,7 @@ func (c *Client) SolvePoW(ctx context.Context, key types.AccountID, difficulty u
 		input := types.SealInput(hash, key)
 		// Work on this block until a solution or the block is nearly stale.
 		roundCtx, cancel := context.WithCancel(ctx)
-		sol := searchBlock(roundCtx, input, difficulty, opts, &total, func() bool {
+		sol := searchBlock(roundCtx, input, difficulty, opts, &total, &lastProg, func() bool {
 			if opts.Stop != nil {
 				if stop, err := opts.Stop(ctx); err == nil && stop {
 					return true
@@ -133,24 +137,21 @@ func (c *Client) SolvePoW(ctx context.Context, key types.AccountID, difficulty u
 
 // searchBlock runs the workers over one seal input. roundOver is polled
 // between batches (by one worker at a time, at most every 200ms); progress
-// about once a second.
+// about once a second since lastProg (unix nanoseconds, shared by rounds).
 func searchBlock(ctx context.Context, input [32]byte, difficulty uint64, opts PowOptions, total *atomic.Uint64,
-	roundOver func() bool, progress func([32]byte)) *PowSolution {
+	lastProg *atomic.Int64, roundOver func() bool, progress func([32]byte)) *PowSolution {
 	var (
 		mu       sync.Mutex
 		sol      *PowSolution
 		best     [32]byte
 		done     atomic.Bool
 		lastPoll atomic.Int64
-		lastProg atomic.Int64
 		wg       sync.WaitGroup
 	)
 	for i := range best {
 		best[i] = 0xff
 	}
-	now := time.Now().UnixNano()
-	lastPoll.Store(now)
-	lastProg.Store(now)
+	lastPoll.Store(time.Now().UnixNano())
 	for w := 0; w < opts.Workers; w++ {
 		wg.Add(1)
 		go func() {

@@ -1,8 +1,8 @@
 // Package wallet holds the `btcli wallet` command group: creating,
-// regenerating, listing and updating wallets on disk, and signing and
-// verifying messages with their keys. These commands are offline; the
-// wallet commands that need the chain are placeholders until the chain
-// client exists.
+// regenerating, listing and updating wallets on disk, signing and verifying
+// messages with their keys (offline), and the commands that read or change
+// the chain for a wallet: balance, overview, inspect, transfer, faucet and
+// swap_hotkey.
 package wallet
 
 import (
@@ -38,13 +38,13 @@ and wallets made here open there.`,
 		NewCmdVerify(f, nil),
 		NewCmdTransfer(f, nil),
 		NewCmdFaucet(f, nil),
+		NewCmdBalance(f, nil),
+		NewCmdOverview(f, nil),
+		NewCmdInspect(f, nil),
+		NewCmdSwapHotkey(f, nil),
 	)
-	// Commands that need the chain.
+	// Commands this build does not have yet.
 	for _, c := range []struct{ use, short string }{
-		{"overview", "Show the wallet's neurons on every subnet"},
-		{"inspect", "Show the wallet's balances, delegations and stake"},
-		{"balance", "Show the wallet's balance"},
-		{"swap_hotkey", "Move registrations to a new hotkey"},
 		{"set_identity", "Set the on-chain identity of the coldkey"},
 		{"get_identity", "Show the on-chain identity of a key"},
 		{"history", "Show the coldkey's transfer history"},

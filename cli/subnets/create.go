@@ -1,0 +1,98 @@
+package subnets
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/go-bittensor/bittensor/balance"
+	"github.com/go-bittensor/bittensor/chain/types"
+	"github.com/go-bittensor/bittensor/cli/cmdutil"
+	"github.com/go-bittensor/bittensor/subtensor"
+	"github.com/spf13/cobra"
+)
+
+// CreateOptions are the options of `subnets create`.
+type CreateOptions struct {
+	Factory   *cmdutil.Factory
+	Wallet    cmdutil.WalletFlags
+	Subtensor cmdutil.SubtensorFlags
+	JSON      bool
+}
+
+// NewCmdCreate returns `subnets create`.
+func NewCmdCreate(f *cmdutil.Factory, runF func(*CreateOptions) error) *cobra.Command {
+	opts := &CreateOptions{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "create",
+		Short: "Create a subnet owned by the wallet's coldkey",
+		Long: `Create a subnet owned by the wallet's coldkey, locking the current lock cost
+(btcli subnets lock_cost) from its free balance. The lock returns when the
+subnet is removed. The cost is shown and confirmed before anything is sent;
+if it rises before the transaction lands, nothing is locked.`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return createRun(cmd.Context(), opts)
+		},
+	}
+	cmdutil.AddWalletFlags(cmd, &opts.Wallet)
+	cmdutil.AddSubtensorFlags(cmd, &opts.Subtensor)
+	cmdutil.JSONFlag(cmd, &opts.JSON)
+	return cmd
+}
+
+type createResult struct {
+	Netuid uint16          `json:"netuid"`
+	Owner  types.AccountID `json:"owner"`
+	Lock   uint64          `json:"lock"` // RAO
+	Block  uint64          `json:"block"`
+	Tx     string          `json:"tx"`
+}
+
+func createRun(ctx context.Context, opts *CreateOptions) error {
+	f := opts.Factory
+	w, err := opts.Wallet.Resolve(f, cmdutil.PromptName)
+	if err != nil {
+		return err
+	}
+	pub, err := w.ColdkeyPub()
+	if err != nil {
+		return err
+	}
+	owner := types.AccountID(pub.PublicKey())
+	c, err := f.Connect(ctx, opts.Subtensor)
+	if err != nil {
+		return err
+	}
+	q, err := c.GetLockCost(ctx, 0)
+	if err != nil {
+		return cmdutil.QueryError("subnet creation", err)
+	}
+	cost := balance.Balance(q.LockCost)
+	free, err := c.GetBalance(ctx, owner, 0)
+	if err != nil {
+		return err
+	}
+	if free < cost {
+		return fmt.Errorf("your balance of %s is not enough to pay the subnet lock cost of %s", free, cost)
+	}
+	if err := cmdutil.ConfirmAction(f, fmt.Sprintf("Do you want to register a subnet for %s? [y/n]: ", cost)); err != nil {
+		return err
+	}
+	kp, err := w.Coldkey(cmdutil.UnlockPassword(f))
+	if err != nil {
+		return err
+	}
+	netuid, res, err := c.RegisterNetwork(ctx, kp, cost, subtensor.WaitInclusion)
+	if err != nil {
+		return cmdutil.TxError("subnet creation", res, err)
+	}
+	if opts.JSON {
+		return cmdutil.PrintJSON(f.IOStreams.Out, createResult{Netuid: netuid, Owner: owner, Lock: cost.RAO(), Block: res.Height, Tx: res.Hash})
+	}
+	fmt.Fprintf(f.IOStreams.ErrOut, "Included in block %d (tx %s)\n", res.Height, res.Hash)
+	fmt.Fprintf(f.IOStreams.Out, "Registered subnetwork with netuid: %d\n", netuid)
+	return nil
+}

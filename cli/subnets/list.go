@@ -1,0 +1,91 @@
+package subnets
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/go-bittensor/bittensor/balance"
+	"github.com/go-bittensor/bittensor/cli/cmdutil"
+	"github.com/spf13/cobra"
+)
+
+// ListOptions are the options of `subnets list`.
+type ListOptions struct {
+	Factory   *cmdutil.Factory
+	Subtensor cmdutil.SubtensorFlags
+	Block     uint64
+	JSON      bool
+}
+
+// NewCmdList returns `subnets list`.
+func NewCmdList(f *cmdutil.Factory, runF func(*ListOptions) error) *cobra.Command {
+	opts := &ListOptions{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List the subnets",
+		Long: `List every subnet, the root network (netuid 0) included: its neurons and
+size, share of emission, tempo, registration burn and proof-of-work
+difficulty, and owner.
+
+With --json the answer is the chain's, integers as stored: emission_value and
+burn in RAO, u16 proportions out of 65535.`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return listRun(cmd.Context(), opts)
+		},
+	}
+	cmdutil.AddSubtensorFlags(cmd, &opts.Subtensor)
+	cmd.Flags().Uint64Var(&opts.Block, "block", 0, "Read the subnets at this block (default: latest)")
+	cmdutil.JSONFlag(cmd, &opts.JSON)
+	return cmd
+}
+
+func listRun(ctx context.Context, opts *ListOptions) error {
+	f := opts.Factory
+	c, err := f.Connect(ctx, opts.Subtensor)
+	if err != nil {
+		return err
+	}
+	subnets, err := c.GetSubnets(ctx, opts.Block)
+	if err != nil {
+		return cmdutil.QueryError("subnets list", err)
+	}
+	if opts.JSON {
+		return cmdutil.PrintJSON(f.IOStreams.Out, subnets)
+	}
+	tp := cmdutil.NewTablePrinter(f.IOStreams, "NETUID", "N", "MAX_N", "EMISSION", "TEMPO", "BURN", "POW", "SUDO")
+	tp.SetTitle("Subnets - " + c.Network())
+	for _, s := range subnets {
+		h := s.Hyperparameters
+		tp.AddRow(strconv.Itoa(int(s.Netuid)), strconv.Itoa(int(s.N)), millify(uint64(h.MaxAllowedUids)),
+			fmt.Sprintf("%.2f%%", float64(s.EmissionValue)/balance.RAOPerTAO*100), strconv.Itoa(int(h.Tempo)),
+			truncate(balance.Balance(h.Burn).String(), 8), millify(h.Difficulty), s.Owner.String())
+	}
+	return tp.Render()
+}
+
+// millify writes n with a K, M, B or T suffix and no decimals, as
+// Bittensor's millify: 4096 → "4 K", 1000000 → "1 M".
+func millify(n uint64) string {
+	names := []string{"", " K", " M", " B", " T"}
+	v := float64(n)
+	idx := 0
+	if v > 0 {
+		idx = max(0, min(len(names)-1, int(math.Floor(math.Log10(v)/3))))
+	}
+	return fmt.Sprintf("%.0f%s", v/math.Pow(10, float64(3*idx)), names[idx])
+}
+
+// truncate keeps the first n characters of s (Python's "{:n.n}").
+func truncate(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n])
+}

@@ -1,0 +1,149 @@
+package subnets
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/go-bittensor/bittensor/balance"
+	"github.com/go-bittensor/bittensor/chain/types"
+	"github.com/go-bittensor/bittensor/cli/cmdutil"
+	"github.com/go-bittensor/bittensor/subtensor"
+	"github.com/spf13/cobra"
+)
+
+// RegisterOptions are the options of `subnets register`.
+type RegisterOptions struct {
+	Factory   *cmdutil.Factory
+	Wallet    cmdutil.WalletFlags
+	Subtensor cmdutil.SubtensorFlags
+	Netuid    cmdutil.NetuidFlag
+	JSON      bool
+}
+
+// NewCmdRegister returns `subnets register` (registration by burn, which
+// Bittensor calls recycle).
+func NewCmdRegister(f *cmdutil.Factory, runF func(*RegisterOptions) error) *cobra.Command {
+	opts := &RegisterOptions{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "register --netuid <netuid>",
+		Short: "Register the wallet's hotkey on a subnet by burning TAO",
+		Long: `Register the wallet's hotkey on a subnet, paying the subnet's current burn
+from the coldkey (the TAO is recycled). The price is shown and confirmed
+first; if it rises before the transaction lands, nothing is paid. A hotkey
+already registered there is reported with its uid and nothing is sent.`,
+		Example: `  btcli subnets register --netuid 1 --wallet.name alice --wallet.hotkey miner1`,
+		Args:    cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := opts.Netuid.Check(); err != nil {
+				return err
+			}
+			if runF != nil {
+				return runF(opts)
+			}
+			return registerRun(cmd.Context(), opts)
+		},
+	}
+	cmdutil.AddWalletFlags(cmd, &opts.Wallet)
+	cmdutil.AddSubtensorFlags(cmd, &opts.Subtensor)
+	cmdutil.AddNetuidFlag(cmd, &opts.Netuid)
+	cmdutil.JSONFlag(cmd, &opts.JSON)
+	return cmd
+}
+
+// registerResult is the --json output of both registrations.
+type registerResult struct {
+	Netuid            uint16          `json:"netuid"`
+	UID               uint16          `json:"uid"`
+	Hotkey            types.AccountID `json:"hotkey"`
+	Coldkey           types.AccountID `json:"coldkey"`
+	AlreadyRegistered bool            `json:"already_registered"`
+	Burn              uint64          `json:"burn,omitempty"` // RAO paid (burn registration)
+	Block             uint64          `json:"block,omitempty"`
+	Tx                string          `json:"tx,omitempty"`
+}
+
+// registered reports an existing registration: as success, like Bittensor.
+func reportRegistered(f *cmdutil.Factory, asJSON bool, r registerResult) error {
+	if asJSON {
+		return cmdutil.PrintJSON(f.IOStreams.Out, r)
+	}
+	if r.AlreadyRegistered {
+		fmt.Fprintf(f.IOStreams.Out, "Already registered on netuid %d as uid %d\n", r.Netuid, r.UID)
+		return nil
+	}
+	fmt.Fprintf(f.IOStreams.ErrOut, "Included in block %d (tx %s)\n", r.Block, r.Tx)
+	fmt.Fprintf(f.IOStreams.Out, "Registered on netuid %d with UID %d\n", r.Netuid, r.UID)
+	return nil
+}
+
+func registerRun(ctx context.Context, opts *RegisterOptions) error {
+	f := opts.Factory
+	w, err := opts.Wallet.Resolve(f, cmdutil.PromptHotkey)
+	if err != nil {
+		return err
+	}
+	netuid, err := opts.Netuid.Resolve(f, 1)
+	if err != nil {
+		return err
+	}
+	if netuid == 0 {
+		return cmdutil.FlagErrorf("--netuid 0 is the root network: use btcli root register")
+	}
+	cpub, err := w.ColdkeyPub()
+	if err != nil {
+		return err
+	}
+	hpub, err := w.HotkeyPub()
+	if err != nil {
+		return err
+	}
+	cold, hot := types.AccountID(cpub.PublicKey()), types.AccountID(hpub.PublicKey())
+	c, err := f.Connect(ctx, opts.Subtensor)
+	if err != nil {
+		return err
+	}
+	info, err := cmdutil.RequireSubnet(ctx, c, netuid)
+	if err != nil {
+		return err
+	}
+	out := registerResult{Netuid: netuid, Hotkey: hot, Coldkey: cold}
+	if uid, ok, err := c.UIDForHotkey(ctx, netuid, hot, 0); err != nil {
+		return err
+	} else if ok {
+		out.UID, out.AlreadyRegistered = uid, true
+		return reportRegistered(f, opts.JSON, out)
+	}
+	if !info.Hyperparameters.NetworkRegistrationAllowed {
+		return types.Errorf(types.ErrRegistrationDisabled, "registration is turned off on subnet %d", netuid)
+	}
+	burn := balance.Balance(info.Hyperparameters.Burn)
+	free, err := c.GetBalance(ctx, cold, 0)
+	if err != nil {
+		return err
+	}
+	if free < burn {
+		return fmt.Errorf("insufficient balance %s to register on subnet %d: the burn is %s", free, netuid, burn)
+	}
+	q := fmt.Sprintf("Your balance is: %s\nThe cost to register by recycle is %s\nDo you want to continue? [y/n]: ", free, burn)
+	if err := cmdutil.ConfirmAction(f, q); err != nil {
+		return err
+	}
+	kp, err := w.Coldkey(cmdutil.UnlockPassword(f))
+	if err != nil {
+		return err
+	}
+	uid, res, err := c.BurnedRegister(ctx, kp, netuid, hot, burn, subtensor.WaitInclusion)
+	if err != nil {
+		return cmdutil.TxError("registration", res, err)
+	}
+	out.UID, out.Burn, out.Block, out.Tx = uid, burn.RAO(), res.Height, res.Hash
+	if err := reportRegistered(f, opts.JSON, out); err != nil {
+		return err
+	}
+	if !opts.JSON {
+		if after, err := c.GetBalance(ctx, cold, res.Height); err == nil {
+			fmt.Fprintf(f.IOStreams.Out, "Balance: %s ➡ %s\n", free, after)
+		}
+	}
+	return nil
+}

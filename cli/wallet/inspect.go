@@ -1,0 +1,156 @@
+package wallet
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/go-bittensor/bittensor/balance"
+	"github.com/go-bittensor/bittensor/chain/types"
+	"github.com/go-bittensor/bittensor/cli/cmdutil"
+	"github.com/go-bittensor/bittensor/cli/stake"
+	"github.com/go-bittensor/bittensor/subtensor"
+	"github.com/spf13/cobra"
+)
+
+// InspectOptions are the options of `wallet inspect`.
+type InspectOptions struct {
+	Factory   *cmdutil.Factory
+	Wallet    cmdutil.WalletFlags
+	Subtensor cmdutil.SubtensorFlags
+	All       bool
+	Block     uint64
+	JSON      bool
+}
+
+// NewCmdInspect returns `wallet inspect`.
+func NewCmdInspect(f *cmdutil.Factory, runF func(*InspectOptions) error) *cobra.Command {
+	opts := &InspectOptions{Factory: f}
+	cmd := &cobra.Command{
+		Use:   "inspect",
+		Short: "Show the wallet's balance, delegations and neurons",
+		Long: `Show the wallet coldkey's free balance, the delegates it stakes to (its
+stake and what that stake earned in the delegate's last epochs), and the
+neurons of its hotkeys (netuid, hotkey, the neuron's stake and last-epoch
+emission); with --all, for every wallet under --wallet.path.
+
+With --json the amounts are integers in RAO.`,
+		Args: cmdutil.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if runF != nil {
+				return runF(opts)
+			}
+			return inspectRun(cmd.Context(), opts)
+		},
+	}
+	cmdutil.AddWalletFlags(cmd, &opts.Wallet)
+	cmdutil.AddSubtensorFlags(cmd, &opts.Subtensor)
+	cmd.Flags().BoolVar(&opts.All, "all", false, "Inspect every wallet under --wallet.path")
+	cmd.Flags().Uint64Var(&opts.Block, "block", 0, "Read the chain at this block (default: latest)")
+	cmdutil.JSONFlag(cmd, &opts.JSON)
+	return cmd
+}
+
+type inspectDelegation struct {
+	Delegate types.AccountID `json:"delegate"`
+	Stake    uint64          `json:"stake"`    // RAO this coldkey has on it
+	Emission uint64          `json:"emission"` // RAO that stake earned in the last epochs
+}
+
+type inspectNeuron struct {
+	Netuid     uint16          `json:"netuid"`
+	UID        uint16          `json:"uid"`
+	HotkeyName string          `json:"hotkey_name"`
+	Hotkey     types.AccountID `json:"hotkey"`
+	Stake      uint64          `json:"stake"`    // RAO, the hotkey's total
+	Emission   uint64          `json:"emission"` // RAO in the last epoch
+}
+
+type inspectWallet struct {
+	Wallet    string              `json:"wallet"`
+	Coldkey   types.AccountID     `json:"coldkey"`
+	Balance   uint64              `json:"balance"` // free, RAO
+	Delegated []inspectDelegation `json:"delegated"`
+	Neurons   []inspectNeuron     `json:"neurons"`
+}
+
+func inspectRun(ctx context.Context, opts *InspectOptions) error {
+	f := opts.Factory
+	wallets, err := cmdutil.SelectWallets(f, &opts.Wallet, opts.All)
+	if err != nil {
+		return err
+	}
+	c, err := f.Connect(ctx, opts.Subtensor)
+	if err != nil {
+		return err
+	}
+	block := opts.Block
+	if block == 0 {
+		if block, err = c.GetCurrentBlock(ctx); err != nil {
+			return err
+		}
+	}
+	out, err := inspectWallets(ctx, f, c, wallets, block)
+	if err != nil {
+		return cmdutil.QueryError("inspect", err)
+	}
+	if opts.JSON {
+		return cmdutil.PrintJSON(f.IOStreams.Out, out)
+	}
+	tp := cmdutil.NewTablePrinter(f.IOStreams, "Coldkey", "Balance", "Delegate", "Stake", "Emission", "Netuid", "Hotkey", "Stake", "Emission")
+	tp.SetTitle("Wallets")
+	tao := func(v uint64) string { return balance.Balance(v).String() }
+	for _, iw := range out {
+		tp.AddRow(iw.Wallet, tao(iw.Balance), "", "", "", "", "", "", "")
+		for _, d := range iw.Delegated {
+			tp.AddRow("", "", d.Delegate.String(), tao(d.Stake), tao(d.Emission), "", "", "", "")
+		}
+		for _, n := range iw.Neurons {
+			tp.AddRow("", "", "", "", "", strconv.Itoa(int(n.Netuid)), n.HotkeyName, tao(n.Stake), tao(n.Emission))
+		}
+	}
+	return tp.Render()
+}
+
+// inspectWallets reads each wallet's balance, delegations and neurons at
+// block.
+func inspectWallets(ctx context.Context, f *cmdutil.Factory, c *subtensor.Client, wallets []cmdutil.OwnedWallet, block uint64) ([]inspectWallet, error) {
+	out := []inspectWallet{}
+	for _, w := range wallets {
+		iw := inspectWallet{Wallet: w.Name, Coldkey: w.Coldkey, Delegated: []inspectDelegation{}, Neurons: []inspectNeuron{}}
+		free, err := c.GetBalance(ctx, w.Coldkey, block)
+		if err != nil {
+			return nil, err
+		}
+		iw.Balance = free.RAO()
+		ds, err := c.GetDelegated(ctx, w.Coldkey, block)
+		if err != nil {
+			return nil, err
+		}
+		for _, d := range ds {
+			earned, err := stake.Earned(ctx, c, d.Delegate.Hotkey, d.Amount, block)
+			if err != nil {
+				return nil, err
+			}
+			iw.Delegated = append(iw.Delegated, inspectDelegation{Delegate: d.Delegate.Hotkey, Stake: d.Amount, Emission: earned})
+		}
+		keys, err := cmdutil.WalletHotkeys(f, w.Wallet)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys {
+			h, err := c.GetHotkey(ctx, k.Key, block)
+			if err != nil {
+				return nil, err
+			}
+			for _, r := range h.Registrations {
+				n, err := c.Neuron(ctx, r.Netuid, r.UID, block)
+				if err != nil {
+					return nil, err
+				}
+				iw.Neurons = append(iw.Neurons, inspectNeuron{Netuid: r.Netuid, UID: r.UID, HotkeyName: k.Name, Hotkey: k.Key, Stake: n.TotalStake, Emission: n.Emission})
+			}
+		}
+		out = append(out, iw)
+	}
+	return out, nil
+}
