@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/synapse"
 )
 
@@ -18,12 +19,12 @@ import (
 func BenchmarkStepBookkeeping(b *testing.B) {
 	for _, n := range []int{16, 256} {
 		b.Run("miners="+strconv.Itoa(n), func(b *testing.B) {
-			s := &Snapshot{Netuid: 1, Block: 100, uids: map[string]uint16{}}
+			var peers []Peer
 			for i := range n {
 				h := "hotkey" + strconv.Itoa(i)
-				s.Peers = append(s.Peers, Peer{UID: uint16(i), Hotkey: h, Axon: synapse.AxonInfo{IP: "203.0.113.1", Port: 8091 + i, IPType: 4}})
-				s.uids[h] = uint16(i)
+				peers = append(peers, Peer{UID: uint16(i), Hotkey: h, Axon: synapse.AxonInfo{IP: "203.0.113.1", Port: 8091 + i, IPType: 4}})
 			}
+			s := NewSnapshot(1, 100, peers, types.Hyperparams{})
 			cfg := DefaultValidatorConfig("bench")
 			cfg.SampleSize = 0
 			v := &Validator{

@@ -49,6 +49,6 @@
 // for a configuration that cannot work (ErrConfig, ErrNotRegistered,
 // ErrNoSubnet, ErrNotServable).
 //
-// The subnet is read from the chain client's neuron queries into a
-// Snapshot; the neuron package's callers see only Snapshot and Peer.
+// The subnet is read with the metagraph package into a Snapshot: the
+// metagraph itself, its rows as Peers, and the subnet's hyperparameters.
 package neuron

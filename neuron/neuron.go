@@ -188,6 +188,16 @@ func (n *Neuron) EnsureServed(ctx context.Context, info synapse.AxonInfo) error 
 	return nil
 }
 
+// axonInfo converts an axon record of the chain to what a dendrite
+// queries.
+func axonInfo(a types.AxonInfo, hotkey, coldkey string) synapse.AxonInfo {
+	return synapse.AxonInfo{
+		Version: int(a.Version), IP: a.IP, Port: int(a.Port), IPType: int(a.IPType),
+		Hotkey: hotkey, Coldkey: coldkey, Protocol: int(a.Protocol),
+		Placeholder1: int(a.Placeholder1), Placeholder2: int(a.Placeholder2),
+	}
+}
+
 // blocks calls f with each new block height until ctx ends. Blocks that
 // arrive while f runs are skipped: f sees the newest. A node that stops
 // answering is waited for.

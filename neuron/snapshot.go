@@ -3,14 +3,16 @@ package neuron
 import (
 	"context"
 	"fmt"
-	"math"
 
 	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
+	"github.com/go-bittensor/bittensor/metagraph"
+	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/go-bittensor/bittensor/synapse"
 )
 
-// Peer is one neuron of the subnet as of a Snapshot's block.
+// Peer is one neuron of the subnet as of a Snapshot's block: its row of
+// the metagraph.
 type Peer struct {
 	UID     uint16
 	Hotkey  string // SS58
@@ -31,20 +33,31 @@ type Peer struct {
 	Emission balance.Balance
 }
 
-// Snapshot is a subnet as of one block: its neurons by uid and its
-// hyperparameters. It is what the helpers decide from (who may query a
-// miner, whom a validator queries, whether weights may be set). A Snapshot
-// is not changed once made; share it freely.
-//
-// It is read from the chain client's NeuronsLite; when the metagraph
-// package is available it takes its place here.
+// Snapshot is a subnet as of one block: its metagraph (lite: no weights or
+// bonds), the same neurons as Peers, and its hyperparameters. It is what
+// the helpers decide from (who may query a miner, whom a validator
+// queries, whether weights may be set). A Snapshot is not changed once
+// made; share it freely, but do not Sync its Metagraph.
 type Snapshot struct {
 	Netuid      uint16
 	Block       uint64
 	Peers       []Peer // by uid
 	Hyperparams types.Hyperparams
+	// Metagraph is the subnet's metagraph at Block, for whatever else a
+	// subnet program wants to know (nil in snapshots built by hand).
+	Metagraph *metagraph.Metagraph
 
 	uids map[string]uint16 // hotkey → uid
+}
+
+// NewSnapshot makes a Snapshot of peers (by uid) at a block, for tests and
+// tools that build a subnet by hand.
+func NewSnapshot(netuid uint16, block uint64, peers []Peer, hp types.Hyperparams) *Snapshot {
+	s := &Snapshot{Netuid: netuid, Block: block, Peers: peers, Hyperparams: hp, uids: make(map[string]uint16, len(peers))}
+	for _, p := range peers {
+		s.uids[p.Hotkey] = p.UID
+	}
+	return s
 }
 
 // N is the number of neurons.
@@ -59,55 +72,36 @@ func (s *Snapshot) Lookup(hotkey string) (Peer, bool) {
 	return s.Peers[uid], true
 }
 
-// chainReader is what a Snapshot is read from (a *subtensor.Client).
-type chainReader interface {
-	NeuronsLite(ctx context.Context, netuid uint16, atBlock uint64) (*types.NeuronsInfo, error)
-	GetHyperparameters(ctx context.Context, netuid uint16, atBlock uint64) (types.Hyperparams, error)
-}
-
-// syncSnapshot reads a subnet's neurons and hyperparameters at the latest
-// block.
-func syncSnapshot(ctx context.Context, c chainReader, netuid uint16) (*Snapshot, error) {
-	info, err := c.NeuronsLite(ctx, netuid, 0)
-	if err != nil {
-		return nil, fmt.Errorf("neuron: read subnet %d: %w", netuid, err)
+// syncSnapshot reads a subnet's lite metagraph and its hyperparameters at
+// the latest block.
+func syncSnapshot(ctx context.Context, c *subtensor.Client, netuid uint16) (*Snapshot, error) {
+	m := metagraph.New(netuid, c)
+	if err := m.Sync(ctx, 0); err != nil {
+		return nil, fmt.Errorf("neuron: %w", err)
 	}
-	hp, err := c.GetHyperparameters(ctx, netuid, info.Height)
+	hp, err := c.GetHyperparameters(ctx, netuid, m.Block)
 	if err != nil {
 		return nil, fmt.Errorf("neuron: read subnet %d's hyperparameters: %w", netuid, err)
 	}
-	return newSnapshot(info, hp), nil
+	s := fromMetagraph(m, hp)
+	return s, nil
 }
 
-// newSnapshot converts the chain's answer.
-func newSnapshot(info *types.NeuronsInfo, hp types.Hyperparams) *Snapshot {
-	s := &Snapshot{Netuid: info.Netuid, Block: info.Height, Hyperparams: hp, Peers: make([]Peer, len(info.Neurons)), uids: make(map[string]uint16, len(info.Neurons))}
-	for i, n := range info.Neurons {
-		hot, cold := n.Hotkey.String(), n.Coldkey.String()
-		s.Peers[i] = Peer{
-			UID: n.UID, Hotkey: hot, Coldkey: cold,
-			Stake: balance.Balance(n.TotalStake), ValidatorPermit: n.ValidatorPermit, Active: n.Active,
-			LastUpdate: n.LastUpdate, RegisteredAt: n.RegisteredAt,
-			Axon: axonInfo(n.Axon, hot, cold),
-			Rank: unit(n.Rank), Trust: unit(n.Trust), Consensus: unit(n.Consensus), Incentive: unit(n.Incentive),
-			Dividends: unit(n.Dividends), ValidatorTrust: unit(n.ValidatorTrust),
-			Emission: balance.Balance(n.Emission),
+// fromMetagraph builds a Snapshot from a metagraph's arrays.
+func fromMetagraph(m *metagraph.Metagraph, hp types.Hyperparams) *Snapshot {
+	peers := make([]Peer, m.N)
+	for i := range peers {
+		peers[i] = Peer{
+			UID: m.UIDs[i], Hotkey: m.Hotkeys[i], Coldkey: m.Coldkeys[i],
+			Stake: balance.Balance(m.Stake[i]), ValidatorPermit: m.ValidatorPermit[i], Active: m.Active[i],
+			LastUpdate: m.LastUpdate[i], RegisteredAt: m.RegisteredAt[i], Axon: m.Axons[i],
+			Rank: m.R[i], Trust: m.T[i], Consensus: m.C[i], Incentive: m.I[i], Dividends: m.D[i], ValidatorTrust: m.Tv[i],
+			Emission: balance.Balance(m.Emission[i]),
 		}
-		s.uids[hot] = n.UID
 	}
+	s := NewSnapshot(m.Netuid, m.Block, peers, hp)
+	s.Metagraph = m
 	return s
-}
-
-// unit turns a u16 proportion into [0, 1].
-func unit(v uint16) float64 { return float64(v) / math.MaxUint16 }
-
-// axonInfo converts a neuron's served axon to what a dendrite queries.
-func axonInfo(a types.AxonInfo, hotkey, coldkey string) synapse.AxonInfo {
-	return synapse.AxonInfo{
-		Version: int(a.Version), IP: a.IP, Port: int(a.Port), IPType: int(a.IPType),
-		Hotkey: hotkey, Coldkey: coldkey, Protocol: int(a.Protocol),
-		Placeholder1: int(a.Placeholder1), Placeholder2: int(a.Placeholder2),
-	}
 }
 
 // sameEndpoint reports whether a served axon already announces info's

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/synapse"
 )
 
@@ -226,12 +227,11 @@ func TestStepSurvivesBadQueries(t *testing.T) {
 func TestReconcile(t *testing.T) {
 	v := &Validator{Neuron: &Neuron{log: testLogger(t, "val")}}
 	snap := func(hotkeys ...string) *Snapshot {
-		s := &Snapshot{uids: map[string]uint16{}}
+		var peers []Peer
 		for i, h := range hotkeys {
-			s.Peers = append(s.Peers, Peer{UID: uint16(i), Hotkey: h, Axon: synapse.AxonInfo{}})
-			s.uids[h] = uint16(i)
+			peers = append(peers, Peer{UID: uint16(i), Hotkey: h, Axon: synapse.AxonInfo{}})
 		}
-		return s
+		return NewSnapshot(1, 1, peers, types.Hyperparams{})
 	}
 	v.reconcile(snap("a", "b", "c"))
 	v.scores = []float64{0.1, 0.2, 0.3}

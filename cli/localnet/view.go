@@ -5,14 +5,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 	"net"
 	"strconv"
 	"strings"
 
-	"github.com/go-bittensor/bittensor/balance"
-	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
+	"github.com/go-bittensor/bittensor/metagraph"
 	"github.com/go-bittensor/bittensor/subtensor"
 )
 
@@ -29,7 +27,6 @@ type view struct {
 	Procs   []procView   `json:"processes"`
 	Neurons []neuronView `json:"neurons"`
 	Chain   bool         `json:"chain_reachable"`
-	hp      types.Hyperparams
 }
 
 type procView struct {
@@ -70,41 +67,38 @@ func processViews(h home, st *State) []procView {
 	return out
 }
 
-// readView reads the subnet from the chain (at the latest block) into a
-// view; without a chain connection only the processes are filled in.
+// readView reads the subnet's metagraph (at the latest block) into a view;
+// without a chain connection only the processes are filled in.
 func readView(ctx context.Context, c *subtensor.Client, h home, st *State) (*view, error) {
 	v := &view{Home: string(h), Subnet: st.Subnet, Netuid: st.Netuid, RPC: st.RPC, Procs: processViews(h, st)}
 	if c == nil {
 		return v, nil
 	}
-	info, err := c.NeuronsLite(ctx, st.Netuid, 0)
+	m := metagraph.New(st.Netuid, c)
+	if err := m.Sync(ctx, 0); err != nil {
+		return v, err
+	}
+	hp, err := c.GetHyperparameters(ctx, st.Netuid, m.Block)
 	if err != nil {
 		return v, err
 	}
-	hp, err := c.GetHyperparameters(ctx, st.Netuid, info.Height)
-	if err != nil {
-		return v, err
-	}
-	v.Chain, v.Block, v.Tempo, v.hp = true, info.Height, hp.Tempo, hp
-	for _, n := range info.Neurons {
+	v.Chain, v.Block, v.Tempo = true, m.Block, hp.Tempo
+	for uid := range m.N {
 		nv := neuronView{
-			UID: n.UID, Hotkey: n.Hotkey.String(),
-			Stake: float64(n.TotalStake) / balance.RAOPerTAO, Trust: unit(n.Trust), Incentive: unit(n.Incentive),
-			Dividends: unit(n.Dividends), Emission: n.Emission, VTrust: unit(n.ValidatorTrust), VPermit: n.ValidatorPermit,
-			LastUpdate: n.LastUpdate,
+			UID: m.UIDs[uid], Hotkey: m.Hotkeys[uid],
+			Stake: m.S[uid], Trust: m.T[uid], Incentive: m.I[uid], Dividends: m.D[uid], Emission: m.Emission[uid],
+			VTrust: m.Tv[uid], VPermit: m.ValidatorPermit[uid], LastUpdate: m.LastUpdate[uid],
 		}
-		if m, ok := st.member(nv.Hotkey); ok {
-			nv.Name, nv.Role, nv.Wrong = m.Name, m.Role, m.Wrong
+		if mem, ok := st.member(nv.Hotkey); ok {
+			nv.Name, nv.Role, nv.Wrong = mem.Name, mem.Role, mem.Wrong
 		}
-		if n.Axon.IP != "" && n.Axon.IP != "0.0.0.0" {
-			nv.Axon = net.JoinHostPort(n.Axon.IP, strconv.Itoa(int(n.Axon.Port)))
+		if a := m.Axons[uid]; a.IsServing() {
+			nv.Axon = net.JoinHostPort(a.IP, strconv.Itoa(a.Port))
 		}
 		v.Neurons = append(v.Neurons, nv)
 	}
 	return v, nil
 }
-
-func unit(x uint16) float64 { return float64(x) / math.MaxUint16 }
 
 // nextEpoch is the number of blocks until the subnet's next epoch
 // (spec/chain.md §5.2).
