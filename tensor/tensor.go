@@ -94,7 +94,7 @@ func (d Dtype) Valid() bool { _, ok := dtypes[d]; return ok }
 type Tensor struct {
 	Buffer string `json:"buffer"`
 	Dtype  Dtype  `json:"dtype"`
-	Shape  []int  `json:"shape"`
+	Shape  Shape  `json:"shape"`
 }
 
 // Element is a Go type a tensor's elements can be read into or made from.
@@ -386,30 +386,29 @@ func (t Tensor) String() string {
 	return fmt.Sprintf("Tensor(%s, %s)", strings.ReplaceAll(fmt.Sprint(t.Shape), " ", ", "), t.Dtype)
 }
 
-// UnmarshalJSON reads a tensor's JSON, accepting the shape as a list of
-// ints or, as Bittensor's validator also does, as a string such as "[2, 3]".
-func (t *Tensor) UnmarshalJSON(b []byte) error {
-	var raw struct {
-		Buffer string          `json:"buffer"`
-		Dtype  Dtype           `json:"dtype"`
-		Shape  json.RawMessage `json:"shape"`
-	}
-	if err := json.Unmarshal(b, &raw); err != nil {
-		return fmt.Errorf("tensor: %w", err)
-	}
-	var shape []int
-	if len(raw.Shape) > 0 && raw.Shape[0] == '"' {
-		var s string
-		if err := json.Unmarshal(raw.Shape, &s); err != nil {
+// Shape is a tensor's shape on the wire: a list of ints, which may also
+// arrive as a string such as "[2, 3]" (Bittensor's validator accepts both).
+// Only the shape has a custom decoder, so decoding a tensor scans its
+// (large) buffer once.
+type Shape []int
+
+// UnmarshalJSON reads a list of ints, a string holding one, or null.
+func (s *Shape) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var str string
+		if err := json.Unmarshal(b, &str); err != nil {
 			return fmt.Errorf("tensor: shape: %w", err)
 		}
-		raw.Shape = json.RawMessage(s)
+		b = []byte(str)
 	}
-	if len(raw.Shape) > 0 && string(raw.Shape) != "null" {
-		if err := json.Unmarshal(raw.Shape, &shape); err != nil {
-			return fmt.Errorf("tensor: shape %s: %w", raw.Shape, err)
-		}
+	if string(b) == "null" || len(b) == 0 {
+		*s = nil
+		return nil
 	}
-	t.Buffer, t.Dtype, t.Shape = raw.Buffer, raw.Dtype, shape
+	var v []int
+	if err := json.Unmarshal(b, &v); err != nil {
+		return fmt.Errorf("tensor: shape %s: %w", b, err)
+	}
+	*s = v
 	return nil
 }

@@ -23,7 +23,7 @@ func TestSpecVector(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tn.Buffer != vectorBuffer || tn.Dtype != Float32 || !reflect.DeepEqual(tn.Shape, []int{3}) {
+	if tn.Buffer != vectorBuffer || tn.Dtype != Float32 || !reflect.DeepEqual([]int(tn.Shape), []int{3}) {
 		t.Fatalf("New = %+v", tn)
 	}
 	raw, _ := base64.StdEncoding.DecodeString(tn.Buffer)
@@ -83,7 +83,7 @@ func TestScalarShapeOnWire(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(tn.Shape, []int{0}) {
+	if !reflect.DeepEqual([]int(tn.Shape), []int{0}) {
 		t.Errorf("0-d tensor shape on the wire = %v, want [0]", tn.Shape)
 	}
 }
@@ -241,7 +241,7 @@ func TestShapeAsString(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"buffer": "`+vectorBuffer+`", "dtype": "torch.float32", "shape": "[3]"}`), &tn); err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(tn.Shape, []int{3}) {
+	if !reflect.DeepEqual([]int(tn.Shape), []int{3}) {
 		t.Errorf("shape %v", tn.Shape)
 	}
 	if err := json.Unmarshal([]byte(`{"buffer": "", "dtype": "torch.float32", "shape": "three"}`), &tn); err == nil {
