@@ -8,7 +8,6 @@ import (
 	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
-	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/spf13/cobra"
 )
 
@@ -262,40 +261,13 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 		return fmt.Errorf("not enough balance: %s has %s free; staking %s needs that much plus fees of %s, keeping the existential deposit of %s",
 			cold, free, total, balance.Balance(fee.RAO()*uint64(len(plan))), ed)
 	}
-	q := fmt.Sprintf("Do you want to stake to the following keys from %s:\n%s\n[y/n]: ", w.Name, strings.Join(plan, "\n"))
-	if err := cmdutil.ConfirmAction(f, q); err != nil {
-		return err
-	}
-	kp, err := w.Coldkey(cmdutil.UnlockPassword(f))
-	if err != nil {
-		return err
-	}
-	out := stakeResult{Coldkey: cold, Steps: []stakeStep{}, BalanceBefore: free.RAO()}
-	for i, t := range targets {
-		if amounts[i] == 0 {
-			continue
-		}
-		res, err := c.AddStake(ctx, kp, t.Hotkey, amounts[i], subtensor.WaitInclusion)
-		if err != nil {
-			return cmdutil.TxError("stake on "+t.String(), res, err)
-		}
-		now, err := c.GetStake(ctx, cold, t.Hotkey, res.Height)
-		if err != nil {
-			return err
-		}
-		out.Steps = append(out.Steps, stakeStep{Hotkey: t.Hotkey, Name: t.Name, Amount: amounts[i].RAO(), Stake: now.RAO(), Block: res.Height, Tx: res.Hash})
-		if !opts.JSON {
-			fmt.Fprintf(f.IOStreams.Out, "Staked %s on %s (block %d): stake now %s\n", amounts[i], t, res.Height, now)
-		}
-	}
-	after, err := c.GetBalance(ctx, cold, 0)
-	if err != nil {
-		return err
-	}
-	out.BalanceAfter = after.RAO()
-	if opts.JSON {
-		return cmdutil.PrintJSON(f.IOStreams.Out, out)
-	}
-	fmt.Fprintf(f.IOStreams.Out, "Balance: %s ➡ %s\n", free, after)
-	return nil
+	return applyPlan(ctx, planRun{
+		factory: f, wallet: w, coldkey: cold, free: free, json: opts.JSON,
+		question: fmt.Sprintf("Do you want to stake to the following keys from %s:\n%s\n[y/n]: ", w.Name, strings.Join(plan, "\n")),
+		targets:  targets, amounts: amounts,
+		what:   func(t target) string { return "stake on " + t.String() },
+		done:   func(a balance.Balance, t target) string { return fmt.Sprintf("Staked %s on %s", a, t) },
+		send:   c.AddStake,
+		client: c,
+	})
 }

@@ -8,7 +8,6 @@ import (
 	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
-	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/spf13/cobra"
 )
 
@@ -159,40 +158,13 @@ func removeRun(ctx context.Context, opts *RemoveOptions) error {
 	if err != nil {
 		return err
 	}
-	q := fmt.Sprintf("Do you want to unstake from the following keys to %s:\n%s\n[y/n]: ", w.Name, strings.Join(plan, "\n"))
-	if err := cmdutil.ConfirmAction(f, q); err != nil {
-		return err
-	}
-	kp, err := w.Coldkey(cmdutil.UnlockPassword(f))
-	if err != nil {
-		return err
-	}
-	out := stakeResult{Coldkey: cold, Steps: []stakeStep{}, BalanceBefore: free.RAO()}
-	for i, t := range targets {
-		if amounts[i] == 0 {
-			continue
-		}
-		res, err := c.RemoveStake(ctx, kp, t.Hotkey, amounts[i], subtensor.WaitInclusion)
-		if err != nil {
-			return cmdutil.TxError("unstake from "+t.String(), res, err)
-		}
-		now, err := c.GetStake(ctx, cold, t.Hotkey, res.Height)
-		if err != nil {
-			return err
-		}
-		out.Steps = append(out.Steps, stakeStep{Hotkey: t.Hotkey, Name: t.Name, Amount: amounts[i].RAO(), Stake: now.RAO(), Block: res.Height, Tx: res.Hash})
-		if !opts.JSON {
-			fmt.Fprintf(f.IOStreams.Out, "Unstaked %s from %s (block %d): stake now %s\n", amounts[i], t, res.Height, now)
-		}
-	}
-	after, err := c.GetBalance(ctx, cold, 0)
-	if err != nil {
-		return err
-	}
-	out.BalanceAfter = after.RAO()
-	if opts.JSON {
-		return cmdutil.PrintJSON(f.IOStreams.Out, out)
-	}
-	fmt.Fprintf(f.IOStreams.Out, "Balance: %s ➡ %s\n", free, after)
-	return nil
+	return applyPlan(ctx, planRun{
+		factory: f, wallet: w, coldkey: cold, free: free, json: opts.JSON,
+		question: fmt.Sprintf("Do you want to unstake from the following keys to %s:\n%s\n[y/n]: ", w.Name, strings.Join(plan, "\n")),
+		targets:  targets, amounts: amounts,
+		what:   func(t target) string { return "unstake from " + t.String() },
+		done:   func(a balance.Balance, t target) string { return fmt.Sprintf("Unstaked %s from %s", a, t) },
+		send:   c.RemoveStake,
+		client: c,
+	})
 }
