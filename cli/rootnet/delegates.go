@@ -342,15 +342,7 @@ type delegateResult struct {
 
 func delegateRun(ctx context.Context, opts *DelegateOptions) error {
 	f := opts.Factory
-	w, err := opts.Wallet.Resolve(f, cmdutil.PromptName)
-	if err != nil {
-		return err
-	}
-	cold, err := coldkeyID(w)
-	if err != nil {
-		return err
-	}
-	c, err := f.Connect(ctx, opts.Subtensor)
+	w, cold, c, err := opts.openColdkey(ctx, f)
 	if err != nil {
 		return err
 	}
@@ -458,15 +450,7 @@ stake to, with the chain's default take, signed by its coldkey.`,
 
 func nominateRun(ctx context.Context, opts *NominateOptions) error {
 	f := opts.Factory
-	w, err := opts.Wallet.Resolve(f, cmdutil.PromptHotkey)
-	if err != nil {
-		return err
-	}
-	hk, err := hotkeyID(w)
-	if err != nil {
-		return err
-	}
-	c, err := f.Connect(ctx, opts.Subtensor)
+	w, hk, c, err := opts.openHotkey(ctx, f)
 	if err != nil {
 		return err
 	}

@@ -107,15 +107,7 @@ type registerResult struct {
 
 func registerRun(ctx context.Context, opts *RegisterOptions) error {
 	f := opts.Factory
-	w, err := opts.Wallet.Resolve(f, cmdutil.PromptHotkey)
-	if err != nil {
-		return err
-	}
-	hk, err := hotkeyID(w)
-	if err != nil {
-		return err
-	}
-	c, err := f.Connect(ctx, opts.Subtensor)
+	w, hk, c, err := opts.openHotkey(ctx, f)
 	if err != nil {
 		return err
 	}

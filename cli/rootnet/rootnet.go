@@ -66,6 +66,33 @@ func addChainFlags(cmd *cobra.Command, c *chainFlags) {
 	cmdutil.JSONFlag(cmd, &c.JSON)
 }
 
+// openHotkey resolves the wallet (asking for its name and hotkey when it
+// may), reads its hotkey's address and connects to the chain.
+func (cf *chainFlags) openHotkey(ctx context.Context, f *cmdutil.Factory) (*wallet.Wallet, types.AccountID, *subtensor.Client, error) {
+	return cf.open(ctx, f, cmdutil.PromptHotkey, hotkeyID)
+}
+
+// openColdkey is openHotkey for the wallet's coldkey address.
+func (cf *chainFlags) openColdkey(ctx context.Context, f *cmdutil.Factory) (*wallet.Wallet, types.AccountID, *subtensor.Client, error) {
+	return cf.open(ctx, f, cmdutil.PromptName, coldkeyID)
+}
+
+func (cf *chainFlags) open(ctx context.Context, f *cmdutil.Factory, ask cmdutil.WalletPrompt, key func(*wallet.Wallet) (types.AccountID, error)) (*wallet.Wallet, types.AccountID, *subtensor.Client, error) {
+	w, err := cf.Wallet.Resolve(f, ask)
+	if err != nil {
+		return nil, types.AccountID{}, nil, err
+	}
+	id, err := key(w)
+	if err != nil {
+		return nil, types.AccountID{}, nil, err
+	}
+	c, err := f.Connect(ctx, cf.Subtensor)
+	if err != nil {
+		return nil, types.AccountID{}, nil, err
+	}
+	return w, id, c, nil
+}
+
 // hotkeyID is the wallet's hotkey address (from its public file).
 func hotkeyID(w *wallet.Wallet) (types.AccountID, error) {
 	kp, err := w.HotkeyPub()

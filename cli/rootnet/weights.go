@@ -297,15 +297,7 @@ and set them again (shown and confirmed first, as root weights).`,
 
 func boostRun(ctx context.Context, opts *BoostOptions) error {
 	f := opts.Factory
-	w, err := opts.Wallet.Resolve(f, cmdutil.PromptHotkey)
-	if err != nil {
-		return err
-	}
-	hk, err := hotkeyID(w)
-	if err != nil {
-		return err
-	}
-	c, err := f.Connect(ctx, opts.Subtensor)
+	w, hk, c, err := opts.openHotkey(ctx, f)
 	if err != nil {
 		return err
 	}
