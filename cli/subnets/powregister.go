@@ -96,41 +96,14 @@ registered meanwhile. The hotkey signs the registration; it costs no TAO.`,
 
 func powRegisterRun(ctx context.Context, opts *PowRegisterOptions) error {
 	f := opts.Factory
-	w, err := opts.Wallet.Resolve(f, cmdutil.PromptHotkey)
+	r, err := prepareRegistration(ctx, f, &opts.Wallet, &opts.Subtensor, &opts.Netuid)
 	if err != nil {
 		return err
 	}
-	netuid, err := opts.Netuid.Resolve(f, 1)
-	if err != nil {
-		return err
+	if r.out.AlreadyRegistered {
+		return reportRegistered(f, opts.JSON, r.out)
 	}
-	if netuid == 0 {
-		return cmdutil.FlagErrorf("--netuid 0 is the root network: use btcli root register")
-	}
-	cpub, err := w.ColdkeyPub()
-	if err != nil {
-		return err
-	}
-	hpub, err := w.HotkeyPub()
-	if err != nil {
-		return err
-	}
-	cold, hot := types.AccountID(cpub.PublicKey()), types.AccountID(hpub.PublicKey())
-	c, err := f.Connect(ctx, opts.Subtensor)
-	if err != nil {
-		return err
-	}
-	info, err := cmdutil.RequireSubnet(ctx, c, netuid)
-	if err != nil {
-		return err
-	}
-	out := registerResult{Netuid: netuid, Hotkey: hot, Coldkey: cold}
-	if uid, ok, err := c.UIDForHotkey(ctx, netuid, hot, 0); err != nil {
-		return err
-	} else if ok {
-		out.UID, out.AlreadyRegistered = uid, true
-		return reportRegistered(f, opts.JSON, out)
-	}
+	w, c, info, netuid, cold, hot, out := r.wallet, r.client, r.info, r.out.Netuid, r.out.Coldkey, r.out.Hotkey, r.out
 	h := info.Hyperparameters
 	if !h.NetworkRegistrationAllowed || !h.NetworkPowRegistrationAllowed {
 		return types.Errorf(types.ErrRegistrationDisabled, "proof-of-work registration is turned off on subnet %d", netuid)

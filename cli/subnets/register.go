@@ -8,6 +8,7 @@ import (
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
 	"github.com/go-bittensor/bittensor/subtensor"
+	"github.com/go-bittensor/bittensor/wallet"
 	"github.com/spf13/cobra"
 )
 
@@ -76,43 +77,68 @@ func reportRegistered(f *cmdutil.Factory, asJSON bool, r registerResult) error {
 	return nil
 }
 
-func registerRun(ctx context.Context, opts *RegisterOptions) error {
-	f := opts.Factory
-	w, err := opts.Wallet.Resolve(f, cmdutil.PromptHotkey)
+// registration is what both register commands establish before paying: the
+// wallet, the subnet and its terms, and whether the hotkey is already on it.
+type registration struct {
+	wallet *wallet.Wallet
+	client *subtensor.Client
+	info   types.SubnetInfo
+	out    registerResult // netuid, hotkey, coldkey; UID when already registered
+}
+
+// prepareRegistration resolves the wallet and netuid (refusing root), reads
+// the keys' addresses, connects, and checks the subnet exists and whether
+// the hotkey is already registered on it.
+func prepareRegistration(ctx context.Context, f *cmdutil.Factory, wf *cmdutil.WalletFlags, sf *cmdutil.SubtensorFlags, nf *cmdutil.NetuidFlag) (*registration, error) {
+	w, err := wf.Resolve(f, cmdutil.PromptHotkey)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	netuid, err := opts.Netuid.Resolve(f, 1)
+	netuid, err := nf.Resolve(f, 1)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if netuid == 0 {
-		return cmdutil.FlagErrorf("--netuid 0 is the root network: use btcli root register")
+		return nil, cmdutil.FlagErrorf("--netuid 0 is the root network: use btcli root register")
 	}
 	cpub, err := w.ColdkeyPub()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	hpub, err := w.HotkeyPub()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	cold, hot := types.AccountID(cpub.PublicKey()), types.AccountID(hpub.PublicKey())
-	c, err := f.Connect(ctx, opts.Subtensor)
+	c, err := f.Connect(ctx, *sf)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	info, err := cmdutil.RequireSubnet(ctx, c, netuid)
 	if err != nil {
+		return nil, err
+	}
+	r := &registration{wallet: w, client: c, info: info, out: registerResult{Netuid: netuid, Hotkey: hot, Coldkey: cold}}
+	uid, ok, err := c.UIDForHotkey(ctx, netuid, hot, 0)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		r.out.UID, r.out.AlreadyRegistered = uid, true
+	}
+	return r, nil
+}
+
+func registerRun(ctx context.Context, opts *RegisterOptions) error {
+	f := opts.Factory
+	r, err := prepareRegistration(ctx, f, &opts.Wallet, &opts.Subtensor, &opts.Netuid)
+	if err != nil {
 		return err
 	}
-	out := registerResult{Netuid: netuid, Hotkey: hot, Coldkey: cold}
-	if uid, ok, err := c.UIDForHotkey(ctx, netuid, hot, 0); err != nil {
-		return err
-	} else if ok {
-		out.UID, out.AlreadyRegistered = uid, true
-		return reportRegistered(f, opts.JSON, out)
+	if r.out.AlreadyRegistered {
+		return reportRegistered(f, opts.JSON, r.out)
 	}
+	w, c, info, netuid, cold, hot, out := r.wallet, r.client, r.info, r.out.Netuid, r.out.Coldkey, r.out.Hotkey, r.out
 	if !info.Hyperparameters.NetworkRegistrationAllowed {
 		return types.Errorf(types.ErrRegistrationDisabled, "registration is turned off on subnet %d", netuid)
 	}
