@@ -95,7 +95,7 @@ output is the chain's integers (RAO, u16).
 	for _, a := range []struct{ name, target string }{
 		{"wallet.sort_by", "sort_by"}, {"wallet.sort_order", "sort_order"},
 		{"exclude_hotkeys", "hotkeys"}, {"wallet.hotkeys", "hotkeys"}, {"wallet.exclude_hotkeys", "hotkeys"},
-		{"wallet.all_hotkeys", "all_hotkeys"},
+		{"wallet.all_hotkeys", "all_hotkeys"}, {"netuids", "netuid"},
 	} {
 		cmdutil.AliasFlag(cmd, a.name, a.target)
 	}
