@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strconv"
 
 	"golang.org/x/term"
 )
@@ -23,6 +24,10 @@ type IOStreams struct {
 
 	stdinTTY, stdoutTTY, stderrTTY bool
 	inReader                       *bufio.Reader
+
+	outFile   *os.File // standard output, to ask its terminal's width
+	termWidth int      // SetTerminalWidth's value
+	getenv    func(string) string
 }
 
 // System returns the process's standard streams with terminal detection.
@@ -34,6 +39,8 @@ func System() *IOStreams {
 		stdinTTY:  isTerminal(os.Stdin),
 		stdoutTTY: isTerminal(os.Stdout),
 		stderrTTY: isTerminal(os.Stderr),
+		outFile:   os.Stdout,
+		getenv:    os.Getenv,
 	}
 }
 
@@ -55,6 +62,38 @@ func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
 
 // IsStderrTTY reports whether standard error is a terminal.
 func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
+
+// DefaultTerminalWidth is the width assumed for a terminal whose size
+// cannot be read.
+const DefaultTerminalWidth = 80
+
+// TerminalWidth is the width, in columns, tables on standard output should
+// fit: SetTerminalWidth's value, else the terminal's (read each time, so a
+// resized window is followed), else $COLUMNS, else DefaultTerminalWidth;
+// 0 (no limit) when standard output is not a terminal.
+func (s *IOStreams) TerminalWidth() int {
+	if s.termWidth > 0 {
+		return s.termWidth
+	}
+	if !s.stdoutTTY {
+		return 0
+	}
+	if s.outFile != nil {
+		if w, _, err := term.GetSize(int(s.outFile.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+	if s.getenv != nil {
+		if w, err := strconv.Atoi(s.getenv("COLUMNS")); err == nil && w > 0 {
+			return w
+		}
+	}
+	return DefaultTerminalWidth
+}
+
+// SetTerminalWidth sets the width TerminalWidth reports (for tests, and
+// for --width).
+func (s *IOStreams) SetTerminalWidth(w int) { s.termWidth = w }
 
 // SetStdinTTY overrides terminal detection for standard input (for tests).
 func (s *IOStreams) SetStdinTTY(v bool) { s.stdinTTY = v }

@@ -64,5 +64,5 @@ func StatusRun(ctx context.Context, o *StatusOptions) error {
 	if o.JSON {
 		return cmdutil.PrintJSON(o.IO.Out, v)
 	}
-	return v.render(o.IO.Out, o.IO.IsStdoutTTY())
+	return v.render(o.IO.Out, renderOptions{tty: o.IO.IsStdoutTTY(), width: o.IO.TerminalWidth(), procs: true})
 }

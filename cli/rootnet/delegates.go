@@ -110,6 +110,7 @@ func listDelegatesRun(ctx context.Context, opts *ListDelegatesOptions) error {
 	}
 	t := cmdutil.NewTablePrinter(f.IOStreams, "INDEX", "DELEGATE", "SS58", "NOMINATORS", "DELEGATE STAKE(τ)", "TOTAL STAKE(τ)",
 		"CHANGE/(4h)", "VPERMIT", "TAKE", "NOMINATOR/(24h)/kτ", "DELEGATE/(24h)", "Desc")
+	t.SetDropOrder("DELEGATE", "Desc", "INDEX", "CHANGE/(4h)", "DELEGATE/(24h)", "NOMINATOR/(24h)/kτ", "VPERMIT", "NOMINATORS", "TAKE")
 	t.SetTitle(fmt.Sprintf("Delegates (block %d)", head))
 	for i, r := range rows {
 		t.AddRow(strconv.Itoa(i), "", r.Hotkey.String(), strconv.Itoa(r.ActiveNominators), balance.Balance(r.OwnerStake).String(),
@@ -223,6 +224,7 @@ func myDelegatesRun(ctx context.Context, opts *MyDelegatesOptions) error {
 	}
 	t := cmdutil.NewTablePrinter(f.IOStreams, "Wallet", "OWNER", "SS58", "Delegation", "τ/24h", "NOMS", "OWNER STAKE(τ)",
 		"TOTAL STAKE(τ)", "SUBNETS", "VPERMIT", "24h/kτ", "Desc")
+	t.SetDropOrder("OWNER", "Desc", "NOMS", "OWNER STAKE(τ)", "SUBNETS", "VPERMIT", "24h/kτ", "τ/24h")
 	for _, r := range rows {
 		d := r.Info
 		var owner uint64

@@ -85,7 +85,7 @@ func TestParseGovernance(t *testing.T) {
 	if err := parse(t, newVote, "--proposal", hash, "--vote", "Nay"); err != nil {
 		t.Fatal(err)
 	}
-	if vote.hash != (types.Hash{0xab}) || vote.approve == nil || *vote.approve {
+	if vote.hash.hash != (types.Hash{0xab}) || vote.approve == nil || *vote.approve {
 		t.Errorf("senate_vote: %+v", vote)
 	}
 	var del *DelegateOptions

@@ -108,6 +108,8 @@ func proposalsRun(ctx context.Context, opts *ProposalsOptions) error {
 		sep = "\n"
 	}
 	t := cmdutil.NewTablePrinter(f.IOStreams, "HASH", "THRESHOLD", "AYES", "NAYS", "VOTES", "END", "CALLDATA")
+	t.SetKeepStart("HASH") // senate_vote and close take a hash's first characters
+	t.SetDropOrder("VOTES", "THRESHOLD", "NAYS", "AYES")
 	t.SetTitle(fmt.Sprintf("Proposals\t\tActive Proposals: %d\t\tSenate Size: %d", len(ps.Proposals), ps.SenateSize))
 	for _, p := range ps.Proposals {
 		var votes []string
@@ -171,7 +173,7 @@ type SenateVoteOptions struct {
 	Proposal string
 	Vote     string
 
-	hash    types.Hash
+	hash    hashRef
 	approve *bool
 }
 
@@ -466,7 +468,7 @@ type CloseOptions struct {
 	chainFlags
 	Proposal string
 
-	hash types.Hash
+	hash hashRef
 }
 
 // NewCmdClose returns `root close`.
