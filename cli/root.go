@@ -177,6 +177,7 @@ func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	if strings.HasPrefix(err.Error(), "unknown command ") || strings.HasPrefix(err.Error(), "unknown flag") {
 		err = &cmdutil.FlagError{Err: err}
 	}
+	err = cmdutil.MissingKeyError(err)
 	if !errors.Is(err, cmdutil.ErrSilent) {
 		fmt.Fprintf(f.IOStreams.ErrOut, "btcli: %s\n", oneLine(err.Error()))
 		var fe *cmdutil.FlagError

@@ -1,6 +1,7 @@
 package cmdutil
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -10,17 +11,24 @@ import (
 )
 
 // ConfirmAction asks a yes/no question before a command changes the chain.
-// With --no_prompt the answer is yes (the user asked not to be asked);
-// without a terminal the question cannot be asked, and the error says to
-// pass --no_prompt to proceed. A "no" is ErrCancel.
+// With --no_prompt the answer is yes (the user asked not to be asked). On a
+// terminal the user is asked; from a pipe (`echo y | btcli …`) the answer
+// is the next line of standard input, and none there is an error saying to
+// pass --no_prompt to proceed. Anything but "y" or "yes" is ErrCancel.
 func ConfirmAction(f *Factory, question string) error {
 	if f.NoPrompt {
 		return nil
 	}
-	if !f.IOStreams.CanPrompt() {
-		return fmt.Errorf("%s: there is no terminal to ask on; pass --no_prompt to proceed without asking", strings.TrimSpace(question))
+	var p Prompter
+	if f.IOStreams.CanPrompt() {
+		p = f.Prompter()
+	} else {
+		p = NewPrompter(f.IOStreams) // reads the answer from the pipe
 	}
-	ok, err := f.Prompter().Confirm(question)
+	ok, err := p.Confirm(question)
+	if errors.Is(err, ErrCancel) && !f.IOStreams.IsStdinTTY() {
+		return fmt.Errorf("%w: %s no answer on standard input; pass --no_prompt to proceed without asking", ErrCancel, lastLine(question))
+	}
 	if err != nil {
 		return err
 	}
@@ -28,6 +36,17 @@ func ConfirmAction(f *Factory, question string) error {
 		return fmt.Errorf("%w: nothing was sent", ErrCancel)
 	}
 	return nil
+}
+
+// lastLine is the last line of a question, without its answer hint:
+// "Do you want to continue?".
+func lastLine(q string) string {
+	q = strings.TrimSpace(q)
+	if i := strings.LastIndexByte(q, '\n'); i >= 0 {
+		q = q[i+1:]
+	}
+	q = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(q, ":")), "[y/n]"))
+	return strings.TrimRight(q, ": ")
 }
 
 // TxOutcome reports a transaction's result on ErrOut (its block, or the
