@@ -74,6 +74,12 @@ func answer(st *State, height int64, path string, data []byte) *abci.ResponseQue
 		return queryJSON(height, types.Issuance{TotalIssuance: st.TotalIssuance(), Height: uint64(height)})
 	case types.QueryParams:
 		return queryJSON(height, st.Params())
+	case types.QuerySudoKey:
+		var info types.SudoKeyInfo
+		if k := st.Sudo(); !k.IsZero() {
+			info.Key = &k
+		}
+		return queryJSON(height, info)
 	default:
 		if resp, ok := answerSubtensor(st, height, route, arg, string(data) == types.AnswerCBOR); ok {
 			return resp

@@ -243,6 +243,19 @@ func (c *Client) Params(ctx context.Context) (types.Params, error) {
 	return p, err
 }
 
+// SudoKey returns the chain's sudo key at a block (0 = latest), whose
+// signed admin calls run as Root; ok is false when the chain has none.
+func (c *Client) SudoKey(ctx context.Context, atBlock uint64) (key types.AccountID, ok bool, err error) {
+	var info types.SudoKeyInfo
+	if err := c.Query(ctx, types.QuerySudoKey, nil, atBlock, &info); err != nil {
+		return key, false, err
+	}
+	if info.Key == nil {
+		return key, false, nil
+	}
+	return *info.Key, true, nil
+}
+
 // ExistentialDeposit returns the smallest balance an account may hold.
 func (c *Client) ExistentialDeposit(ctx context.Context) (balance.Balance, error) {
 	p, err := c.Params(ctx)

@@ -20,6 +20,9 @@ const (
 	QueryTotalIssuance = "/total_issuance"
 	// QueryParams answers the chain's Params.
 	QueryParams = "/params"
+	// QuerySudoKey answers SudoKeyInfo: the key whose signed admin calls run
+	// as Root (Substrate's Sudo.Key).
+	QuerySudoKey = "/sudo_key"
 	// QueryFee answers FeeInfo for the transaction in the query data (the
 	// encoded transaction; its signature may be absent).
 	QueryFee = "/fee"
@@ -54,6 +57,11 @@ type NonceInfo struct {
 type Issuance struct {
 	TotalIssuance uint64 `json:"total_issuance"`
 	Height        uint64 `json:"height"`
+}
+
+// SudoKeyInfo is the answer to QuerySudoKey: the sudo key, or none.
+type SudoKeyInfo struct {
+	Key *AccountID `json:"key"` // nil: the chain has no sudo key
 }
 
 // FeeInfo is the answer to QueryFee.

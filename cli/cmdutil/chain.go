@@ -41,12 +41,23 @@ func ConfirmAction(f *Factory, question string) error {
 // lastLine is the last line of a question, without its answer hint:
 // "Do you want to continue?".
 func lastLine(q string) string {
-	q = strings.TrimSpace(q)
-	if i := strings.LastIndexByte(q, '\n'); i >= 0 {
-		q = q[i+1:]
+	var lines []string
+	for _, l := range strings.Split(q, "\n") {
+		l = strings.TrimSpace(l)
+		l = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(l, ":")), "[y/n]"))
+		if l = strings.TrimRight(l, ": "); l != "" {
+			lines = append(lines, l)
+		}
 	}
-	q = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(q, ":")), "[y/n]"))
-	return strings.TrimRight(q, ": ")
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.HasSuffix(lines[i], "?") {
+			return lines[i]
+		}
+	}
+	if len(lines) == 0 {
+		return "the question"
+	}
+	return lines[0] + "?" // "Do you want to stake to the following keys from bob:" and a list
 }
 
 // TxOutcome reports a transaction's result on ErrOut (its block, or the

@@ -156,3 +156,27 @@ func TestFormatCall(t *testing.T) {
 		t.Errorf("formatCall = %q", got)
 	}
 }
+
+// TestHashPrefix: --proposal takes a whole hash or, as a fitted table
+// shows it, its first characters (a pasted "…" and what follows it
+// ignored).
+func TestHashPrefix(t *testing.T) {
+	whole := types.Hash{0xab, 0xcd}.String()
+	tests := []struct {
+		in, prefix string
+		err        bool
+	}{
+		{whole, "", false},
+		{"0xabcd0000", "abcd0000", false},
+		{"0xABCD00001…", "abcd00001", false},
+		{"abcd0000ff", "abcd0000ff", false},
+		{"0xabcd", "", true},
+		{"0xnothex00", "", true},
+	}
+	for _, tt := range tests {
+		ref, err := parseHashFlag("proposal", tt.in)
+		if (err != nil) != tt.err || err == nil && ref.prefix != tt.prefix {
+			t.Errorf("%q: %+v, %v; want prefix %q, error %v", tt.in, ref, err, tt.prefix, tt.err)
+		}
+	}
+}

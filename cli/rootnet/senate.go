@@ -316,8 +316,10 @@ func NewCmdPropose(f *cmdutil.Factory, runF func(*ProposeOptions) error) *cobra.
 the wallet's coldkey, which must be a triumvirate member. Either set a
 parameter (--param: a hyperparameter of --netuid, or a chain-wide parameter,
 as sudo set does) or give any call by name with its arguments as a JSON object
-(--call, --args). Voting lasts --duration blocks, at least (and by default) the
-chain's motion duration.`,
+(--call, --args). Senators may vote until the proposal is closed; it can be
+closed as soon as the senate has decided it, or by anyone once --duration
+blocks (at least, and by default, the chain's motion duration) have passed,
+abstentions then counting as nays.`,
 		Example: `  btcli root propose --param tempo --netuid 1 --value 20 --wallet.name alice
   btcli root propose --call TriumvirateMembers.add_member --args '{"who": "5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy"}'`,
 		Args: cmdutil.NoArgs,
@@ -338,7 +340,7 @@ chain's motion duration.`,
 	fs.StringVar(&opts.Value, "value", "", "New value of --param (true/false for flags)")
 	fs.StringVar(&opts.Call, "call", "", "Any call by name, e.g. AdminUtils.sudo_set_subnet_limit")
 	fs.StringVar(&opts.Args, "args", "{}", "The --call's arguments as a JSON object")
-	fs.Uint64Var(&opts.Duration, "duration", 0, "Voting period in blocks (default: the chain's motion duration)")
+	fs.Uint64Var(&opts.Duration, "duration", 0, "Blocks until the proposal may be closed undecided (default: the chain's motion duration)")
 	return cmd
 }
 
@@ -437,7 +439,7 @@ func proposeRun(ctx context.Context, opts *ProposeOptions) error {
 		}
 		duration = p.Governance.MotionDuration
 	}
-	q := fmt.Sprintf("Propose %s for %d blocks of voting, as %s? [y/n]: ", formatCall(pc), duration, who)
+	q := fmt.Sprintf("Propose %s as %s (closable undecided after %d blocks)? [y/n]: ", formatCall(pc), who, duration)
 	if err := cmdutil.ConfirmAction(f, q); err != nil {
 		return err
 	}
@@ -458,7 +460,7 @@ func proposeRun(ctx context.Context, opts *ProposeOptions) error {
 	if opts.JSON {
 		return cmdutil.PrintJSON(f.IOStreams.Out, out)
 	}
-	fmt.Fprintf(f.IOStreams.Out, "Proposal %d: %s\n  hash %s\n  voting until block %d\n", ref.Index, out.Call, ref.Hash, out.End)
+	fmt.Fprintf(f.IOStreams.Out, "Proposal %d: %s\n  hash %s\n  senators vote until it is closed: as soon as it is decided, or by anyone from block %d\n", ref.Index, out.Call, ref.Hash, out.End)
 	return nil
 }
 
@@ -480,7 +482,8 @@ func NewCmdClose(f *cmdutil.Factory, runF func(*CloseOptions) error) *cobra.Comm
 		Long: `Close an open proposal, signed by the wallet's coldkey (anyone may; it is free).
 A proposal closes as soon as its ayes reach the threshold (approved: its call
 runs with Root authority) or its nays make that impossible (disapproved), and
-otherwise once its voting period has ended, when abstentions count as nays. The
+otherwise from its end block on (btcli root proposals shows it), when
+abstentions count as nays; until it is closed senators may still vote. The
 close succeeds even when an approved call fails; the output says which.`,
 		Example: `  btcli root close --proposal 0x5ac1…`,
 		Args:    cmdutil.NoArgs,

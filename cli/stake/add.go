@@ -258,8 +258,12 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 		return fmt.Errorf("nothing to stake")
 	}
 	if int64(total.RAO()) > spendable {
-		return fmt.Errorf("not enough balance: %s has %s free; staking %s needs that much plus fees of %s, keeping the existential deposit of %s",
-			cold, free, total, balance.Balance(fee.RAO()*uint64(len(plan))), ed)
+		fees := ""
+		if f := balance.Balance(fee.RAO() * uint64(len(plan))); f > 0 {
+			fees = " plus fees of " + f.String()
+		}
+		return fmt.Errorf("not enough balance: %s has %s free; staking %s needs that much%s, keeping the existential deposit of %s",
+			cold, free, total, fees, ed)
 	}
 	return applyPlan(ctx, planRun{
 		factory: f, wallet: w, coldkey: cold, free: free, json: opts.JSON,

@@ -147,6 +147,11 @@ func metagraphRun(ctx context.Context, opts *MetagraphOptions) error {
 	if err := tp.Render(); err != nil {
 		return err
 	}
+	if netuid != 0 {
+		if info, err := c.GetSubnet(ctx, netuid, m.Block); err == nil && info.EmissionValue == 0 {
+			fmt.Fprintln(f.IOStreams.ErrOut, NoEmissionNote(netuid))
+		}
+	}
 	if saved != "" {
 		fmt.Fprintf(f.IOStreams.ErrOut, "Saved to %s\n", saved)
 	}

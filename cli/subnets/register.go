@@ -3,6 +3,7 @@ package subnets
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
@@ -73,7 +74,11 @@ func reportRegistered(f *cmdutil.Factory, asJSON bool, r registerResult) error {
 		return nil
 	}
 	fmt.Fprintf(f.IOStreams.ErrOut, "Included in block %d (tx %s)\n", r.Block, r.Tx)
-	fmt.Fprintf(f.IOStreams.Out, "Registered on netuid %d with UID %d\n", r.Netuid, r.UID)
+	fmt.Fprintf(f.IOStreams.Out, "Registered on netuid %d with UID %d", r.Netuid, r.UID)
+	if r.Burn > 0 {
+		fmt.Fprintf(f.IOStreams.Out, " for %s", balance.Balance(r.Burn))
+	}
+	fmt.Fprintln(f.IOStreams.Out)
 	return nil
 }
 
@@ -158,11 +163,20 @@ func registerRun(ctx context.Context, opts *RegisterOptions) error {
 	if err != nil {
 		return err
 	}
+	if burn, err = requote(ctx, f, c, netuid, burn, free); err != nil {
+		return err
+	}
 	uid, res, err := c.BurnedRegister(ctx, kp, netuid, hot, burn, subtensor.WaitInclusion)
 	if err != nil {
 		return cmdutil.TxError("registration", res, err)
 	}
-	out.UID, out.Burn, out.Block, out.Tx = uid, burn.RAO(), res.Height, res.Hash
+	paid := burn.RAO()
+	if v, ok := res.Event("NeuronRegistered", "burn"); ok {
+		if n, err := strconv.ParseUint(v, 10, 64); err == nil {
+			paid = n // what the chain charged: at most the quote
+		}
+	}
+	out.UID, out.Burn, out.Block, out.Tx = uid, paid, res.Height, res.Hash
 	if err := reportRegistered(f, opts.JSON, out); err != nil {
 		return err
 	}
@@ -172,4 +186,30 @@ func registerRun(ctx context.Context, opts *RegisterOptions) error {
 		}
 	}
 	return nil
+}
+
+// requote reads the subnet's burn again after the coldkey was unlocked
+// (which can take a while) and returns the price to pay at most: the new
+// burn if it fell; if it rose, the user is asked again (with --no_prompt,
+// or without the balance, nothing is sent).
+func requote(ctx context.Context, f *cmdutil.Factory, c *subtensor.Client, netuid uint16, quoted, free balance.Balance) (balance.Balance, error) {
+	info, err := cmdutil.RequireSubnet(ctx, c, netuid)
+	if err != nil {
+		return 0, err
+	}
+	now := balance.Balance(info.Hyperparameters.Burn)
+	if now <= quoted {
+		return now, nil
+	}
+	if now > free {
+		return 0, fmt.Errorf("the burn of subnet %d rose from %s to %s while the key was unlocked; the balance %s is not enough: nothing was sent", netuid, quoted, now, free)
+	}
+	if f.NoPrompt {
+		return 0, cmdutil.Precheck("registration", types.ErrBurnAboveMaximum, "the burn of subnet %d rose from %s to %s while the key was unlocked", netuid, quoted, now)
+	}
+	q := fmt.Sprintf("The burn rose from %s to %s while the key was unlocked.\nRegister for %s? [y/n]: ", quoted, now, now)
+	if err := cmdutil.ConfirmAction(f, q); err != nil {
+		return 0, err
+	}
+	return now, nil
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
 	"github.com/go-bittensor/bittensor/subtensor"
+	"github.com/go-bittensor/bittensor/wallet"
 	"github.com/spf13/cobra"
 )
 
@@ -197,6 +198,7 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	where := "the chain"
 	var previous uint64
 	var known bool
+	var owner types.AccountID
 	if s.Subnet {
 		info, err := cmdutil.RequireSubnet(ctx, c, netuid)
 		if err != nil {
@@ -204,6 +206,7 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 		}
 		previous, known = s.Get(&info.Hyperparameters, nil)
 		where = fmt.Sprintf("subnet %d", netuid)
+		owner = info.Owner
 	} else {
 		p, err := c.Params(ctx)
 		if err != nil {
@@ -214,6 +217,11 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	from := "?"
 	if known {
 		from = strconv.FormatUint(previous, 10)
+	}
+	// Who may sign is read from the chain before anything is asked, so that
+	// a refusal does not wait for the coldkey's password.
+	if err := checkOrigin(ctx, c, w, s, netuid, owner); err != nil {
+		return err
 	}
 	q := fmt.Sprintf("Set %s of %s from %s to %d (%s)? [y/n]: ", s.Param, where, from, opts.value, s.Call)
 	if err := cmdutil.ConfirmAction(f, q); err != nil {
@@ -233,4 +241,27 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	fmt.Fprintf(f.IOStreams.ErrOut, "Included in block %d (tx %s)\n", res.Height, res.Hash)
 	fmt.Fprintf(f.IOStreams.Out, "Set %s of %s to %d\n", s.Param, where, opts.value)
 	return nil
+}
+
+// checkOrigin refuses, before the coldkey is unlocked, a change the
+// wallet's coldkey may not make: only the chain's sudo key may set a
+// parameter, and for the parameters an owner may set, the subnet's owner.
+func checkOrigin(ctx context.Context, c *subtensor.Client, w *wallet.Wallet, s *types.ParamSetter, netuid uint16, owner types.AccountID) error {
+	pub, err := w.ColdkeyPub()
+	if err != nil {
+		return err
+	}
+	signer := types.AccountID(pub.PublicKey())
+	sudo, hasSudo, err := c.SudoKey(ctx, 0)
+	if err != nil {
+		return err
+	}
+	if hasSudo && signer == sudo || s.OwnerMay && !owner.IsZero() && signer == owner {
+		return nil
+	}
+	who := "the chain's sudo key"
+	if s.OwnerMay {
+		who = fmt.Sprintf("subnet %d's owner (%s) or the chain's sudo key", netuid, owner)
+	}
+	return cmdutil.Precheck("setting "+s.Param, types.ErrBadOrigin, "only %s may set %s, not wallet %s's coldkey %s", who, s.Param, w.Name, signer)
 }

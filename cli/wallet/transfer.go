@@ -124,7 +124,11 @@ func transferRun(ctx context.Context, opts *TransferOptions) error {
 		return err
 	}
 	if need, ok := opts.amount.Add(fee); !ok || need > before {
-		return fmt.Errorf("not enough balance: %s has %s, the transfer needs %s plus a fee of %s", from, before, opts.amount, fee)
+		needs := opts.amount.String()
+		if fee > 0 {
+			needs += " plus a fee of " + fee.String()
+		}
+		return fmt.Errorf("not enough balance: %s has %s, the transfer needs %s", from, before, needs)
 	}
 	q := fmt.Sprintf("Do you want to transfer:\n  amount: %s\n  from: %s:%s\n  to: %s\n  for fee: %s\n[y/n]: ", opts.amount, w.Name, from, opts.dest, fee)
 	if err := cmdutil.ConfirmAction(f, q); err != nil {
