@@ -1,10 +1,10 @@
 // Package cli wires the btcli command tree: the root command, its global
 // flags, version and shell completion, and the command groups. Each group
-// lives in its own package under cli/ (cli/wallet today) and everything
-// commands share is in cli/cmdutil.
+// lives in its own package under cli/ (cli/wallet, cli/subnets, …) and
+// everything commands share is in cli/cmdutil.
 //
 // To add a group, write cli/<group> with a NewCmd<Group>(f) constructor and
-// put it in place of its placeholder in groups below.
+// add it to groups below.
 package cli
 
 import (

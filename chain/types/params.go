@@ -23,6 +23,8 @@ type Params struct {
 	// Governance are the limits of the triumvirate, the senate and their
 	// proposals.
 	Governance GovernanceParams `json:"governance"`
+	// Registry are the identity registry's deposits and limits.
+	Registry RegistryParams `json:"registry"`
 }
 
 // FaucetParams configure SubtensorModule.faucet.
@@ -43,6 +45,7 @@ func DefaultParams() Params {
 		Faucet:             FaucetParams{Enabled: false, Difficulty: 1_000_000, Amount: 100_000_000_000},
 		Subtensor:          DefaultSubtensorParams(),
 		Governance:         DefaultGovernanceParams(),
+		Registry:           DefaultRegistryParams(),
 	}
 }
 
@@ -69,13 +72,14 @@ func (p Params) Validate() error {
 // otherwise switch sides without limit; Bittensor refunds the first), and so
 // do the Root-only calls (membership changes, disapprove_proposal), like the
 // setters; propose (triumvirate only, at most MaxProposals open) and close
-// (refused unless it ends a proposal) are free.
+// (refused unless it ends a proposal) are free. The identity registry's
+// calls pay, as Bittensor's Registry calls do.
 func PaysFee(call string) bool {
 	switch call {
 	case CallVote, CallDisapproveProposal:
 		return true
 	}
-	for _, pallet := range []string{"Balances.", "AdminUtils.", string(Triumvirate) + ".", string(Senate) + "."} {
+	for _, pallet := range []string{"Balances.", "AdminUtils.", "Registry.", string(Triumvirate) + ".", string(Senate) + "."} {
 		if strings.HasPrefix(call, pallet) {
 			return true
 		}
