@@ -23,8 +23,10 @@ type Params struct {
 	// Governance are the limits of the triumvirate, the senate and their
 	// proposals.
 	Governance GovernanceParams `json:"governance"`
-	// Registry are the identity registry's deposits and limits.
-	Registry RegistryParams `json:"registry"`
+	// Registry are the identity registry's deposits and limits. A chain
+	// whose genesis predates the registry has none: zero deposits and no
+	// additional fields (omitempty keeps its stored parameters readable).
+	Registry RegistryParams `json:"registry,omitempty"`
 }
 
 // FaucetParams configure SubtensorModule.faucet.

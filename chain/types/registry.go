@@ -31,12 +31,12 @@ const (
 type RegistryParams struct {
 	// InitialDeposit is held from the setter's free balance for any
 	// identity, in RAO (the reference: 0.1 TAO).
-	InitialDeposit uint64 `json:"initial_deposit"`
+	InitialDeposit uint64 `json:"initial_deposit,omitempty"`
 	// FieldDeposit is held for each additional field, in RAO (0.1 TAO).
-	FieldDeposit uint64 `json:"field_deposit"`
+	FieldDeposit uint64 `json:"field_deposit,omitempty"`
 	// MaxAdditionalFields is how many additional fields an identity may
 	// have (1).
-	MaxAdditionalFields uint32 `json:"max_additional_fields"`
+	MaxAdditionalFields uint32 `json:"max_additional_fields,omitempty"`
 }
 
 // DefaultRegistryParams are the reference runtime's values.

@@ -42,3 +42,25 @@ func TestParsePGPFingerprint(t *testing.T) {
 		}
 	}
 }
+
+// TestParamsWithoutRegistry: the parameters stored by a chain from before
+// the registry (no "registry" key) still decode canonically.
+func TestParamsWithoutRegistry(t *testing.T) {
+	p := DefaultParams()
+	p.Registry = RegistryParams{}
+	b, err := Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(b), "registry") {
+		t.Fatal("zero registry parameters are encoded")
+	}
+	var back Params
+	if err := Unmarshal(b, &back); err != nil || back.Registry != (RegistryParams{}) {
+		t.Errorf("decode: %v %+v", err, back.Registry)
+	}
+	full, _ := Marshal(DefaultParams())
+	if err := Unmarshal(full, &back); err != nil || back.Registry != DefaultRegistryParams() {
+		t.Errorf("decode with registry: %v %+v", err, back.Registry)
+	}
+}
