@@ -176,8 +176,8 @@ func UpRun(ctx context.Context, o *UpOptions) error {
 		}
 		st = nil
 	} else if live := running(h, st); len(live) > 0 {
-		return fmt.Errorf("%w in %s (%s): watch it with `btcli localnet status`, stop it with `btcli localnet down`, or start a new one with --reset",
-			errRunning, h, describeRunning(live))
+		return fmt.Errorf("%w in %s (%s): watch it with %s, stop it with %s, or start a new one with --reset",
+			errRunning, displayPath(string(h)), describeRunning(live), hint(h, "status"), hint(h, "down"))
 	} else if st != nil && !st.Ready {
 		return fmt.Errorf("localnet: the network in %s was never finished (its setup stopped part way); start a new one with --reset", h)
 	} else if st == nil && !emptyDir(string(h)) {
@@ -187,8 +187,8 @@ func UpRun(ctx context.Context, o *UpOptions) error {
 	resume := st != nil
 	if resume {
 		if diff := resumeConflicts(st, o); len(diff) > 0 {
-			return fmt.Errorf("localnet: %s holds %s; %s: start a new network with `btcli localnet up --reset %s` (deleting this one), or leave %s out to resume it",
-				displayPath(string(h)), describeNetwork(st), strings.Join(diff, ", "), strings.Join(diff, " "), plural(len(diff), "that flag", "those flags"))
+			return fmt.Errorf("localnet: %s holds %s; %s: start a new network with %s (deleting this one), or leave %s out to resume it",
+				displayPath(string(h)), describeNetwork(st), strings.Join(diff, ", "), hint(h, "up --reset "+strings.Join(diff, " ")), plural(len(diff), "that flag", "those flags"))
 		}
 		changed := false
 		if o.given("rpc") && o.RPC != st.RPC {
@@ -232,7 +232,7 @@ func UpRun(ctx context.Context, o *UpOptions) error {
 		if v, err := readView(ctx, c, h, st); err == nil {
 			_ = v.render(o.IO.Out, renderOptions{tty: o.IO.IsStdoutTTY(), width: o.IO.TerminalWidth()})
 		}
-		say("running in the background: `btcli localnet status --home %s`, `btcli localnet down --home %s`", h, h)
+		say("running in the background: %s shows it, %s stops it", hint(h, "status"), hint(h, "down"))
 		return nil
 	}
 	err = watch(ctx, o.IO, c, h, st, procs[nodeName])
@@ -240,7 +240,7 @@ func UpRun(ctx context.Context, o *UpOptions) error {
 	if serr := stopAll(h, st); serr != nil {
 		err = errors.Join(err, serr)
 	}
-	say("stopped; the network is kept in %s (`btcli localnet up` resumes it)", h)
+	say("stopped; the network is kept in %s (%s resumes it)", displayPath(string(h)), hint(h, "up"))
 	return err
 }
 

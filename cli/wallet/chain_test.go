@@ -139,4 +139,16 @@ func TestTransferAndFaucetOnDevChain(t *testing.T) {
 	if err := h.run(faucetCmd, append(ep, "--wallet.name", "fresh", "--cuda")...); err == nil || !strings.Contains(err.Error(), "CPU") {
 		t.Errorf("faucet --cuda: %v", err)
 	}
+	// --dest may name a wallet.
+	before, _ := c.GetBalance(ctx, freshID, 0)
+	if err := h.run(transferCmd, append(ep, "--wallet.name", "alice", "--dest", "fresh", "--amount", "1")...); err != nil {
+		t.Fatalf("transfer to a wallet by name: %v", err)
+	}
+	if after, _ := c.GetBalance(ctx, freshID, 0); after != before+1_000_000_000 {
+		t.Errorf("transfer to fresh by name: %s → %s", before, after)
+	}
+	if err := h.run(transferCmd, append(ep, "--wallet.name", "alice", "--dest", "nosuchwallet", "--amount", "1")...); err == nil ||
+		!strings.Contains(err.Error(), `--dest "nosuchwallet" is neither an SS58 address`) {
+		t.Errorf("transfer to an unknown name: %v", err)
+	}
 }

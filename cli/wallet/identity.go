@@ -295,6 +295,8 @@ type GetIdentityOptions struct {
 	Key       string
 	Block     uint64
 	JSON      bool
+
+	byWallet, byHotkey bool // --wallet.name, --wallet.hotkey given
 }
 
 // NewCmdGetIdentity returns `wallet get_identity`.
@@ -304,8 +306,10 @@ func NewCmdGetIdentity(f *cmdutil.Factory, runF func(*GetIdentityOptions) error)
 		Use:   "get_identity --key <ss58>",
 		Short: "Show the on-chain identity of a key",
 		Long: `Show the on-chain identity of a coldkey or hotkey (btcli wallet set_identity
-sets one): its fields, and the deposit it holds and from whom. With --json
-the answer is the chain's (null for a key without an identity).`,
+sets one): its fields, and the deposit it holds and from whom. Without --key,
+the identity of the wallet --wallet.name names: its coldkey's, or its hotkey's
+when --wallet.hotkey is given too. With --json the answer is the chain's
+(null for a key without an identity).`,
 		Example: `  btcli wallet get_identity --key 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY`,
 		Args:    cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -314,6 +318,8 @@ the answer is the chain's (null for a key without an identity).`,
 					return cmdutil.FlagErrorf("--key %q: %v", opts.Key, err)
 				}
 			}
+			opts.byWallet = cmd.Flags().Changed("wallet.name")
+			opts.byHotkey = cmd.Flags().Changed("wallet.hotkey")
 			if runF != nil {
 				return runF(opts)
 			}
@@ -330,9 +336,23 @@ the answer is the chain's (null for a key without an identity).`,
 
 func getIdentityRun(ctx context.Context, opts *GetIdentityOptions) error {
 	f := opts.Factory
+	if opts.Key == "" && opts.byWallet {
+		w, err := opts.Wallet.Resolve(f, cmdutil.PromptNone)
+		if err != nil {
+			return err
+		}
+		pub, err := w.ColdkeyPub()
+		if opts.byHotkey {
+			pub, err = w.HotkeyPub()
+		}
+		if err != nil {
+			return err
+		}
+		opts.Key = pub.SS58Address()
+	}
 	if opts.Key == "" {
 		if !f.CanPrompt() {
-			return cmdutil.FlagErrorf("--key is required (the SS58 address of a coldkey or hotkey)")
+			return cmdutil.FlagErrorf("--key is required (the SS58 address of a coldkey or hotkey), or --wallet.name")
 		}
 		v, err := f.Prompter().Input("Enter coldkey or hotkey ss58 address", "")
 		if err != nil {

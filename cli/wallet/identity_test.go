@@ -73,6 +73,10 @@ func TestIdentityOnDevChain(t *testing.T) {
 			t.Errorf("get_identity lacks %q:\n%s", want, h.out)
 		}
 	}
+	var byName types.IdentityRecord
+	if err := h.run(getIdentityCmd, append(ep, "--wallet.name", "alice", "--json")...); err != nil || json.Unmarshal(h.out.Bytes(), &byName) != nil || byName.Identified != aliceID {
+		t.Errorf("get_identity --wallet.name alice: %v %s", err, h.out)
+	}
 	if err := h.run(getIdentityCmd, append(ep, "--key", rootID.String(), "--json")...); err != nil || strings.TrimSpace(h.out.String()) != "null" {
 		t.Errorf("get_identity of a key without one: %v %q", err, h.out)
 	}
