@@ -44,7 +44,7 @@ The sender may end below the existential deposit (500 RAO), which burns its
 dust; --keep_alive refuses that instead.`,
 		Example: `  btcli wallet transfer --wallet.name alice --dest 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty --amount 1.5
   btcli wallet transfer --wallet.name alice --dest miner --amount 100`,
-		Args:    cmdutil.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.parse(); err != nil {
 				return err
