@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"strings"
 	"syscall"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/go-bittensor/bittensor/config"
 )
@@ -97,8 +99,19 @@ func SetUsage(fs *pflag.FlagSet, about string) {
 		if about != "" {
 			fmt.Fprintf(w, "%s\n\n", strings.TrimSpace(about))
 		}
-		fmt.Fprintf(w, "Flags:\n%s\n%s", fs.FlagUsages(), sourcesHelp)
+		fmt.Fprintf(w, "Flags:\n%s\n%s", fs.FlagUsagesWrapped(TerminalWidth(w)), sourcesHelp)
 	}
+}
+
+// TerminalWidth is the width of the terminal w writes to, or 0 (no limit)
+// when it is not one.
+func TerminalWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+			return cols
+		}
+	}
+	return 0
 }
 
 // sourcesHelp ends every neuron program's usage.

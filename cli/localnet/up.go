@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -210,11 +211,7 @@ func UpRun(ctx context.Context, o *UpOptions) error {
 		if st, err = create(h, o); err != nil {
 			return err
 		}
-		wrong := ""
-		if o.Wrong > 0 {
-			wrong = fmt.Sprintf(" (%d answering wrongly)", o.Wrong)
-		}
-		say("creating a %s network in %s: %d validator(s), %d miner(s)%s", st.Subnet, h, o.Validators, o.Miners, wrong)
+		say("creating %s in %s", describeNetwork(st), displayPath(string(h)))
 	}
 	if err := portFree(st.RPC); err != nil {
 		return err
@@ -375,7 +372,7 @@ func start(ctx context.Context, h home, st *State, say func(string, ...any)) (ma
 		}
 		procs[m.Name] = p
 	}
-	say("chain at %s, subnet %d; %d neurons started (logs in %s/logs)", st.RPC, st.Netuid, len(st.Neurons), h)
+	say("chain at %s, subnet %d; %d neurons started (logs in %s)", st.RPC, st.Netuid, len(st.Neurons), displayPath(filepath.Join(string(h), "logs")))
 	return procs, c, since, nil
 }
 

@@ -164,7 +164,7 @@ func (v *view) render(w io.Writer, o renderOptions) error {
 	if o.procs {
 		t := cmdutil.NewTablePrinter(streams, "PROCESS", "ROLE", "PID", "STATE", "LOG")
 		t.SetMaxWidth(o.width)
-		t.SetDropOrder("LOG", "ROLE")
+		t.SetDropOrder("ROLE")
 		for _, p := range v.Procs {
 			pid, state := "", "stopped"
 			if p.PID != 0 {
@@ -173,11 +173,12 @@ func (v *view) render(w io.Writer, o renderOptions) error {
 			if p.Running {
 				state = "running"
 			}
-			t.AddRow(p.Name, p.Role, pid, state, displayPath(home(v.Home).logFile(p.Name)))
+			t.AddRow(p.Name, p.Role, pid, state, filepath.Join("logs", p.Name+".log"))
 		}
 		if err := t.Render(); err != nil {
 			return err
 		}
+		fmt.Fprintf(&buf, "Home %s (logs under it)\n", displayPath(v.Home))
 	} else {
 		var down []string
 		for _, p := range v.Procs {

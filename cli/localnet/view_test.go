@@ -42,7 +42,7 @@ func TestViewFitsTerminal(t *testing.T) {
 	if err := testView().render(&b, renderOptions{tty: true, width: 80, procs: true}); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"PROCESS", "│ node ", "│ validator1 ", "running", "stopped", "/tmp/ln/logs/miner3.log"} {
+	for _, want := range []string{"PROCESS", "│ node ", "│ validator1 ", "running", "stopped", "logs/miner3.log", "Home /tmp/ln"} {
 		if !strings.Contains(b.String(), want) {
 			t.Errorf("status lacks %q:\n%s", want, b.String())
 		}

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/go-bittensor/bittensor/subnets/text/backend"
 	"github.com/go-bittensor/bittensor/subnets/text/openai"
@@ -40,6 +41,16 @@ func main() {
 		fmt.Fprintln(os.Stderr, "lmserver:", err)
 		os.Exit(1)
 	}
+}
+
+// terminalWidth is the width of the terminal w writes to, or 0 (no limit).
+func terminalWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+			return cols
+		}
+	}
+	return 0
 }
 
 // usage says what lmserver is, above its flags in --help.
@@ -64,7 +75,7 @@ func run(ctx context.Context, args []string, stderr io.Writer, getenv func(strin
 	var mf backend.Flags
 	mf.Register(fs)
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: lmserver [flags]\n\n%s\nFlags:\n%s", usage, fs.FlagUsages())
+		fmt.Fprintf(stderr, "Usage: lmserver [flags]\n\n%s\nFlags:\n%s", usage, fs.FlagUsagesWrapped(terminalWidth(stderr)))
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
