@@ -26,6 +26,7 @@ type IOStreams struct {
 	inReader                       *bufio.Reader
 
 	outFile   *os.File // standard output, to ask its terminal's width
+	errFile   *os.File // standard error, likewise
 	termWidth int      // SetTerminalWidth's value
 	getenv    func(string) string
 }
@@ -40,6 +41,7 @@ func System() *IOStreams {
 		stdoutTTY: isTerminal(os.Stdout),
 		stderrTTY: isTerminal(os.Stderr),
 		outFile:   os.Stdout,
+		errFile:   os.Stderr,
 		getenv:    os.Getenv,
 	}
 }
@@ -71,15 +73,21 @@ const DefaultTerminalWidth = 80
 // fit: SetTerminalWidth's value, else the terminal's (read each time, so a
 // resized window is followed), else $COLUMNS, else DefaultTerminalWidth;
 // 0 (no limit) when standard output is not a terminal.
-func (s *IOStreams) TerminalWidth() int {
+func (s *IOStreams) TerminalWidth() int { return s.width(s.stdoutTTY, s.outFile) }
+
+// ErrWidth is TerminalWidth for standard error: the width notices are
+// wrapped at (0 when standard error is not a terminal).
+func (s *IOStreams) ErrWidth() int { return s.width(s.stderrTTY, s.errFile) }
+
+func (s *IOStreams) width(tty bool, f *os.File) int {
 	if s.termWidth > 0 {
 		return s.termWidth
 	}
-	if !s.stdoutTTY {
+	if !tty {
 		return 0
 	}
-	if s.outFile != nil {
-		if w, _, err := term.GetSize(int(s.outFile.Fd())); err == nil && w > 0 {
+	if f != nil {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
 			return w
 		}
 	}

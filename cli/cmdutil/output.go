@@ -197,6 +197,15 @@ func fitTable(headers []string, rows [][]string, drop, keepStart []string, width
 	return outH, outR, hidden
 }
 
+// Notice writes a notice (a sentence or a paragraph) to standard error,
+// wrapped at the terminal's width when standard error is one.
+func Notice(io *IOStreams, text string) {
+	if w := io.ErrWidth(); w > 0 {
+		text = wrapWords(text, w)
+	}
+	fmt.Fprintln(io.ErrOut, text)
+}
+
 // wrapWords breaks s into lines of at most width characters at spaces.
 func wrapWords(s string, width int) string {
 	var b strings.Builder

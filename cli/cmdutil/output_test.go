@@ -169,3 +169,24 @@ func TestShorten(t *testing.T) {
 		}
 	}
 }
+
+func TestNoticeWraps(t *testing.T) {
+	ios, _, _, errOut := Test()
+	text := "Subnet 1 gets no emission yet: each subnet's share is set by the root network's weights."
+	Notice(ios, text)
+	if errOut.String() != text+"\n" {
+		t.Errorf("not a terminal: %q", errOut)
+	}
+	errOut.Reset()
+	ios.SetStderrTTY(true)
+	ios.SetTerminalWidth(30)
+	Notice(ios, text)
+	for _, l := range strings.Split(strings.TrimSpace(errOut.String()), "\n") {
+		if len([]rune(l)) > 30 {
+			t.Errorf("line of %d: %q", len([]rune(l)), l)
+		}
+	}
+	if strings.Join(strings.Fields(errOut.String()), " ") != text {
+		t.Errorf("wrapping changed the words: %q", errOut)
+	}
+}

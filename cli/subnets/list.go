@@ -75,7 +75,7 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 		return err
 	}
 	if len(unpaid) > 0 {
-		fmt.Fprintln(f.IOStreams.ErrOut, NoEmissionNote(unpaid...))
+		cmdutil.Notice(f.IOStreams, NoEmissionNote(unpaid...))
 	}
 	return nil
 }

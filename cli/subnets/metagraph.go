@@ -149,7 +149,7 @@ func metagraphRun(ctx context.Context, opts *MetagraphOptions) error {
 	}
 	if netuid != 0 {
 		if info, err := c.GetSubnet(ctx, netuid, m.Block); err == nil && info.EmissionValue == 0 {
-			fmt.Fprintln(f.IOStreams.ErrOut, NoEmissionNote(netuid))
+			cmdutil.Notice(f.IOStreams, NoEmissionNote(netuid))
 		}
 	}
 	if saved != "" {
