@@ -32,7 +32,9 @@ func (c cmtLogger) Error(msg string, kv ...any) {
 // isShutdownNoise recognises the errors CometBFT logs when its own
 // listeners close during a clean stop.
 func isShutdownNoise(msg string, kv []any) bool {
-	if msg == "Stopped accept routine, as transport is closed" { // the p2p switch, at every stop
+	switch msg {
+	case "Stopped accept routine, as transport is closed", // the p2p switch, at every stop
+		"Won't start a peer - switch is not running": // a peer dialling in while it stops
 		return true
 	}
 	for _, v := range kv {

@@ -14,6 +14,7 @@ func TestShutdownNoiseIsDebug(t *testing.T) {
 	var b bytes.Buffer
 	l := newCmtLogger(slog.New(slog.NewTextHandler(&b, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	l.Error("Stopped accept routine, as transport is closed", "numPeers", 0)
+	l.Error("Won't start a peer - switch is not running", "peer", "Peer{…}")
 	l.Error("Error closing listener", "err", errors.New("accept tcp 127.0.0.1:26656: use of closed network connection"))
 	if b.Len() != 0 {
 		t.Errorf("shutdown noise logged: %s", b.String())

@@ -163,7 +163,8 @@ func fitTable(headers []string, rows [][]string, drop, keepStart []string, width
 			}
 		}
 	}
-	// Give the shortened columns back what room there is, widest first.
+	// Share what room there is among the shortened columns, a character
+	// each in turn.
 	w := slices.Clone(natural)
 	if width > 0 {
 		copy(w, floor)
@@ -171,9 +172,8 @@ func fitTable(headers []string, rows [][]string, drop, keepStart []string, width
 			grew := false
 			for c := range w {
 				if keep[c] && w[c] < natural[c] && slack > 0 {
-					add := min(slack, natural[c]-w[c])
-					w[c] += add
-					slack -= add
+					w[c]++
+					slack--
 					grew = true
 				}
 			}

@@ -460,7 +460,7 @@ func proposeRun(ctx context.Context, opts *ProposeOptions) error {
 	if opts.JSON {
 		return cmdutil.PrintJSON(f.IOStreams.Out, out)
 	}
-	fmt.Fprintf(f.IOStreams.Out, "Proposal %d: %s\n  hash %s\n  senators vote until it is closed: as soon as it is decided, or by anyone from block %d\n", ref.Index, out.Call, ref.Hash, out.End)
+	fmt.Fprintf(f.IOStreams.Out, "Proposal %d: %s\n  hash %s\n  votes count until it is closed: once decided, or by anyone from block %d\n", ref.Index, out.Call, ref.Hash, out.End)
 	return nil
 }
 
