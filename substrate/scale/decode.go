@@ -24,8 +24,8 @@ func (r *Registry) DecodeValuePrefix(id TypeID, data []byte) (Value, int, error)
 		return Value{}, 0, errorf(ErrUnknownType, "type id %d (registry has %d types)", id, len(r.types))
 	}
 	d := &dec{r: r, buf: append([]byte(nil), data...), zero: MaxZeroSized}
-	v, err := d.value(id)
-	if err != nil {
+	var v Value
+	if err := d.value(id, &v); err != nil {
 		return Value{}, 0, finish(err, "decode", r.describe(id))
 	}
 	return v, d.off, nil
@@ -136,82 +136,82 @@ func (d *dec) alloc(n int) []Value {
 	return s
 }
 
-func (d *dec) value(id TypeID) (Value, error) {
+// value decodes one value of type id into *v (which the caller zeroed).
+func (d *dec) value(id TypeID, v *Value) error {
 	if err := d.enter(id); err != nil {
-		return Value{}, err
+		return err
 	}
 	t := &d.r.types[id]
 	inf := &d.r.info[id]
-	v := Value{typ: id}
-	var err error
+	v.typ = id
 	switch t.Def {
 	case DefComposite:
 		v.kind, v.names = KindComposite, inf.names
 		v.items = d.alloc(len(t.Fields))
 		for i := range t.Fields {
-			if v.items[i], err = d.value(t.Fields[i].Type); err != nil {
-				return Value{}, atField(err, t.Fields[i].Name, i)
+			if err := d.value(t.Fields[i].Type, &v.items[i]); err != nil {
+				return atField(err, t.Fields[i].Name, i)
 			}
 		}
 	case DefVariant:
 		j, err := d.variant(t, inf)
 		if err != nil {
-			return Value{}, err
+			return err
 		}
 		vr := &t.Variants[j]
 		v.kind, v.index, v.names = KindVariant, vr.Index, inf.varNames[j]
 		v.items = d.alloc(len(vr.Fields))
 		for i := range vr.Fields {
-			if v.items[i], err = d.value(vr.Fields[i].Type); err != nil {
-				return Value{}, at(atField(err, vr.Fields[i].Name, i), "::"+vr.Name)
+			if err := d.value(vr.Fields[i].Type, &v.items[i]); err != nil {
+				return at(atField(err, vr.Fields[i].Name, i), "::"+vr.Name)
 			}
 		}
 	case DefSequence:
 		n, err := d.length(t.Elem)
 		if err != nil {
-			return Value{}, err
+			return err
 		}
-		if err := d.elems(&v, t.Elem, n, inf.u8); err != nil {
-			return Value{}, err
+		if err := d.elems(v, t.Elem, n, inf.u8); err != nil {
+			return err
 		}
 	case DefArray:
 		min := d.r.info[t.Elem].minSize
 		left := len(d.buf) - d.off
 		if min > 0 && uint64(t.Len) > uint64(left/min) {
-			return Value{}, d.truncated(int(min64(uint64(t.Len)*uint64(min), math.MaxInt32)))
+			return d.truncated(int(min64(uint64(t.Len)*uint64(min), math.MaxInt32)))
 		}
 		if min == 0 {
 			if uint64(t.Len) > uint64(d.zero) {
-				return Value{}, d.fail(errorf(ErrTooDeep, "array of %d zero-sized elements", t.Len))
+				return d.fail(errorf(ErrTooDeep, "array of %d zero-sized elements", t.Len))
 			}
 			d.zero -= int(t.Len)
 		}
-		if err := d.elems(&v, t.Elem, int(t.Len), inf.u8); err != nil {
-			return Value{}, err
+		if err := d.elems(v, t.Elem, int(t.Len), inf.u8); err != nil {
+			return err
 		}
 	case DefTuple:
 		v.kind = KindTuple
 		v.items = d.alloc(len(t.Tuple))
 		for i, e := range t.Tuple {
-			if v.items[i], err = d.value(e); err != nil {
-				return Value{}, atIndex(err, i)
+			if err := d.value(e, &v.items[i]); err != nil {
+				return atIndex(err, i)
 			}
 		}
 	case DefPrimitive:
-		if err := d.primitive(&v, t.Primitive); err != nil {
-			return Value{}, err
+		if err := d.primitive(v, t.Primitive); err != nil {
+			return err
 		}
 	case DefCompact:
-		if err := d.compactValue(&v, inf); err != nil {
-			return Value{}, err
+		if err := d.compactValue(v, inf); err != nil {
+			return err
 		}
 	case DefBitSequence:
-		if err := d.bits(&v, inf); err != nil {
-			return Value{}, err
+		if err := d.bits(v, inf); err != nil {
+			return err
 		}
 	}
 	d.depth--
-	return v, nil
+	return nil
 }
 
 func min64(a, b uint64) uint64 {
@@ -232,9 +232,8 @@ func (d *dec) elems(v *Value, elem TypeID, n int, u8 bool) error {
 	}
 	v.kind = KindSequence
 	v.items = d.alloc(n)
-	var err error
 	for i := range v.items {
-		if v.items[i], err = d.value(elem); err != nil {
+		if err := d.value(elem, &v.items[i]); err != nil {
 			return atIndex(err, i)
 		}
 	}

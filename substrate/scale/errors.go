@@ -88,6 +88,9 @@ func (e *pathErr) Unwrap() error { return e.err }
 
 // at adds one path segment to err as it unwinds out of a field or element.
 func at(err error, seg string) error {
+	if err == nil {
+		return nil
+	}
 	if pe, ok := err.(*pathErr); ok {
 		pe.segs = append(pe.segs, seg)
 		return pe

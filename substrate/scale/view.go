@@ -160,8 +160,8 @@ func (b *planBuilder) buildDec(id TypeID, t reflect.Type, depth int) (decFn, err
 	switch {
 	case t == valueType:
 		return func(d *dec, v reflect.Value) error {
-			x, err := d.value(id)
-			if err != nil {
+			var x Value
+			if err := d.value(id, &x); err != nil {
 				return err
 			}
 			v.Set(reflect.ValueOf(x))
@@ -169,8 +169,8 @@ func (b *planBuilder) buildDec(id TypeID, t reflect.Type, depth int) (decFn, err
 		}, nil
 	case t == anyType:
 		return func(d *dec, v reflect.Value) error {
-			x, err := d.value(id)
-			if err != nil {
+			var x Value
+			if err := d.value(id, &x); err != nil {
 				return err
 			}
 			v.Set(reflect.ValueOf(x))
@@ -218,13 +218,7 @@ func (b *planBuilder) buildDec(id TypeID, t reflect.Type, depth int) (decFn, err
 		case ty.Def == DefPrimitive && ty.Primitive.Integer():
 			return decInt(ty.Primitive, t), nil
 		case ty.Def == DefCompact && inf.compactOK:
-			return func(d *dec, v reflect.Value) error {
-				var x Value
-				if err := d.compactValue(&x, inf); err != nil {
-					return err
-				}
-				return d.setNumber(v, &x)
-			}, nil
+			return decCompact(inf, t), nil
 		}
 	}
 
@@ -386,6 +380,40 @@ func decInt(p Primitive, t reflect.Type) decFn {
 			return d.fail(err)
 		}
 		return nil
+	}
+}
+
+// decCompact decodes a compact integer into a Go number; unsigned Go
+// integers take a path that allocates nothing.
+func decCompact(inf *typeInfo, t reflect.Type) decFn {
+	switch t.Kind() {
+	case reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uint, reflect.Uintptr:
+		max := compactMax[inf.compact]
+		return func(d *dec, v reflect.Value) error {
+			start := d.off
+			lo, hi, err := d.compact()
+			if err != nil {
+				return err
+			}
+			if hi != 0 || lo > max || v.OverflowUint(lo) {
+				d.off = start
+				var x Value
+				if err := d.compactValue(&x, inf); err != nil {
+					return err
+				}
+				d.off = start
+				return d.fail(errorf(ErrOverflow, "%s does not fit Go %s", x.String(), t))
+			}
+			v.SetUint(lo)
+			return nil
+		}
+	}
+	return func(d *dec, v reflect.Value) error {
+		var x Value
+		if err := d.compactValue(&x, inf); err != nil {
+			return err
+		}
+		return d.setNumber(v, &x)
 	}
 }
 
