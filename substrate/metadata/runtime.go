@@ -244,8 +244,19 @@ func (r *Runtime) spec() string {
 	return fmt.Sprintf("spec %d", r.SpecVersion)
 }
 
+// notFoundError reads as one sentence ("metadata: no call X.y in this
+// runtime (spec 218)") and matches ErrNotFound.
+type notFoundError struct{ msg string }
+
+func (e *notFoundError) Error() string        { return e.msg }
+func (e *notFoundError) Is(target error) bool { return target == ErrNotFound }
+
+func (r *Runtime) missing(format string, args ...any) error {
+	return &notFoundError{msg: "metadata: " + fmt.Sprintf(format, args...) + " (" + r.spec() + ")"}
+}
+
 func (r *Runtime) notFound(what, pallet, name string) error {
-	return fmt.Errorf("%w: no %s %s.%s in this runtime (%s)", ErrNotFound, what, pallet, name, r.spec())
+	return r.missing("no %s %s.%s in this runtime", what, pallet, name)
 }
 
 // Pallet returns the pallet called name.
@@ -253,7 +264,7 @@ func (r *Runtime) Pallet(name string) (*Pallet, error) {
 	if p, ok := r.palletByName[name]; ok {
 		return p, nil
 	}
-	return nil, fmt.Errorf("%w: no pallet %s in this runtime (%s)", ErrNotFound, name, r.spec())
+	return nil, r.missing("no pallet %s in this runtime", name)
 }
 
 // PalletByIndex returns the pallet with the given index.
@@ -261,7 +272,7 @@ func (r *Runtime) PalletByIndex(index uint8) (*Pallet, error) {
 	if p := r.palletByIndex[index]; p != nil {
 		return p, nil
 	}
-	return nil, fmt.Errorf("%w: no pallet with index %d in this runtime (%s)", ErrNotFound, index, r.spec())
+	return nil, r.missing("no pallet with index %d in this runtime", index)
 }
 
 // Call returns the call pallet.name, e.g. ("SubtensorModule", "add_stake").
@@ -324,9 +335,9 @@ func (r *Runtime) ModuleError(palletIndex uint8, errorBytes [4]byte) (*ModuleErr
 		if e := p.errorsAt[errorBytes[0]]; e != nil {
 			return e, nil
 		}
-		return nil, fmt.Errorf("%w: pallet %s has no error with index %d (%s)", ErrNotFound, p.Name, errorBytes[0], r.spec())
+		return nil, r.missing("pallet %s has no error with index %d", p.Name, errorBytes[0])
 	}
-	return nil, fmt.Errorf("%w: no pallet with index %d for module error %d (%s)", ErrNotFound, palletIndex, errorBytes[0], r.spec())
+	return nil, r.missing("no pallet with index %d for module error %d", palletIndex, errorBytes[0])
 }
 
 // Event returns the event with the given pallet and variant indices (the
@@ -336,9 +347,9 @@ func (r *Runtime) Event(palletIndex, index uint8) (*Event, error) {
 		if e := p.eventsAt[index]; e != nil {
 			return e, nil
 		}
-		return nil, fmt.Errorf("%w: pallet %s has no event with index %d (%s)", ErrNotFound, p.Name, index, r.spec())
+		return nil, r.missing("pallet %s has no event with index %d", p.Name, index)
 	}
-	return nil, fmt.Errorf("%w: no pallet with index %d for event %d (%s)", ErrNotFound, palletIndex, index, r.spec())
+	return nil, r.missing("no pallet with index %d for event %d", palletIndex, index)
 }
 
 // API returns the runtime API method api.method, e.g.
@@ -352,7 +363,7 @@ func (r *Runtime) API(api, method string) (*APIMethod, error) {
 		}
 	}
 	if r.Version < 15 {
-		return nil, fmt.Errorf("%w: no runtime API %s.%s: metadata V%d lists no runtime APIs (%s)", ErrNotFound, api, method, r.Version, r.spec())
+		return nil, r.missing("no runtime API %s.%s: metadata V%d lists no runtime APIs", api, method, r.Version)
 	}
 	return nil, r.notFound("runtime API", api, method)
 }

@@ -89,7 +89,9 @@ for (const index of [5, 7]) {
   for (let e = 0; e < 256; e++) {
     let m;
     try { m = registry.findMetaError({ index: new BN(index), error: new Uint8Array([e, 0, 0, 0]) }); } catch (_) { break; }
-    out.errors.push({ index, error: e, pallet: m.section, name: m.name, docs: m.docs.join(' ') });
+    // polkadot-js names the pallet in camelCase (section); the metadata name is what Go reports.
+    const pallet = metadata.asLatest.pallets.find((p) => p.index.toNumber() === index).name.toString();
+    out.errors.push({ index, error: e, section: m.section, pallet, name: m.name, docs: m.docs.join(' ') });
   }
 }
 
