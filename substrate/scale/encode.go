@@ -91,7 +91,9 @@ func (e *enc) value(id TypeID, v Value) error {
 			return at(err, "::"+vr.Name)
 		}
 	case DefSequence, DefArray:
-		v = v.unwrapFor(KindSequence, KindTuple, KindBytes)
+		if v.kind == KindComposite {
+			v = v.unwrap() // a newtype around a list
+		}
 		n := v.Len()
 		if v.kind != KindSequence && v.kind != KindTuple && v.kind != KindBytes {
 			return e.mismatch(id, v.describe())
@@ -147,16 +149,6 @@ func (e *enc) value(id TypeID, v Value) error {
 	}
 	e.depth--
 	return nil
-}
-
-// unwrapFor sees through newtypes unless v already has one of the kinds.
-func (v Value) unwrapFor(kinds ...Kind) Value {
-	for _, k := range kinds {
-		if v.kind == k && !(len(v.items) == 1 && v.items[0].kind == v.kind) {
-			return v
-		}
-	}
-	return v.unwrap()
 }
 
 func (v Value) describe() string {

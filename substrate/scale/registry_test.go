@@ -28,6 +28,9 @@ struct Everything {
 	phase: Phase, mixed: Mixed,
 }
 type Units = Vec<Unit>;
+type Nested = Vec<Vec<u16>>;
+struct Wrapped(Vec<u16>);
+type Wraps = Vec<Wrapped>;
 type UnitNest = Vec<Vec<Unit>>;
 `
 
@@ -206,6 +209,31 @@ func TestValueRoundTripAndString(t *testing.T) {
 		t.Error("no u128")
 	} else if u, _ := v.Get("u128"); func() bool { _, ok := u.Uint64(); return ok }() {
 		t.Error("u128 max fits uint64?")
+	}
+}
+
+// TestNestedLists: a list of one list stays a list of one list, and a
+// newtype around a list takes the list's value directly.
+func TestNestedLists(t *testing.T) {
+	r := testRegistry(t)
+	one := NewSequence(NewSequence(NewUint(1), NewUint(2)))
+	for _, expr := range []string{"Nested", "Wraps"} {
+		id := mustResolve(t, r, expr)
+		b, err := r.EncodeValue(id, one)
+		if err != nil || hexs(b) != "04"+"08"+"0100"+"0200" {
+			t.Errorf("%s: %x %v", expr, b, err)
+		}
+		v, err := r.DecodeValue(id, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, err := r.EncodeValue(id, v); err != nil || string(again) != string(b) {
+			t.Errorf("%s: re-encode %x %v", expr, again, err)
+		}
+		var view [][]uint16
+		if err := r.Decode(id, b, &view); err != nil || len(view) != 1 || len(view[0]) != 2 || view[0][1] != 2 {
+			t.Errorf("%s view: %v %v", expr, view, err)
+		}
 	}
 }
 
