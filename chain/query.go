@@ -136,10 +136,12 @@ func (a *App) queryFee(data []byte) *abci.ResponseQuery {
 	return queryJSON(height, types.FeeInfo{Call: tx.Call.Name, Fee: st.Params().Fee(tx.Call.Name, size), Size: size})
 }
 
-// queryDryRun runs the signed transaction in data as CheckTx would, on a
-// throwaway branch of the mempool's view, and reports the outcome: the
-// chain's error if it would be refused or fail, else its fee and events.
-// Nothing is kept and the mempool does not see the transaction.
+// queryDryRun runs the transaction in data as CheckTx would, on a throwaway
+// branch of the mempool's view, and reports the outcome: the chain's error
+// if it would be refused or fail, else its fee and events. Nothing is kept
+// and the mempool does not see the transaction. A transaction without a
+// signature is run with every check but the signature's, so a client can
+// learn the verdict before the user unlocks the key.
 func (a *App) queryDryRun(data []byte) *abci.ResponseQuery {
 	tx, err := types.DecodeTx(data)
 	if err != nil {
@@ -147,7 +149,7 @@ func (a *App) queryDryRun(data []byte) *abci.ResponseQuery {
 	}
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
-	out := a.runTx(newCache(a.check), a.nextHeight(), data, true)
+	out := a.runTx(newCache(a.check), a.nextHeight(), data, len(tx.Signature) > 0)
 	if out.code != 0 {
 		return &abci.ResponseQuery{Code: out.code, Codespace: out.codespace, Log: out.log}
 	}

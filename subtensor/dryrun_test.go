@@ -63,6 +63,21 @@ func TestDryRunAndFeeOnly(t *testing.T) {
 	if !errors.Is(err, types.ErrInsufficientBalance) {
 		t.Errorf("dry run of an overdraft: got %v, want ErrInsufficientBalance", err)
 	}
+	// The node checks an unsigned transaction too, all but its signature:
+	// the verdict comes before the key is unlocked.
+	unsignedRes, err := c.Transfer(ctx, subtensor.Unsigned(aliceID), bobID, balance.FromTAO(1), true, subtensor.DryRun)
+	if err != nil || unsignedRes.Fee != res.Fee {
+		t.Errorf("unsigned dry run: %+v, %v; want the signed run's fee %s", unsignedRes, err, res.Fee)
+	}
+	_, err = c.Transfer(ctx, subtensor.Unsigned(aliceID), bobID, balance.Balance(before.Free+1), false, subtensor.DryRun)
+	if !errors.Is(err, types.ErrInsufficientBalance) {
+		t.Errorf("unsigned dry run of an overdraft: got %v, want ErrInsufficientBalance", err)
+	}
+	// A bad signature is still refused.
+	_, err = c.Transfer(ctx, impostor{as: aliceID, key: bob}, bobID, balance.FromTAO(1), true, subtensor.DryRun)
+	if !errors.Is(err, types.ErrBadSignature) {
+		t.Errorf("dry run signed by the wrong key: got %v, want ErrBadSignature", err)
+	}
 	_, err = c.Transfer(ctx, subtensor.Unsigned(aliceID), bobID, balance.FromTAO(1), true, subtensor.WaitInclusion)
 	if !errors.Is(err, subtensor.ErrNoSecret) {
 		t.Errorf("sending with a public key only: got %v, want ErrNoSecret", err)
@@ -88,3 +103,12 @@ func TestDryRunAndFeeOnly(t *testing.T) {
 		t.Errorf("sent nonce %d fee %s, the dry run said nonce %d fee %s", sent.Nonce, sent.Fee, res.Nonce, res.Fee)
 	}
 }
+
+// impostor claims one account and signs with another's key.
+type impostor struct {
+	as  types.AccountID
+	key *wallet.Keypair
+}
+
+func (i impostor) PublicKey() [32]byte             { return i.as }
+func (i impostor) Sign(msg []byte) ([]byte, error) { return i.key.Sign(msg) }

@@ -35,6 +35,9 @@ const (
 	// run its checks and its call on the current state, and returns the
 	// result the transaction would have (its fee, its events) or the
 	// chain's refusal as the error. Nothing is charged and no nonce is used.
+	// With an Unsigned signer, a chain that can check a transaction without
+	// its signature (a go-bittensor node) answers before the key is
+	// unlocked; one that cannot (Substrate) returns ErrNoSecret.
 	DryRun
 	// FeeOnly sends and signs nothing (the Signer's secret is not used; see
 	// PublicKey): the result carries only the fee the chain would charge.
@@ -188,8 +191,10 @@ func (c *CometBFTClient) dryRun(ctx context.Context, signer Signer, args types.C
 	if err := params.SetFee(tx); err != nil {
 		return nil, err
 	}
-	if err := tx.Sign(signer); err != nil {
-		return nil, err
+	if _, public := signer.(unsigned); !public {
+		if err := tx.Sign(signer); err != nil {
+			return nil, err
+		}
 	}
 	raw, err := tx.Encode()
 	if err != nil {

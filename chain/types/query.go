@@ -23,11 +23,12 @@ const (
 	// QueryFee answers FeeInfo for the transaction in the query data (the
 	// encoded transaction; its signature may be absent).
 	QueryFee = "/fee"
-	// QueryDryRun answers DryRunInfo for the signed transaction in the query
-	// data: what would happen if it were submitted now. It runs every check
-	// and the call on the mempool's view of state (as CheckTx does) and
-	// keeps nothing; a transaction that would be refused or fail answers the
-	// chain's error instead, with its code and message.
+	// QueryDryRun answers DryRunInfo for the transaction in the query data:
+	// what would happen if it were submitted now. It runs every check and
+	// the call on the mempool's view of state (as CheckTx does) and keeps
+	// nothing; a transaction that would be refused or fail answers the
+	// chain's error instead, with its code and message. An unsigned
+	// transaction (no signature) skips only the signature check.
 	QueryDryRun = "/dry_run"
 )
 
