@@ -1,6 +1,7 @@
 package scale
 
 import (
+	"encoding/json"
 	"errors"
 	"math/big"
 	"strings"
@@ -193,6 +194,21 @@ func TestValueRoundTripAndString(t *testing.T) {
 		`phase: ApplyExtrinsic(2), mixed: C {x: -5, s: "z"}}`
 	if got := v.String(); got != want {
 		t.Errorf("String() =\n%s\nwant\n%s", got, want)
+	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON := `{"b":true,"c":"τ","s":"héllo","u8":255,"u16":65535,"u32":4294967295,"u64":18446744073709551615,` +
+		`"u128":340282366920938463463374607431768211455,` +
+		`"u256":115792089237316195423570985008687907853269984665640564039457584007913129639935,` +
+		`"i8":-128,"i16":-32768,"i32":-1,"i64":-9223372036854775808,"i128":-170141183460469231731687303715884105728,` +
+		`"i256":-57896044618658097711785492504343953926634992332820282019728792003956564819968,` +
+		`"cu8":255,"cu128":340282366920938463463374607431768211455,"cp":1000000000,"opt":{"Some":7},"res":{"Err":"bad"},` +
+		`"arr":[1,2,3],"tup":[9,[false],[]],"bytes":"0xdead","names":["a",""],"map":[[1,true]],"boxed":3,` +
+		`"phase":{"ApplyExtrinsic":2},"mixed":{"C":{"x":-5,"s":"z"}}}`
+	if string(j) != wantJSON {
+		t.Errorf("JSON =\n%s\nwant\n%s", j, wantJSON)
 	}
 	if name, idx, ok := v.Index(27).Variant(); name != "C" || idx != 7 || !ok {
 		t.Errorf("mixed variant = %s %d", name, idx)

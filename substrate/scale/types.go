@@ -28,6 +28,7 @@ const (
 
 var defNames = [...]string{"composite", "variant", "sequence", "array", "tuple", "primitive", "compact", "bitsequence"}
 
+// String returns the shape's name ("composite", "variant", ...).
 func (d Def) String() string {
 	if int(d) < len(defNames) {
 		return defNames[d]
@@ -59,6 +60,7 @@ const (
 
 var primNames = [...]string{"bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "u256", "i8", "i16", "i32", "i64", "i128", "i256"}
 
+// String returns the primitive's Rust name ("u16", "str", ...).
 func (p Primitive) String() string {
 	if int(p) < len(primNames) {
 		return primNames[p]

@@ -30,6 +30,7 @@ const (
 
 var kindNames = [...]string{"invalid", "bool", "char", "str", "uint", "int", "bytes", "composite", "variant", "sequence", "tuple", "bits"}
 
+// String returns the kind's name ("uint", "composite", ...).
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]
