@@ -39,9 +39,9 @@
 // keeps composite fields in order with their names, variants with name and
 // index, exact integers of any width (big.Int beyond 64 bits), bytes for
 // Vec<u8> and [u8; N], and bit sequences. Values print readably (String, or
-// JSON with MarshalJSON for command-line output),
-// are navigated by field name or path (Field, Get("axon_info.ip")), and
-// EncodeValue turns one back into exactly the bytes it came from.
+// JSON with MarshalJSON for command-line output), are navigated by field name
+// or path (Field, Get("axon_info.ip")), and EncodeValue turns one back into
+// exactly the bytes it came from.
 //
 // # Typed views
 //
