@@ -223,11 +223,12 @@ func (e *enc) primitive(id TypeID, p Primitive, v Value) error {
 // complement, after checking that it fits.
 func appendInt(dst []byte, p Primitive, v Value) ([]byte, error) {
 	size := p.Size()
-	if v.big != nil {
-		if !bigFits(v.big, p) {
-			return dst, errorf(ErrOverflow, "%s does not fit %s", v.big, p)
+	if v.isBig() {
+		bi := v.bigInt()
+		if !bigFits(bi, p) {
+			return dst, errorf(ErrOverflow, "%s does not fit %s", bi, p)
 		}
-		return append(dst, bigToLE(v.big, size)...), nil
+		return append(dst, bigToLE(bi, size)...), nil
 	}
 	neg := v.kind == KindInt && int64(v.n) < 0
 	if p.Signed() {
@@ -280,12 +281,13 @@ func (e *enc) compact(id TypeID, p Primitive, v Value) error {
 	if v.kind != KindUint && v.kind != KindInt {
 		return e.mismatch(id, v.describe())
 	}
-	if v.big != nil {
-		if !bigFits(v.big, p) {
-			return errorf(ErrOverflow, "%s does not fit Compact<%s>", v.big, p)
+	if v.isBig() {
+		bi := v.bigInt()
+		if !bigFits(bi, p) {
+			return errorf(ErrOverflow, "%s does not fit Compact<%s>", bi, p)
 		}
 		var err error
-		e.buf, err = AppendCompactBig(e.buf, v.big)
+		e.buf, err = AppendCompactBig(e.buf, bi)
 		return err
 	}
 	if (v.kind == KindInt && int64(v.n) < 0) || v.n > compactMax[p] {
