@@ -108,6 +108,27 @@ func TestResolveAndNames(t *testing.T) {
 	}
 }
 
+// TestTypeNameBounded: a type of wide tuples nested deep (possible in hostile
+// metadata) gets a short name quickly.
+func TestTypeNameBounded(t *testing.T) {
+	b := NewBuilder()
+	prev, _ := b.Type("u8")
+	for range 10 {
+		wide := make([]TypeID, 100)
+		for i := range wide {
+			wide[i] = prev
+		}
+		prev = b.Add("", Type{Def: DefTuple, Tuple: wide})
+	}
+	r, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name := r.TypeName(prev); len(name) > 2*maxNameLen {
+		t.Errorf("name of %d bytes", len(name))
+	}
+}
+
 func TestDefineErrors(t *testing.T) {
 	r := testRegistry(t)
 	for src, want := range map[string]string{

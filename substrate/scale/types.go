@@ -474,7 +474,9 @@ func (r *Registry) writeName(b *strings.Builder, id TypeID, depth int) {
 		fmt.Fprintf(b, "#%d?", id)
 		return
 	}
-	if depth > 8 {
+	// Hostile metadata can nest wide tuples: the name is cut short, so its
+	// cost stays bounded.
+	if depth > 8 || b.Len() > maxNameLen {
 		b.WriteString("…")
 		return
 	}
@@ -494,6 +496,10 @@ func (r *Registry) writeName(b *strings.Builder, id TypeID, depth int) {
 		for i, e := range t.Tuple {
 			if i > 0 {
 				b.WriteString(", ")
+			}
+			if b.Len() > maxNameLen {
+				b.WriteString("…")
+				break
 			}
 			r.writeName(b, e, depth+1)
 		}
@@ -535,12 +541,19 @@ func (r *Registry) writeName(b *strings.Builder, id TypeID, depth int) {
 		} else {
 			b.WriteString(", ")
 		}
+		if b.Len() > maxNameLen {
+			b.WriteString("…")
+			break
+		}
 		r.writeName(b, p.Type, depth+1)
 	}
 	if !first {
 		b.WriteByte('>')
 	}
 }
+
+// maxNameLen bounds the length of a TypeName (a little past it, "…" ends it).
+const maxNameLen = 200
 
 // describe names a type for error messages: "AccountId32 (#0)".
 func (r *Registry) describe(id TypeID) string {
