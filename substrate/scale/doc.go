@@ -33,6 +33,10 @@
 //	`)
 //	neuronsID, err := reg.Resolve("NeuronsLite")
 //
+// A Builder does the same step by step: Define for such source, Struct for a
+// struct given as (name, type expression) pairs, Type for an expression whose
+// structural types (Vec<...>, tuples, Option<...>) it adds when missing.
+//
 // # Values
 //
 // DecodeValue decodes bytes of any type into a Value: a dynamic value that

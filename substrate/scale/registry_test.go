@@ -129,6 +129,41 @@ func TestTypeNameBounded(t *testing.T) {
 	}
 }
 
+func TestBuilderStruct(t *testing.T) {
+	b := testRegistry(t).Builder()
+	id, err := b.Struct("StakeInfo",
+		FieldDef{"hotkey", "AccountId32"},
+		FieldDef{"netuid", "Compact<u16>"},
+		FieldDef{"stakes", "Vec<(AccountId32, Compact<u64>)>"},
+		FieldDef{"next", "Option<StakeInfo>"},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Struct("Bad", FieldDef{"x", "Vec<Nope>"}); err == nil || !strings.Contains(err.Error(), "struct Bad: field x") {
+		t.Errorf("bad field: %v", err)
+	}
+	if _, err := b.Struct("Bad2", FieldDef{"x", "u8 u8"}); err == nil {
+		t.Error("trailing tokens accepted")
+	}
+	r, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Resolve("Bad"); err == nil {
+		t.Error("a failed Struct left its name")
+	}
+	v := NewComposite(NamedValue{"hotkey", NewBytes(make([]byte, 32))}, NamedValue{"netuid", NewUint(3)},
+		NamedValue{"stakes", NewSequence()}, NamedValue{"next", NewVariant("None")})
+	data, err := r.EncodeValue(id, v)
+	if err != nil || len(data) != 32+1+1+1 {
+		t.Fatalf("encode: %x %v", data, err)
+	}
+	if got, _ := r.Resolve("StakeInfo"); got != id {
+		t.Errorf("Resolve(StakeInfo) = %d, want %d", got, id)
+	}
+}
+
 func TestDefineErrors(t *testing.T) {
 	r := testRegistry(t)
 	for src, want := range map[string]string{
