@@ -28,11 +28,11 @@ type server interface {
 // httpServer serves a miner's signed-HTTP routes on the --axon.* address
 // and describes itself for serve_axon as an axon would.
 type httpServer struct {
-	ip, externalIP         string
-	port, externalPort     int
-	hotkey, coldkey        string
-	handler                http.Handler
-	log                    *slog.Logger
+	ip, externalIP     string
+	port, externalPort int
+	hotkey, coldkey    string
+	handler            http.Handler
+	log                *slog.Logger
 
 	mu   sync.Mutex
 	ln   net.Listener
