@@ -11,6 +11,7 @@ import (
 type metrics struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
+	ok       prometheus.Counter // requests{result="ok"}, looked up once
 	inFlight prometheus.Gauge
 }
 
@@ -29,6 +30,7 @@ func newMetrics(protocol string) *metrics {
 		}),
 	}
 	m.reg.MustRegister(m.requests, m.inFlight)
+	m.ok = m.requests.WithLabelValues("ok")
 	return m
 }
 
