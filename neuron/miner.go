@@ -108,8 +108,10 @@ func Attach[S synapse.Message](m *Miner, forward axon.Forward[S]) error {
 // only for requests the miner's guard authenticated and admitted (the
 // Blacklist, before any signature is checked), finds the caller with
 // signedhttp.CallerFrom, and reads the verified body from r.Body;
-// signedhttp.JSON adapts a typed function. Call it before Run; like
-// http.ServeMux.Handle it panics on a pattern already registered.
+// signedhttp.JSON adapts a typed function. Requests run concurrently, up
+// to the guard's in-flight limit; there is no priority queue as the axon
+// has for synapses. Call it before Run; like http.ServeMux.Handle it
+// panics on a pattern already registered.
 func (m *Miner) Handle(pattern string, h http.Handler) {
 	m.mux.Handle(pattern, h)
 	m.handled++
@@ -140,8 +142,10 @@ func (m *Miner) publish(ctx context.Context, info synapse.AxonInfo) error {
 func (m *Miner) checkServes() error {
 	p := m.cfg.Neuron.Protocol
 	switch {
+	case m.guard != nil && m.handled == 0 && m.attached > 0:
+		return fmt.Errorf("%w: --neuron.protocol %s: this miner serves no HTTP routes (Miner.Handle), only synapses: run it with --neuron.protocol %s", ErrConfig, p, ProtocolSynapse)
 	case m.guard != nil && m.handled == 0:
-		return fmt.Errorf("%w: --neuron.protocol %s: this miner serves no HTTP routes (Miner.Handle); it speaks the %s protocol only", ErrConfig, p, ProtocolSynapse)
+		return fmt.Errorf("%w: --neuron.protocol %s: this miner serves no HTTP routes (Miner.Handle)", ErrConfig, p)
 	case m.guard == nil && m.attached == 0 && m.handled > 0:
 		return fmt.Errorf("%w: --neuron.protocol %s: this miner serves no synapses (Attach); run it with --neuron.protocol %s or %s", ErrConfig, p, ProtocolBtauth, ProtocolEpistula)
 	}

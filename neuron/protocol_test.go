@@ -138,7 +138,7 @@ func TestMinerServesItsProtocol(t *testing.T) {
 	if err := Attach(m, func(context.Context, *Square) error { return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if err := m.Run(ctx); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "--neuron.protocol btauth") {
+	if err := m.Run(ctx); !errors.Is(err, ErrConfig) || !strings.Contains(err.Error(), "run it with --neuron.protocol synapse") {
 		t.Errorf("synapses only, run with btauth: %v", err)
 	}
 

@@ -119,14 +119,20 @@ func NewValidator(ctx context.Context, cfg ValidatorConfig) (*Validator, error) 
 	v := &Validator{Neuron: n, cfg: cfg, dendrite: d, rng: rng, path: filepath.Join(cfg.StateDir(), stateFile)}
 	if _, ok := cfg.signedHTTP(); ok {
 		v.signed = signedhttp.NewClient(cfg.requestSigner(n.hotkey), signedhttp.ClientOptions{})
-		v.endpoints = AxonEndpoints{ExternalIP: cfg.Axon.ExternalIP}
 	}
+	v.SetEndpoints(nil)
 	return v, nil
 }
 
 // SetEndpoints replaces where the validator finds miners with a
-// signed-HTTP protocol (AxonEndpoints by default). Call it before Run.
-func (v *Validator) SetEndpoints(src EndpointSource) { v.endpoints = src }
+// signed-HTTP protocol (AxonEndpoints by default; nil restores it). Call it
+// before Run.
+func (v *Validator) SetEndpoints(src EndpointSource) {
+	if src == nil {
+		src = AxonEndpoints{ExternalIP: v.cfg.Axon.ExternalIP}
+	}
+	v.endpoints = src
+}
 
 // refreshEndpoints lets an EndpointRefresher follow a new snapshot.
 func (v *Validator) refreshEndpoints(ctx context.Context, s *Snapshot) {
