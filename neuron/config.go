@@ -89,6 +89,10 @@ type Config struct {
 		// SyncBlocks is how many blocks pass between two syncs of the
 		// metagraph (--neuron.sync_blocks).
 		SyncBlocks uint64
+		// Protocol is how the subnet's miners and validators talk:
+		// ProtocolSynapse, ProtocolBtauth or ProtocolEpistula
+		// (--neuron.protocol).
+		Protocol string
 	}
 
 	Logging struct {
@@ -104,7 +108,7 @@ type Config struct {
 // name: wallet default/default in ~/.bittensor/wallets, the local network,
 // netuid 1, the axon on port 8091 of every interface, no automatic
 // registration (at most 1 TAO when turned on), a metagraph sync every 5
-// blocks.
+// blocks, the synapse protocol.
 func DefaultConfig(name string) Config {
 	var c Config
 	c.Name = name
@@ -115,6 +119,7 @@ func DefaultConfig(name string) Config {
 	c.Neuron.Register = RegisterNone
 	c.Neuron.MaxBurn = balance.FromTAO(1)
 	c.Neuron.SyncBlocks = 5
+	c.Neuron.Protocol = ProtocolSynapse
 	return c
 }
 
@@ -141,6 +146,7 @@ func (c *Config) AddFlags(fs *pflag.FlagSet) {
 	} {
 		config.BindEnv(fs, flag, env)
 	}
+	c.addProtocolFlag(fs)
 }
 
 // Validate checks c, naming the first flag that is wrong.
@@ -176,7 +182,7 @@ func (c *Config) Validate() error {
 	if c.Neuron.SyncBlocks == 0 {
 		return fmt.Errorf("%w: --neuron.sync_blocks must be at least 1", ErrConfig)
 	}
-	return nil
+	return c.validateProtocol()
 }
 
 // StateDir is the directory of the neuron's state files: Neuron.FullPath,

@@ -15,7 +15,7 @@ import (
 
 // Identity returns the on-chain identity of who at a block (0 = latest);
 // ok is false when it has none.
-func (c *Client) Identity(ctx context.Context, who types.AccountID, atBlock uint64) (rec types.IdentityRecord, ok bool, err error) {
+func (c *CometBFTClient) Identity(ctx context.Context, who types.AccountID, atBlock uint64) (rec types.IdentityRecord, ok bool, err error) {
 	err = c.Query(ctx, types.QueryIdentity+"/"+who.String(), nil, atBlock, &rec)
 	if errors.Is(err, types.ErrNotFound) {
 		return rec, false, nil
@@ -27,13 +27,13 @@ func (c *Client) Identity(ctx context.Context, who types.AccountID, atBlock uint
 // signed by signer: identified itself when it owns a subnet, or the coldkey
 // that owns identified, a root validator's hotkey. The deposit is held from
 // the signer.
-func (c *Client) SetIdentity(ctx context.Context, signer Signer, identified types.AccountID, info types.IdentityInfo, wait Wait) (*TxResult, error) {
+func (c *CometBFTClient) SetIdentity(ctx context.Context, signer Signer, identified types.AccountID, info types.IdentityInfo, wait Wait) (*TxResult, error) {
 	return c.call(ctx, signer, &types.SetIdentity{Identified: identified, Info: info}, wait)
 }
 
 // ClearIdentity removes the identity of identified (Registry.clear_identity)
 // and returns its deposit to whoever paid it.
-func (c *Client) ClearIdentity(ctx context.Context, signer Signer, identified types.AccountID, wait Wait) (*TxResult, error) {
+func (c *CometBFTClient) ClearIdentity(ctx context.Context, signer Signer, identified types.AccountID, wait Wait) (*TxResult, error) {
 	return c.call(ctx, signer, &types.ClearIdentity{Identified: identified}, wait)
 }
 
@@ -56,7 +56,7 @@ var ErrNoTxIndex = errors.New("subtensor: the node keeps no transaction index")
 // TransferHistory returns the last limit transfers to or from who, newest
 // first, from the node's index of transaction events (a node started
 // by this project indexes every transfer since its first block).
-func (c *Client) TransferHistory(ctx context.Context, who types.AccountID, limit int) ([]Transfer, error) {
+func (c *CometBFTClient) TransferHistory(ctx context.Context, who types.AccountID, limit int) ([]Transfer, error) {
 	if limit <= 0 {
 		limit = 100
 	}

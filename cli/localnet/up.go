@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
+	"github.com/go-bittensor/bittensor/neuron"
 	"github.com/go-bittensor/bittensor/subtensor"
 )
 
@@ -52,6 +53,9 @@ type UpOptions struct {
 	RPC        string
 	BlockTime  time.Duration
 	Tempo      uint16
+	// Protocol is how the neurons talk: neuron.ProtocolSynapse,
+	// ProtocolBtauth or ProtocolEpistula.
+	Protocol string
 
 	// given reports which flags were set on the command line.
 	given func(flag string) bool
@@ -120,6 +124,7 @@ does for axons announcing its own external address.`,
 		return pflag.NormalizedName(name)
 	})
 	fs.Uint16Var(&o.Tempo, "tempo", DefaultTempo, "Blocks between the subnet's epochs (payouts) minus one")
+	fs.StringVar(&o.Protocol, "protocol", neuron.ProtocolSynapse, "How validators and miners talk: synapse (Bittensor 6.x axon and dendrite), btauth (btauth/1 signed HTTP) or epistula (Epistula v2); the tensor subnet speaks all three, the text subnet synapse only")
 	return cmd
 }
 
@@ -149,6 +154,18 @@ func (o *UpOptions) validate() error {
 	}
 	if _, _, err := net.SplitHostPort(o.RPC); err != nil {
 		return cmdutil.FlagErrorf("--rpc %q: want host:port", o.RPC)
+	}
+	return o.validateProtocol()
+}
+
+// validateProtocol checks --protocol against what the subnet speaks.
+func (o *UpOptions) validateProtocol() error {
+	if o.Protocol == "" {
+		o.Protocol = neuron.ProtocolSynapse
+	}
+	speaks, ok := protocols[o.Subnet]
+	if !ok || !slices.Contains(speaks, o.Protocol) {
+		return cmdutil.FlagErrorf("--protocol %q: the %s subnet speaks %s", o.Protocol, o.Subnet, strings.Join(speaks, ", "))
 	}
 	return nil
 }
@@ -255,6 +272,7 @@ func resumeConflicts(st *State, o *UpOptions) []string {
 	check("miners", o.Miners, count(st, roleMiner))
 	check("wrong", o.Wrong, wrongMiners(st))
 	check("tempo", o.Tempo, st.Tempo)
+	check("protocol", o.Protocol, st.protocol())
 	return diff
 }
 
@@ -265,6 +283,9 @@ func describeNetwork(st *State) string {
 		plural(count(st, roleValidator), "validator", "validators"), plural(count(st, roleMiner), "miner", "miners"))
 	if w := wrongMiners(st); w > 0 {
 		s += fmt.Sprintf(" (%d answering wrongly)", w)
+	}
+	if p := st.protocol(); p != neuron.ProtocolSynapse {
+		s += ", speaking " + p
 	}
 	return s
 }
@@ -322,6 +343,9 @@ func create(h home, o *UpOptions) (*State, error) {
 		Created: time.Now().UTC().Truncate(time.Second), Subnet: o.Subnet, ChainID: "localnet",
 		RPC: o.RPC, BlockTime: Duration(o.BlockTime), ExternalIP: ExternalIP, Tempo: o.Tempo,
 	}
+	if o.Protocol != neuron.ProtocolSynapse {
+		st.Protocol = o.Protocol
+	}
 	owner, neurons, err := newMembers(h, o.Validators, o.Miners, o.Wrong)
 	if err != nil {
 		return nil, err
@@ -339,7 +363,7 @@ func create(h home, o *UpOptions) (*State, error) {
 // start starts the chain, sets a new network up on it, and starts every
 // neuron. It returns the processes by name, a chain connection and the
 // block the neurons started at.
-func start(ctx context.Context, h home, st *State, say func(string, ...any)) (map[string]*child, *subtensor.Client, uint64, error) {
+func start(ctx context.Context, h home, st *State, say func(string, ...any)) (map[string]*child, *subtensor.CometBFTClient, uint64, error) {
 	procs := map[string]*child{}
 	n, err := startChild(h, nodeName, "_node", "--home", string(h))
 	if err != nil {
@@ -386,6 +410,9 @@ func neuronArgs(h home, st *State, m Member) []string {
 		"--neuron.register", "burn", "--neuron.max_burn", maxBurn.TAOString(),
 		"--neuron.sync_blocks", "2",
 	}
+	if st.Protocol != "" {
+		a = append(a, "--neuron.protocol", st.Protocol)
+	}
 	switch m.Role {
 	case roleMiner:
 		a = append(a, "--axon.ip", "127.0.0.1", "--axon.port", "0")
@@ -401,14 +428,14 @@ func neuronArgs(h home, st *State, m Member) []string {
 
 // waitChain waits until the chain answers and has made a block; it fails
 // early, with the end of the node's log, if the node process exits.
-func waitChain(ctx context.Context, h home, st *State, n *child) (*subtensor.Client, error) {
+func waitChain(ctx context.Context, h home, st *State, n *child) (*subtensor.CometBFTClient, error) {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if n.exited() {
 			return nil, fmt.Errorf("localnet: the chain stopped at start: %v\n%s", n.err, tail(h.logFile(nodeName), 15))
 		}
 		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		c, err := subtensor.Connect(cctx, st.RPC, subtensor.Options{Retries: -1, PollInterval: 50 * time.Millisecond})
+		c, err := subtensor.ConnectCometBFT(cctx, st.RPC, subtensor.Options{Retries: -1, PollInterval: 50 * time.Millisecond})
 		if err == nil {
 			var height uint64
 			if height, err = c.GetCurrentBlock(cctx); err == nil && height > 0 {
@@ -430,7 +457,7 @@ func waitChain(ctx context.Context, h home, st *State, n *child) (*subtensor.Cli
 // waitServing waits (at most d) until every miner of the network has
 // served its axon since the current block (a resumed miner serves again,
 // on a new port).
-func waitServing(ctx context.Context, c *subtensor.Client, st *State, since uint64, d time.Duration) {
+func waitServing(ctx context.Context, c *subtensor.CometBFTClient, st *State, since uint64, d time.Duration) {
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) && ctx.Err() == nil {
 		info, err := c.NeuronsLite(ctx, st.Netuid, 0)
@@ -454,7 +481,7 @@ func waitServing(ctx context.Context, c *subtensor.Client, st *State, since uint
 // place at every block on the alternate screen (so the scrollback keeps
 // only the last frame, printed when watching ends), fitted to the
 // terminal's width; otherwise it is printed once per epoch.
-func watch(ctx context.Context, io *cmdutil.IOStreams, c *subtensor.Client, h home, st *State, chainProc *child) error {
+func watch(ctx context.Context, io *cmdutil.IOStreams, c *subtensor.CometBFTClient, h home, st *State, chainProc *child) error {
 	tty := io.IsStdoutTTY()
 	blocks, err := c.SubscribeBlocks(ctx)
 	if err != nil {

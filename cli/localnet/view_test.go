@@ -7,7 +7,7 @@ import (
 )
 
 func testView() *view {
-	v := &view{Home: "/tmp/ln", Subnet: "tensor", Netuid: 1, RPC: "127.0.0.1:9944", Block: 191, Tempo: 10, Chain: true,
+	v := &view{Home: "/tmp/ln", Subnet: "tensor", Protocol: "synapse", Netuid: 1, RPC: "127.0.0.1:9944", Block: 191, Tempo: 10, Chain: true,
 		Procs: []procView{{Name: "node", Role: "chain", PID: 10, Running: true}, {Name: "validator1", Role: "validator", PID: 11, Running: true},
 			{Name: "miner1", Role: "miner", PID: 12, Running: true}, {Name: "miner3", Role: "miner"}}}
 	for i, name := range []string{"validator1", "miner1", "miner2", "miner3"} {

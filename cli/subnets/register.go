@@ -86,7 +86,7 @@ func reportRegistered(f *cmdutil.Factory, asJSON bool, r registerResult) error {
 // wallet, the subnet and its terms, and whether the hotkey is already on it.
 type registration struct {
 	wallet *wallet.Wallet
-	client *subtensor.Client
+	client subtensor.Chain
 	info   types.SubnetInfo
 	out    registerResult // netuid, hotkey, coldkey; UID when already registered
 }
@@ -144,33 +144,40 @@ func registerRun(ctx context.Context, opts *RegisterOptions) error {
 		return reportRegistered(f, opts.JSON, r.out)
 	}
 	w, c, info, netuid, cold, hot, out := r.wallet, r.client, r.info, r.out.Netuid, r.out.Coldkey, r.out.Hotkey, r.out
-	if !info.Hyperparameters.NetworkRegistrationAllowed {
-		return types.Errorf(types.ErrRegistrationDisabled, "registration is turned off on subnet %d", netuid)
-	}
 	burn := balance.Balance(info.Hyperparameters.Burn)
 	free, err := c.GetBalance(ctx, cold, 0)
 	if err != nil {
 		return err
 	}
-	if free < burn {
-		return fmt.Errorf("insufficient balance %s to register on subnet %d: the burn is %s", free, netuid, burn)
+	// The chain checks the registration (open, affordable, the burn not
+	// above the quote) before anything is asked.
+	var uid uint16
+	maxBurn := burn
+	chk, err := cmdutil.Preflight(ctx, cmdutil.Tx{What: "registration", Signer: cold,
+		Call: func(ctx context.Context, s subtensor.Signer, wait subtensor.Wait) (res *subtensor.TxResult, err error) {
+			uid, res, err = c.BurnedRegister(ctx, s, netuid, hot, maxBurn, wait)
+			return res, err
+		}})
+	if err != nil {
+		return err
 	}
-	q := fmt.Sprintf("Your balance is: %s\nThe cost to register by recycle is %s\nDo you want to continue? [y/n]: ", free, burn)
+	q := fmt.Sprintf("Your balance is: %s\nThe cost to register by recycle is %s (and a fee of %s)\nDo you want to continue? [y/n]: ", free, burn, chk.Fee)
 	if err := cmdutil.ConfirmAction(f, q); err != nil {
 		return err
 	}
-	kp, err := w.Coldkey(cmdutil.UnlockPassword(f))
+	key, err := cmdutil.UnlockColdkey(f, w)()
 	if err != nil {
 		return err
 	}
-	if burn, err = requote(ctx, f, c, netuid, burn, free); err != nil {
+	// Unlocking can take a while: the burn may have moved meanwhile.
+	if maxBurn, err = requote(ctx, f, c, netuid, burn); err != nil {
 		return err
 	}
-	uid, res, err := c.BurnedRegister(ctx, kp, netuid, hot, burn, subtensor.WaitInclusion)
+	res, err := chk.Send(ctx, key)
 	if err != nil {
-		return cmdutil.TxError("registration", res, err)
+		return err
 	}
-	paid := burn.RAO()
+	paid := maxBurn.RAO()
 	if v, ok := res.Event("NeuronRegistered", "burn"); ok {
 		if n, err := strconv.ParseUint(v, 10, 64); err == nil {
 			paid = n // what the chain charged: at most the quote
@@ -188,24 +195,21 @@ func registerRun(ctx context.Context, opts *RegisterOptions) error {
 	return nil
 }
 
-// requote reads the subnet's burn again after the coldkey was unlocked
-// (which can take a while) and returns the price to pay at most: the new
-// burn if it fell; if it rose, the user is asked again (with --no_prompt,
-// or without the balance, nothing is sent).
-func requote(ctx context.Context, f *cmdutil.Factory, c *subtensor.Client, netuid uint16, quoted, free balance.Balance) (balance.Balance, error) {
+// requote reads the subnet's burn again once the coldkey is unlocked and
+// returns the most to pay. If the burn rose above the quote, the user at a
+// terminal is asked again and the new burn is the limit; otherwise (no
+// terminal, --no_prompt, or the burn did not rise) the quote stays the
+// limit, and a chain whose burn is above it refuses the registration
+// (BurnAboveMaximum) without charging anything. A lower burn is what the
+// chain charges either way.
+func requote(ctx context.Context, f *cmdutil.Factory, c subtensor.Chain, netuid uint16, quoted balance.Balance) (balance.Balance, error) {
 	info, err := cmdutil.RequireSubnet(ctx, c, netuid)
 	if err != nil {
 		return 0, err
 	}
 	now := balance.Balance(info.Hyperparameters.Burn)
-	if now <= quoted {
-		return now, nil
-	}
-	if now > free {
-		return 0, fmt.Errorf("the burn of subnet %d rose from %s to %s while the key was unlocked; the balance %s is not enough: nothing was sent", netuid, quoted, now, free)
-	}
-	if f.NoPrompt {
-		return 0, cmdutil.Precheck("registration", types.ErrBurnAboveMaximum, "the burn of subnet %d rose from %s to %s while the key was unlocked", netuid, quoted, now)
+	if now <= quoted || !f.CanPrompt() {
+		return quoted, nil
 	}
 	q := fmt.Sprintf("The burn rose from %s to %s while the key was unlocked.\nRegister for %s? [y/n]: ", quoted, now, now)
 	if err := cmdutil.ConfirmAction(f, q); err != nil {

@@ -7,10 +7,10 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
 	"github.com/go-bittensor/bittensor/subtensor"
-	"github.com/go-bittensor/bittensor/wallet"
 	"github.com/spf13/cobra"
 )
 
@@ -198,7 +198,6 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	where := "the chain"
 	var previous uint64
 	var known bool
-	var owner types.AccountID
 	if s.Subnet {
 		info, err := cmdutil.RequireSubnet(ctx, c, netuid)
 		if err != nil {
@@ -206,7 +205,6 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 		}
 		previous, known = s.Get(&info.Hyperparameters, nil)
 		where = fmt.Sprintf("subnet %d", netuid)
-		owner = info.Owner
 	} else {
 		p, err := c.Params(ctx)
 		if err != nil {
@@ -218,22 +216,23 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	if known {
 		from = strconv.FormatUint(previous, 10)
 	}
-	// Who may sign is read from the chain before anything is asked, so that
-	// a refusal does not wait for the coldkey's password.
-	if err := checkOrigin(ctx, c, w, s, netuid, owner); err != nil {
-		return err
-	}
-	q := fmt.Sprintf("Set %s of %s from %s to %d (%s)? [y/n]: ", s.Param, where, from, opts.value, s.Call)
-	if err := cmdutil.ConfirmAction(f, q); err != nil {
-		return err
-	}
-	kp, err := w.Coldkey(cmdutil.UnlockPassword(f))
+	// The chain checks the change (who may make it, the value's range)
+	// before anything is asked: a key that may not set it is refused now,
+	// not after its password.
+	pub, err := w.ColdkeyPub()
 	if err != nil {
 		return err
 	}
-	res, err := c.SetHyperparameter(ctx, kp, netuid, s.Param, opts.value, subtensor.WaitInclusion)
+	res, err := cmdutil.Write(ctx, f, cmdutil.Tx{What: "setting " + s.Param, Signer: types.AccountID(pub.PublicKey()),
+		Call: func(ctx context.Context, k subtensor.Signer, wait subtensor.Wait) (*subtensor.TxResult, error) {
+			return c.SetHyperparameter(ctx, k, netuid, s.Param, opts.value, wait)
+		}},
+		func(fee balance.Balance) string {
+			return fmt.Sprintf("Set %s of %s from %s to %d (%s), for a fee of %s? [y/n]: ", s.Param, where, from, opts.value, s.Call, fee)
+		},
+		cmdutil.UnlockColdkey(f, w))
 	if err != nil {
-		return cmdutil.TxError("setting "+s.Param, res, err)
+		return err
 	}
 	if opts.JSON {
 		return cmdutil.PrintJSON(f.IOStreams.Out, setResult{Param: s.Param, Call: s.Call, Netuid: netuid, Previous: previous, Value: opts.value, Block: res.Height, Tx: res.Hash})
@@ -241,27 +240,4 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	fmt.Fprintf(f.IOStreams.ErrOut, "Included in block %d (tx %s)\n", res.Height, res.Hash)
 	fmt.Fprintf(f.IOStreams.Out, "Set %s of %s to %d\n", s.Param, where, opts.value)
 	return nil
-}
-
-// checkOrigin refuses, before the coldkey is unlocked, a change the
-// wallet's coldkey may not make: only the chain's sudo key may set a
-// parameter, and for the parameters an owner may set, the subnet's owner.
-func checkOrigin(ctx context.Context, c *subtensor.Client, w *wallet.Wallet, s *types.ParamSetter, netuid uint16, owner types.AccountID) error {
-	pub, err := w.ColdkeyPub()
-	if err != nil {
-		return err
-	}
-	signer := types.AccountID(pub.PublicKey())
-	sudo, hasSudo, err := c.SudoKey(ctx, 0)
-	if err != nil {
-		return err
-	}
-	if hasSudo && signer == sudo || s.OwnerMay && !owner.IsZero() && signer == owner {
-		return nil
-	}
-	who := "the chain's sudo key"
-	if s.OwnerMay {
-		who = fmt.Sprintf("subnet %d's owner (%s) or the chain's sudo key", netuid, owner)
-	}
-	return cmdutil.Precheck("setting "+s.Param, types.ErrBadOrigin, "only %s may set %s, not wallet %s's coldkey %s", who, s.Param, w.Name, signer)
 }

@@ -81,7 +81,13 @@ func historyRun(ctx context.Context, opts *HistoryOptions) error {
 	if err != nil {
 		return err
 	}
-	transfers, err := c.TransferHistory(ctx, who, opts.Limit)
+	hc, ok := c.(interface {
+		TransferHistory(ctx context.Context, who types.AccountID, limit int) ([]subtensor.Transfer, error)
+	})
+	if !ok {
+		return fmt.Errorf("%w: a transfer history, on %s", subtensor.ErrNotSupported, c.Network())
+	}
+	transfers, err := hc.TransferHistory(ctx, who, opts.Limit)
 	if errors.Is(err, subtensor.ErrNoTxIndex) {
 		return fmt.Errorf("%w: this node cannot list transfers (its [tx_index] indexer is off); ask a node that indexes them", err)
 	}

@@ -174,33 +174,30 @@ func setIdentityRun(ctx context.Context, opts *SetIdentityOptions) error {
 	if err != nil {
 		return err
 	}
+	ic, err := identities(c)
+	if err != nil {
+		return err
+	}
 	params, err := c.Params(ctx)
 	if err != nil {
 		return err
 	}
-	// Who may set it is read before the password is asked for.
-	if err := checkIdentityOrigin(ctx, c, cold, identified); err != nil {
-		return err
-	}
 	deposit := balance.Balance(params.Registry.Deposit(len(info.Additional)))
-	fee, err := c.EstimateFee(ctx, cold, &types.SetIdentity{Identified: identified, Info: info})
-	if err != nil {
-		return err
-	}
+	// The chain checks the identity (who may set it, the deposit) before
+	// anything is asked.
 	fmt.Fprintf(f.IOStreams.ErrOut, "Identity of %s:\n%s", identified, identityLines(info))
-	q := fmt.Sprintf("It holds a deposit of %s (returned when cleared) and costs a fee of %s. Continue? [y/n]: ", deposit, fee)
-	if err := cmdutil.ConfirmAction(f, q); err != nil {
-		return err
-	}
-	kp, err := w.Coldkey(cmdutil.UnlockPassword(f))
+	res, err := cmdutil.Write(ctx, f, cmdutil.Tx{What: "identity", Signer: cold,
+		Call: func(ctx context.Context, s subtensor.Signer, wait subtensor.Wait) (*subtensor.TxResult, error) {
+			return ic.SetIdentity(ctx, s, identified, info, wait)
+		}},
+		func(fee balance.Balance) string {
+			return fmt.Sprintf("It holds a deposit of %s (returned when cleared) and costs a fee of %s. Continue? [y/n]: ", deposit, fee)
+		},
+		cmdutil.UnlockColdkey(f, w))
 	if err != nil {
 		return err
 	}
-	res, err := c.SetIdentity(ctx, kp, identified, info, subtensor.WaitInclusion)
-	if err != nil {
-		return cmdutil.TxError("identity", res, err)
-	}
-	rec, _, err := c.Identity(ctx, identified, res.Height)
+	rec, _, err := ic.Identity(ctx, identified, res.Height)
 	if err != nil {
 		return err
 	}
@@ -211,38 +208,21 @@ func setIdentityRun(ctx context.Context, opts *SetIdentityOptions) error {
 	return printIdentity(f, rec)
 }
 
-// checkIdentityOrigin refuses, from the chain's state and before the
-// coldkey is unlocked, an identity the coldkey may not set: its own unless
-// it owns a subnet, a hotkey's unless it owns the hotkey and the hotkey is
-// on the root network.
-func checkIdentityOrigin(ctx context.Context, c *subtensor.Client, cold, identified types.AccountID) error {
-	if identified == cold {
-		subnets, err := c.GetSubnets(ctx, 0)
-		if err != nil {
-			return err
-		}
-		for _, s := range subnets {
-			if s.Owner == cold {
-				return nil
-			}
-		}
-		return cmdutil.Precheck("identity", types.ErrCannotRegister,
-			"coldkey %s owns no subnet: a coldkey's identity is a subnet owner's (for a validator, use --identified hotkey)", cold)
+// identityChain is what the identity commands need of a chain: its
+// identity registry (a go-bittensor node has one).
+type identityChain interface {
+	Identity(ctx context.Context, who types.AccountID, atBlock uint64) (types.IdentityRecord, bool, error)
+	SetIdentity(ctx context.Context, signer subtensor.Signer, identified types.AccountID, info types.IdentityInfo, wait subtensor.Wait) (*subtensor.TxResult, error)
+}
+
+// identities returns c's identity registry, or an error matching
+// subtensor.ErrNotSupported.
+func identities(c subtensor.Chain) (identityChain, error) {
+	ic, ok := c.(identityChain)
+	if !ok {
+		return nil, fmt.Errorf("%w: the identity registry, on %s", subtensor.ErrNotSupported, c.Network())
 	}
-	h, err := c.GetHotkey(ctx, identified, 0)
-	if err != nil {
-		return err
-	}
-	if !h.Exists || h.Owner != cold {
-		return cmdutil.Precheck("identity", types.ErrCannotRegister, "%s is not a hotkey of coldkey %s", identified, cold)
-	}
-	for _, r := range h.Registrations {
-		if r.Netuid == 0 {
-			return nil
-		}
-	}
-	return cmdutil.Precheck("identity", types.ErrCannotRegister,
-		"hotkey %s is not on the root network: a hotkey's identity is a root validator's (btcli root register)", identified)
+	return ic, nil
 }
 
 // identityLines lists the fields that are set, one a line.
@@ -368,7 +348,11 @@ func getIdentityRun(ctx context.Context, opts *GetIdentityOptions) error {
 	if err != nil {
 		return err
 	}
-	rec, ok, err := c.Identity(ctx, who, opts.Block)
+	ic, err := identities(c)
+	if err != nil {
+		return err
+	}
+	rec, ok, err := ic.Identity(ctx, who, opts.Block)
 	if err != nil {
 		return cmdutil.QueryError("get_identity", err)
 	}

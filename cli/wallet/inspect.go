@@ -123,7 +123,7 @@ func inspectRun(ctx context.Context, opts *InspectOptions) error {
 // inspectWallets reads each wallet's balance, delegations and neurons at
 // block.
 // With netuids, only neurons on those subnets are read.
-func inspectWallets(ctx context.Context, f *cmdutil.Factory, c *subtensor.Client, wallets []cmdutil.OwnedWallet, block uint64, netuids []int) ([]inspectWallet, error) {
+func inspectWallets(ctx context.Context, f *cmdutil.Factory, c subtensor.Chain, wallets []cmdutil.OwnedWallet, block uint64, netuids []int) ([]inspectWallet, error) {
 	out := []inspectWallet{}
 	for _, w := range wallets {
 		iw := inspectWallet{Wallet: w.Name, Coldkey: w.Coldkey, Delegated: []inspectDelegation{}, Neurons: []inspectNeuron{}}
