@@ -502,6 +502,9 @@ func TestScenarioOnDevNode(t *testing.T) {
 	if code != cmdutil.ExitCancel || out != "" {
 		t.Errorf("declined stake add: exit %d, stdout %q", code, out)
 	}
+	if strings.Contains(errOut, "fee") {
+		t.Errorf("staking is free, yet the question mentions a fee: %q", errOut)
+	}
 	if after, _ := c.GetAccount(ctx, bobID, 0); after.Free != bobBefore.Free || after.Nonce != bobBefore.Nonce {
 		t.Errorf("a declined stake changed bob's account: %+v → %+v", bobBefore, after)
 	}

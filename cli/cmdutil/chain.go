@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/subtensor"
 )
 
@@ -36,6 +37,15 @@ func ConfirmAction(f *Factory, question string) error {
 		return fmt.Errorf("%w: nothing was sent", ErrCancel)
 	}
 	return nil
+}
+
+// FeeClause is format with the fee in it, or "" when the fee is zero: most
+// subtensor calls are free, and a question need not say "a fee of τ0".
+func FeeClause(format string, fee balance.Balance) string {
+	if fee == 0 {
+		return ""
+	}
+	return fmt.Sprintf(format, fee)
 }
 
 // lastLine is the last line of a question, without its answer hint:

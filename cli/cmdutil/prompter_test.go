@@ -180,3 +180,12 @@ func err2s(err error) string {
 	}
 	return err.Error()
 }
+
+func TestFeeClause(t *testing.T) {
+	if got := FeeClause(", for a fee of %s", 0); got != "" {
+		t.Errorf("zero fee: %q", got)
+	}
+	if got := FeeClause(", for a fee of %s", 100_000); got != ", for a fee of τ0.000100000" {
+		t.Errorf("fee: %q", got)
+	}
+}

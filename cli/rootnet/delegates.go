@@ -380,7 +380,7 @@ func delegateRun(ctx context.Context, opts *DelegateOptions) error {
 			return c.Nominate(ctx, s, opts.delegate, amount, wait)
 		}},
 		func(fee balance.Balance) string {
-			return fmt.Sprintf("Do you want to %s %s %s delegate %s, for a fee of %s? [y/n]: ", verbOf(opts), amount, map[bool]string{false: "to", true: "from"}[opts.Undelegate], opts.delegate, fee)
+			return fmt.Sprintf("Do you want to %s %s %s delegate %s%s? [y/n]: ", verbOf(opts), amount, map[bool]string{false: "to", true: "from"}[opts.Undelegate], opts.delegate, cmdutil.FeeClause(", for a fee of %s", fee))
 		},
 		cmdutil.UnlockColdkey(f, w))
 	if err != nil {
@@ -452,7 +452,7 @@ func nominateRun(ctx context.Context, opts *NominateOptions) error {
 			return c.BecomeDelegate(ctx, s, hk, wait)
 		}},
 		func(fee balance.Balance) string {
-			return fmt.Sprintf("Make hotkey %s a delegate, for a fee of %s? [y/n]: ", hk, fee)
+			return fmt.Sprintf("Make hotkey %s a delegate%s? [y/n]: ", hk, cmdutil.FeeClause(", for a fee of %s", fee))
 		},
 		cmdutil.UnlockColdkey(f, w))
 	if err != nil {

@@ -449,7 +449,7 @@ func proposeRun(ctx context.Context, opts *ProposeOptions) error {
 			return res, err
 		}},
 		func(fee balance.Balance) string {
-			return fmt.Sprintf("Propose %s as %s (closable undecided after %d blocks), for a fee of %s? [y/n]: ", formatCall(pc), who, duration, fee)
+			return fmt.Sprintf("Propose %s as %s (closable undecided after %d blocks)%s? [y/n]: ", formatCall(pc), who, duration, cmdutil.FeeClause(", for a fee of %s", fee))
 		},
 		cmdutil.UnlockColdkey(f, w))
 	if err != nil {

@@ -161,7 +161,7 @@ func registerRun(ctx context.Context, opts *RegisterOptions) error {
 	if err != nil {
 		return err
 	}
-	q := fmt.Sprintf("Your balance is: %s\nThe cost to register by recycle is %s (and a fee of %s)\nDo you want to continue? [y/n]: ", free, burn, chk.Fee)
+	q := fmt.Sprintf("Your balance is: %s\nThe cost to register by recycle is %s%s\nDo you want to continue? [y/n]: ", free, burn, cmdutil.FeeClause(" (and a fee of %s)", chk.Fee))
 	if err := cmdutil.ConfirmAction(f, q); err != nil {
 		return err
 	}

@@ -191,7 +191,7 @@ func setIdentityRun(ctx context.Context, opts *SetIdentityOptions) error {
 			return ic.SetIdentity(ctx, s, identified, info, wait)
 		}},
 		func(fee balance.Balance) string {
-			return fmt.Sprintf("It holds a deposit of %s (returned when cleared) and costs a fee of %s. Continue? [y/n]: ", deposit, fee)
+			return fmt.Sprintf("It holds a deposit of %s (returned when cleared)%s. Continue? [y/n]: ", deposit, cmdutil.FeeClause(" and costs a fee of %s", fee))
 		},
 		cmdutil.UnlockColdkey(f, w))
 	if err != nil {
