@@ -137,7 +137,9 @@ func (cl *Client) unsubscribeAll(wait time.Duration) {
 	defer cancel()
 	var wg sync.WaitGroup
 	for _, s := range subs {
-		wg.Go(func() { _ = s.stop(ctx, fmt.Errorf("rpc: %s subscription on %s: %w", s.method, cl.endpoint, ErrClosed)) })
+		wg.Go(func() {
+			_ = s.stop(ctx, fmt.Errorf("rpc: %s subscription on %s: %w", s.method, cl.endpoint, ErrClosed))
+		})
 	}
 	wg.Wait()
 }

@@ -72,10 +72,10 @@ type Subscription struct {
 	params      json.RawMessage
 
 	// Guarded by cl.mu: where the subscription lives now.
-	conn       *conn  // nil while waiting to be re-subscribed
+	conn       *conn           // nil while waiting to be re-subscribed
 	id         string          // the node's subscription id on conn, as a map key
 	rawID      json.RawMessage // the same as the node sent it
-	subscribed bool   // it was subscribed at least once
+	subscribed bool            // it was subscribed at least once
 
 	mu    sync.Mutex
 	queue []Notification
