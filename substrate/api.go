@@ -29,34 +29,51 @@ func (c *Client) CallAPIRaw(ctx context.Context, at Hash, method string, args []
 // (some of Bittensor's APIs answer a Vec<u8> holding SCALE bytes of a type
 // the metadata does not describe).
 func (c *Client) CallAPI(ctx context.Context, at Hash, out any, api, method string, args ...any) (*metadata.Runtime, error) {
-	rt, err := c.Runtime(ctx, at)
+	a, err := c.CallAPIAnswer(ctx, at, api, method, args...)
 	if err != nil {
-		return nil, err
-	}
-	m, err := rt.API(api, method)
-	if err != nil {
-		return rt, err
-	}
-	if len(args) != len(m.Inputs) {
-		return rt, fmt.Errorf("substrate: %s takes %d arguments, got %d", m.Method(), len(m.Inputs), len(args))
-	}
-	var enc []byte
-	for i, a := range args {
-		if enc, err = rt.Types.AppendEncode(enc, m.Inputs[i].Type, a); err != nil {
-			return rt, fmt.Errorf("substrate: %s argument %s: %w", m.Method(), m.Inputs[i].Name, err)
-		}
-	}
-	raw, err := c.CallAPIRaw(ctx, at, m.Method(), enc)
-	if err != nil {
-		return rt, err
+		return a.Runtime, err
 	}
 	if out == nil {
-		return rt, nil
+		return a.Runtime, nil
 	}
-	if err := decodeInto(rt.Types, m.Output, raw, out); err != nil {
-		return rt, fmt.Errorf("substrate: %s answer: %w", m.Method(), err)
+	if err := decodeInto(a.Runtime.Types, a.Output, a.Bytes, out); err != nil {
+		return a.Runtime, fmt.Errorf("substrate: %s_%s answer: %w", api, method, err)
 	}
-	return rt, nil
+	return a.Runtime, nil
+}
+
+// APIAnswer is a runtime API's raw answer: its bytes, their type, and the
+// runtime that gave it.
+type APIAnswer struct {
+	Runtime *metadata.Runtime
+	Output  scale.TypeID
+	Bytes   []byte
+}
+
+// CallAPIAnswer is CallAPI returning the answer undecoded, for a caller that
+// decodes it by its own rules.
+func (c *Client) CallAPIAnswer(ctx context.Context, at Hash, api, method string, args ...any) (APIAnswer, error) {
+	rt, err := c.Runtime(ctx, at)
+	if err != nil {
+		return APIAnswer{}, err
+	}
+	a := APIAnswer{Runtime: rt}
+	m, err := rt.API(api, method)
+	if err != nil {
+		return a, err
+	}
+	if len(args) != len(m.Inputs) {
+		return a, fmt.Errorf("substrate: %s takes %d arguments, got %d", m.Method(), len(m.Inputs), len(args))
+	}
+	var enc []byte
+	for i, arg := range args {
+		if enc, err = rt.Types.AppendEncode(enc, m.Inputs[i].Type, arg); err != nil {
+			return a, fmt.Errorf("substrate: %s argument %s: %w", m.Method(), m.Inputs[i].Name, err)
+		}
+	}
+	a.Output = m.Output
+	a.Bytes, err = c.CallAPIRaw(ctx, at, m.Method(), enc)
+	return a, err
 }
 
 // APIOutput returns the output type of a runtime API method, for a caller

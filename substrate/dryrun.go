@@ -119,7 +119,7 @@ func (c *Client) DryRun(ctx context.Context, x *Extrinsic) (*DryRunResult, error
 	res.Dispatched = true
 	inner := v.Index(0)
 	if name, _, _ := inner.Variant(); name == "Err" {
-		res.Err = dispatchError(rt, inner.Index(0))
+		res.Err = DecodeDispatchError(rt, inner.Index(0))
 	}
 	return res, nil
 }

@@ -49,9 +49,10 @@ func (e *DispatchError) Name() string {
 	return e.Kind
 }
 
-// dispatchError reads a decoded DispatchError value, resolving a module
-// error through the runtime's metadata.
-func dispatchError(rt *metadata.Runtime, v scale.Value) *DispatchError {
+// DecodeDispatchError reads a decoded DispatchError value (from an event
+// such as System.ExtrinsicFailed or Sudo.Sudid), resolving a module error
+// through the runtime's metadata.
+func DecodeDispatchError(rt *metadata.Runtime, v scale.Value) *DispatchError {
 	kind, _, ok := v.Variant()
 	if !ok {
 		return &DispatchError{Kind: "Unknown"}

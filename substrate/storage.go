@@ -190,3 +190,63 @@ func (c *Client) Constant(ctx context.Context, out any, pallet, name string) err
 	}
 	return nil
 }
+
+// StorageRead is one value to read with StorageMany.
+type StorageRead struct {
+	Pallet, Item string
+	Keys         []any // one per key part of a map; none for a plain entry
+	Out          any   // a Go view or *scale.Value
+	Found        bool  // set by StorageMany: a value was stored (not the default)
+}
+
+// StorageMany reads many storage values at one block in one round trip
+// (state_queryStorageAt), decoding each into its Out as Storage does (an
+// absent value with a default reads as the default; an absent optional one
+// leaves Out untouched).
+func (c *Client) StorageMany(ctx context.Context, at Hash, reads []StorageRead) error {
+	if len(reads) == 0 {
+		return nil
+	}
+	if at.IsZero() {
+		h, err := c.Head(ctx)
+		if err != nil {
+			return err
+		}
+		at = h.Hash
+	}
+	rt, err := c.Runtime(ctx, at)
+	if err != nil {
+		return err
+	}
+	keys := make([]string, len(reads))
+	entries := make([]*metadata.StorageEntry, len(reads))
+	for i, r := range reads {
+		if entries[i], err = rt.Storage(r.Pallet, r.Item); err != nil {
+			return err
+		}
+		k, err := rt.StorageKey(r.Pallet, r.Item, r.Keys...)
+		if err != nil {
+			return err
+		}
+		keys[i] = encodeHex(k)
+	}
+	values, err := c.queryStorageAt(ctx, at, keys)
+	if err != nil {
+		return fmt.Errorf("substrate: read %d values at %s: %w", len(reads), at, err)
+	}
+	for i := range reads {
+		r, e := &reads[i], entries[i]
+		raw, ok := values[keys[i]]
+		r.Found = ok
+		if !ok {
+			if e.Modifier != metadata.Default {
+				continue
+			}
+			raw = e.Default
+		}
+		if err := decodeInto(rt.Types, e.Value, raw, r.Out); err != nil {
+			return fmt.Errorf("substrate: %s.%s: %w", r.Pallet, r.Item, err)
+		}
+	}
+	return nil
+}

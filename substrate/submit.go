@@ -174,9 +174,9 @@ func (c *Client) receipt(ctx context.Context, x *Extrinsic, at Hash) (*Receipt, 
 		switch {
 		case ev.Pallet == "System" && ev.Name == "ExtrinsicFailed":
 			if de, ok := ev.Field("dispatch_error"); ok {
-				r.Err = dispatchError(rt, de)
+				r.Err = DecodeDispatchError(rt, de)
 			} else {
-				r.Err = dispatchError(rt, ev.Arg(0))
+				r.Err = DecodeDispatchError(rt, ev.Arg(0))
 			}
 		case ev.Pallet == "TransactionPayment" && ev.Name == "TransactionFeePaid":
 			if f, ok := ev.Field("actual_fee"); ok {
