@@ -15,6 +15,7 @@ func benchParse(b *testing.B, file string, parse func([]byte) (*Runtime, error))
 	}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	defer cpuMeter(b, len(data))()
 	for b.Loop() {
 		if _, err := parse(data); err != nil {
 			b.Fatal(err)

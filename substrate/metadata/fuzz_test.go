@@ -22,6 +22,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(b)
 		f.Add(b[:len(b)/3])
 	}
+	f.Add(tinyMetadata)
 	f.Add([]byte("meta\x0f\x00"))
 	f.Add([]byte("meta\x0e\x04\x00\x00\x00"))
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -44,6 +45,35 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// tinyMetadata is a small valid V14 blob: one type (u8), one pallet "A"
+// (index 3) with a plain storage entry "X" and a constant "C" = 42.
+var tinyMetadata = []byte("meta\x0e" +
+	"\x04" + "\x00\x00\x00\x05\x03\x00" + // types: #0 = u8
+	"\x04" + "\x04A" + // one pallet, "A"
+	"\x01\x04A\x04" + "\x04X\x00\x00\x00\x04\x07\x00" + // storage: prefix "A", X: Optional, Plain(#0), default 7
+	"\x00\x00" + // no calls, no events
+	"\x04\x04C\x00\x04\x2a\x00" + // constant C: #0 = 42
+	"\x00\x03" + // no errors, index 3
+	"\x00\x04\x00" + // extrinsic: type #0, version 4, no signed extensions
+	"\x00") // runtime type #0
+
+func TestTinyMetadata(t *testing.T) {
+	rt, err := Parse(tinyMetadata)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c uint8
+	if err := rt.DecodeConstant("A", "C", &c); err != nil || c != 42 {
+		t.Errorf("A.C = %d, %v", c, err)
+	}
+	if e, err := rt.Storage("A", "X"); err != nil || e.Default[0] != 7 || e.IsMap {
+		t.Errorf("A.X = %+v, %v", e, err)
+	}
+	if _, err := rt.Call("A", "x"); err == nil || err.Error() != "metadata: no call A.x in this runtime (metadata V14)" {
+		t.Errorf("missing call: %v", err)
+	}
 }
 
 // FuzzRuntimeValue decodes arbitrary bytes as a type of the real V15

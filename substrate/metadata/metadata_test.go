@@ -340,3 +340,27 @@ func TestConstantsAndDefaults(t *testing.T) {
 		t.Errorf("ExistentialDeposit = %d, %v", ed, err)
 	}
 }
+
+// TestResolveRuntimeNames: names a client uses resolve in the real registry;
+// an ambiguous one says which types it could mean.
+func TestResolveRuntimeNames(t *testing.T) {
+	_, rt := runtimes(t)
+	for expr, want := range map[string]string{
+		"AccountId32":                  "AccountId32",
+		"sp_core::crypto::AccountId32": "AccountId32",
+		"H256":                         "H256",
+		"Vec<u8>":                      "Vec<u8>",
+		"u16":                          "u16",
+		"Option<OpaqueMetadata>":       "Option<OpaqueMetadata>",
+		"RuntimeCall":                  "RuntimeCall",
+	} {
+		id, err := rt.Types.Resolve(expr)
+		if err != nil || rt.Types.TypeName(id) != want {
+			t.Errorf("Resolve(%q) = %s, %v", expr, rt.Types.TypeName(id), err)
+		}
+	}
+	_, err := rt.Types.Resolve("Error")
+	if !errors.Is(err, scale.ErrUnknownType) || !strings.Contains(err.Error(), `"Error" names`) || !strings.Contains(err.Error(), "use the full path") {
+		t.Errorf("ambiguous name: %v", err)
+	}
+}

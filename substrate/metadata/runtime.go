@@ -214,6 +214,7 @@ const (
 	Default                  // absent reads as the entry's Default bytes
 )
 
+// String returns "Optional" or "Default".
 func (m Modifier) String() string {
 	if m == Optional {
 		return "Optional"

@@ -28,6 +28,7 @@ const (
 
 var hasherNames = [...]string{"Blake2_128", "Blake2_256", "Blake2_128Concat", "Twox128", "Twox256", "Twox64Concat", "Identity"}
 
+// String returns the hasher's name as metadata spells it ("Blake2_128Concat").
 func (h Hasher) String() string {
 	if int(h) < len(hasherNames) {
 		return hasherNames[h]

@@ -85,6 +85,45 @@ func (b *Builder) Type(expr string) (TypeID, error) {
 	return b.resolve(e)
 }
 
+// FieldDef is a field of a struct defined with Builder.Struct: its name and
+// its type as an expression ("Compact<u16>", "Vec<(AccountId32, Compact<u64>)>").
+type FieldDef struct {
+	Name string
+	Type string
+}
+
+// Struct defines a composite type called name with the given fields in
+// order, as "struct name { ... }" in Define would, and returns its id. A field
+// may refer to the struct itself. On error nothing is added.
+func (b *Builder) Struct(name string, fields ...FieldDef) (TypeID, error) {
+	if _, ok := b.defined[name]; ok {
+		return 0, fmt.Errorf("%w: %s defined twice", ErrSyntax, name)
+	}
+	saveTypes, saveDef, saveStruct := b.types, maps.Clone(b.defined), maps.Clone(b.structural)
+	id := b.Add(name, Type{Path: []string{name}})
+	fs := make([]fieldExpr, len(fields))
+	for i, f := range fields {
+		p := &parser{src: f.Type}
+		p.next()
+		e, err := p.typeExpr()
+		if err == nil && p.tok.kind != tokEOF {
+			err = p.errorf("unexpected %q after the type", p.tok.text)
+		}
+		if err != nil {
+			b.types, b.defined, b.structural = saveTypes, saveDef, saveStruct
+			return 0, fmt.Errorf("struct %s field %s: %w", name, f.Name, err)
+		}
+		fs[i] = fieldExpr{name: f.Name, typ: e}
+	}
+	resolved, err := b.fields(fs)
+	if err != nil {
+		b.types, b.defined, b.structural = saveTypes, saveDef, saveStruct
+		return 0, fmt.Errorf("struct %s: %w", name, err)
+	}
+	b.types[id] = Type{Path: []string{name}, Def: DefComposite, Fields: resolved}
+	return id, nil
+}
+
 // Build returns the registry of the base types plus every added type.
 func (b *Builder) Build() (*Registry, error) {
 	r, err := NewRegistry(b.types)

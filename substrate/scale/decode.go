@@ -321,7 +321,7 @@ func setInt(v *Value, b []byte, signed bool) {
 		v.kind = KindUint
 		for _, c := range b[min(len(b), 8):] {
 			if c != 0 {
-				v.big = leToBig(b, false)
+				v.index, v.b = bigNumber, b
 				return
 			}
 		}
@@ -340,7 +340,7 @@ func setInt(v *Value, b []byte, signed bool) {
 	}
 	for _, c := range b[8:] {
 		if c != ext {
-			v.big = leToBig(b, true)
+			v.index, v.b = bigNumber, b
 			return
 		}
 	}
@@ -364,7 +364,10 @@ func (d *dec) compactValue(v *Value, inf *typeInfo) error {
 			d.off = start
 			return d.fail(errorf(ErrOverflow, "compact exceeds %s", inf.compact))
 		}
-		v.big = u128ToBig(lo, hi)
+		w := make([]byte, 16)
+		binary.LittleEndian.PutUint64(w, lo)
+		binary.LittleEndian.PutUint64(w[8:], hi)
+		v.index, v.b = bigNumber, w
 		return nil
 	}
 	if lo > compactMax[inf.compact] {

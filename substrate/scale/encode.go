@@ -91,7 +91,9 @@ func (e *enc) value(id TypeID, v Value) error {
 			return at(err, "::"+vr.Name)
 		}
 	case DefSequence, DefArray:
-		v = v.unwrapFor(KindSequence, KindTuple, KindBytes)
+		if v.kind == KindComposite {
+			v = v.unwrap() // a newtype around a list
+		}
 		n := v.Len()
 		if v.kind != KindSequence && v.kind != KindTuple && v.kind != KindBytes {
 			return e.mismatch(id, v.describe())
@@ -147,16 +149,6 @@ func (e *enc) value(id TypeID, v Value) error {
 	}
 	e.depth--
 	return nil
-}
-
-// unwrapFor sees through newtypes unless v already has one of the kinds.
-func (v Value) unwrapFor(kinds ...Kind) Value {
-	for _, k := range kinds {
-		if v.kind == k && !(len(v.items) == 1 && v.items[0].kind == v.kind) {
-			return v
-		}
-	}
-	return v.unwrap()
 }
 
 func (v Value) describe() string {
@@ -231,11 +223,12 @@ func (e *enc) primitive(id TypeID, p Primitive, v Value) error {
 // complement, after checking that it fits.
 func appendInt(dst []byte, p Primitive, v Value) ([]byte, error) {
 	size := p.Size()
-	if v.big != nil {
-		if !bigFits(v.big, p) {
-			return dst, errorf(ErrOverflow, "%s does not fit %s", v.big, p)
+	if v.isBig() {
+		bi := v.bigInt()
+		if !bigFits(bi, p) {
+			return dst, errorf(ErrOverflow, "%s does not fit %s", bi, p)
 		}
-		return append(dst, bigToLE(v.big, size)...), nil
+		return append(dst, bigToLE(bi, size)...), nil
 	}
 	neg := v.kind == KindInt && int64(v.n) < 0
 	if p.Signed() {
@@ -288,12 +281,13 @@ func (e *enc) compact(id TypeID, p Primitive, v Value) error {
 	if v.kind != KindUint && v.kind != KindInt {
 		return e.mismatch(id, v.describe())
 	}
-	if v.big != nil {
-		if !bigFits(v.big, p) {
-			return errorf(ErrOverflow, "%s does not fit Compact<%s>", v.big, p)
+	if v.isBig() {
+		bi := v.bigInt()
+		if !bigFits(bi, p) {
+			return errorf(ErrOverflow, "%s does not fit Compact<%s>", bi, p)
 		}
 		var err error
-		e.buf, err = AppendCompactBig(e.buf, v.big)
+		e.buf, err = AppendCompactBig(e.buf, bi)
 		return err
 	}
 	if (v.kind == KindInt && int64(v.n) < 0) || v.n > compactMax[p] {

@@ -50,6 +50,7 @@ type PathError struct {
 	Err    error
 }
 
+// Error returns one line: "scale: decode NeuronInfoLite (#812) at .axon_info.ip (byte 45): unexpected end of data ...".
 func (e *PathError) Error() string {
 	var b strings.Builder
 	b.WriteString("scale: ")
@@ -73,6 +74,7 @@ func (e *PathError) Error() string {
 	return b.String()
 }
 
+// Unwrap returns the cause, so errors.Is finds the sentinel.
 func (e *PathError) Unwrap() error { return e.Err }
 
 // pathErr collects path segments while an error unwinds through nested

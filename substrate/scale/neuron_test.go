@@ -207,3 +207,34 @@ func TestNeuronsValueAndView(t *testing.T) {
 		}
 	}
 }
+
+// TestConcurrentUse: one registry serves many goroutines (plans are built and
+// cached concurrently, names indexed once); run with -race.
+func TestConcurrentUse(t *testing.T) {
+	r, id := neuronRegistry(t)
+	data := encodeNeurons(t, r, id, sampleNeurons(8))
+	errs := make(chan error, 8)
+	for g := 0; g < 8; g++ {
+		go func() {
+			var ns []neuronView
+			if err := r.Decode(id, data, &ns); err != nil {
+				errs <- err
+				return
+			}
+			if _, err := r.Resolve("Vec<(AccountId32, Compact<u64>)>"); err != nil {
+				errs <- err
+				return
+			}
+			v, err := r.DecodeValue(id, data)
+			if err == nil && v.Len() != 8 {
+				err = fmt.Errorf("%d neurons", v.Len())
+			}
+			errs <- err
+		}()
+	}
+	for g := 0; g < 8; g++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package scale
 
 import (
+	"encoding/json"
 	"errors"
 	"math/big"
 	"strings"
@@ -28,6 +29,9 @@ struct Everything {
 	phase: Phase, mixed: Mixed,
 }
 type Units = Vec<Unit>;
+type Nested = Vec<Vec<u16>>;
+struct Wrapped(Vec<u16>);
+type Wraps = Vec<Wrapped>;
 type UnitNest = Vec<Vec<Unit>>;
 `
 
@@ -101,6 +105,62 @@ func TestResolveAndNames(t *testing.T) {
 	}
 	if _, err := r.Resolve("Vec<u64>"); err == nil || r.Len() == r2.Len() {
 		t.Error("the base registry changed")
+	}
+}
+
+// TestTypeNameBounded: a type of wide tuples nested deep (possible in hostile
+// metadata) gets a short name quickly.
+func TestTypeNameBounded(t *testing.T) {
+	b := NewBuilder()
+	prev, _ := b.Type("u8")
+	for range 10 {
+		wide := make([]TypeID, 100)
+		for i := range wide {
+			wide[i] = prev
+		}
+		prev = b.Add("", Type{Def: DefTuple, Tuple: wide})
+	}
+	r, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name := r.TypeName(prev); len(name) > 2*maxNameLen {
+		t.Errorf("name of %d bytes", len(name))
+	}
+}
+
+func TestBuilderStruct(t *testing.T) {
+	b := testRegistry(t).Builder()
+	id, err := b.Struct("StakeInfo",
+		FieldDef{"hotkey", "AccountId32"},
+		FieldDef{"netuid", "Compact<u16>"},
+		FieldDef{"stakes", "Vec<(AccountId32, Compact<u64>)>"},
+		FieldDef{"next", "Option<StakeInfo>"},
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Struct("Bad", FieldDef{"x", "Vec<Nope>"}); err == nil || !strings.Contains(err.Error(), "struct Bad: field x") {
+		t.Errorf("bad field: %v", err)
+	}
+	if _, err := b.Struct("Bad2", FieldDef{"x", "u8 u8"}); err == nil {
+		t.Error("trailing tokens accepted")
+	}
+	r, err := b.Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Resolve("Bad"); err == nil {
+		t.Error("a failed Struct left its name")
+	}
+	v := NewComposite(NamedValue{"hotkey", NewBytes(make([]byte, 32))}, NamedValue{"netuid", NewUint(3)},
+		NamedValue{"stakes", NewSequence()}, NamedValue{"next", NewVariant("None")})
+	data, err := r.EncodeValue(id, v)
+	if err != nil || len(data) != 32+1+1+1 {
+		t.Fatalf("encode: %x %v", data, err)
+	}
+	if got, _ := r.Resolve("StakeInfo"); got != id {
+		t.Errorf("Resolve(StakeInfo) = %d, want %d", got, id)
 	}
 }
 
@@ -191,6 +251,21 @@ func TestValueRoundTripAndString(t *testing.T) {
 	if got := v.String(); got != want {
 		t.Errorf("String() =\n%s\nwant\n%s", got, want)
 	}
+	j, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantJSON := `{"b":true,"c":"τ","s":"héllo","u8":255,"u16":65535,"u32":4294967295,"u64":18446744073709551615,` +
+		`"u128":340282366920938463463374607431768211455,` +
+		`"u256":115792089237316195423570985008687907853269984665640564039457584007913129639935,` +
+		`"i8":-128,"i16":-32768,"i32":-1,"i64":-9223372036854775808,"i128":-170141183460469231731687303715884105728,` +
+		`"i256":-57896044618658097711785492504343953926634992332820282019728792003956564819968,` +
+		`"cu8":255,"cu128":340282366920938463463374607431768211455,"cp":1000000000,"opt":{"Some":7},"res":{"Err":"bad"},` +
+		`"arr":[1,2,3],"tup":[9,[false],[]],"bytes":"0xdead","names":["a",""],"map":[[1,true]],"boxed":3,` +
+		`"phase":{"ApplyExtrinsic":2},"mixed":{"C":{"x":-5,"s":"z"}}}`
+	if string(j) != wantJSON {
+		t.Errorf("JSON =\n%s\nwant\n%s", j, wantJSON)
+	}
 	if name, idx, ok := v.Index(27).Variant(); name != "C" || idx != 7 || !ok {
 		t.Errorf("mixed variant = %s %d", name, idx)
 	}
@@ -206,6 +281,31 @@ func TestValueRoundTripAndString(t *testing.T) {
 		t.Error("no u128")
 	} else if u, _ := v.Get("u128"); func() bool { _, ok := u.Uint64(); return ok }() {
 		t.Error("u128 max fits uint64?")
+	}
+}
+
+// TestNestedLists: a list of one list stays a list of one list, and a
+// newtype around a list takes the list's value directly.
+func TestNestedLists(t *testing.T) {
+	r := testRegistry(t)
+	one := NewSequence(NewSequence(NewUint(1), NewUint(2)))
+	for _, expr := range []string{"Nested", "Wraps"} {
+		id := mustResolve(t, r, expr)
+		b, err := r.EncodeValue(id, one)
+		if err != nil || hexs(b) != "04"+"08"+"0100"+"0200" {
+			t.Errorf("%s: %x %v", expr, b, err)
+		}
+		v, err := r.DecodeValue(id, b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if again, err := r.EncodeValue(id, v); err != nil || string(again) != string(b) {
+			t.Errorf("%s: re-encode %x %v", expr, again, err)
+		}
+		var view [][]uint16
+		if err := r.Decode(id, b, &view); err != nil || len(view) != 1 || len(view[0]) != 2 || view[0][1] != 2 {
+			t.Errorf("%s view: %v %v", expr, view, err)
+		}
 	}
 }
 

@@ -28,6 +28,7 @@ const (
 
 var defNames = [...]string{"composite", "variant", "sequence", "array", "tuple", "primitive", "compact", "bitsequence"}
 
+// String returns the shape's name ("composite", "variant", ...).
 func (d Def) String() string {
 	if int(d) < len(defNames) {
 		return defNames[d]
@@ -59,6 +60,7 @@ const (
 
 var primNames = [...]string{"bool", "char", "str", "u8", "u16", "u32", "u64", "u128", "u256", "i8", "i16", "i32", "i64", "i128", "i256"}
 
+// String returns the primitive's Rust name ("u16", "str", ...).
 func (p Primitive) String() string {
 	if int(p) < len(primNames) {
 		return primNames[p]
@@ -472,7 +474,9 @@ func (r *Registry) writeName(b *strings.Builder, id TypeID, depth int) {
 		fmt.Fprintf(b, "#%d?", id)
 		return
 	}
-	if depth > 8 {
+	// Hostile metadata can nest wide tuples: the name is cut short, so its
+	// cost stays bounded.
+	if depth > 8 || b.Len() > maxNameLen {
 		b.WriteString("…")
 		return
 	}
@@ -492,6 +496,10 @@ func (r *Registry) writeName(b *strings.Builder, id TypeID, depth int) {
 		for i, e := range t.Tuple {
 			if i > 0 {
 				b.WriteString(", ")
+			}
+			if b.Len() > maxNameLen {
+				b.WriteString("…")
+				break
 			}
 			r.writeName(b, e, depth+1)
 		}
@@ -533,12 +541,19 @@ func (r *Registry) writeName(b *strings.Builder, id TypeID, depth int) {
 		} else {
 			b.WriteString(", ")
 		}
+		if b.Len() > maxNameLen {
+			b.WriteString("…")
+			break
+		}
 		r.writeName(b, p.Type, depth+1)
 	}
 	if !first {
 		b.WriteByte('>')
 	}
 }
+
+// maxNameLen bounds the length of a TypeName (a little past it, "…" ends it).
+const maxNameLen = 200
 
 // describe names a type for error messages: "AccountId32 (#0)".
 func (r *Registry) describe(id TypeID) string {

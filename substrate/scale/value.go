@@ -30,6 +30,7 @@ const (
 
 var kindNames = [...]string{"invalid", "bool", "char", "str", "uint", "int", "bytes", "composite", "variant", "sequence", "tuple", "bits"}
 
+// String returns the kind's name ("uint", "composite", ...).
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
 		return kindNames[k]
@@ -49,13 +50,25 @@ func (k Kind) String() string {
 type Value struct {
 	typ   TypeID
 	kind  Kind
-	index uint8    // Variant: the variant index
-	n     uint64   // Bool, Char, Uint, Int (two's complement), when big is nil
-	big   *big.Int // Uint and Int beyond 64 bits
-	b     []byte   // Str, Bytes, Bits (one byte 0/1 per bit)
-	items []Value  // Composite, Variant, Sequence, Tuple
-	names *names   // Composite, Variant
+	index uint8   // Variant: the variant index; Uint, Int: bigNumber when b holds the number
+	n     uint64  // Bool, Char, Uint, Int (two's complement) within 64 bits
+	b     []byte  // Str, Bytes, Bits (one byte 0/1 per bit); numbers beyond 64 bits, little-endian
+	items []Value // Composite, Variant, Sequence, Tuple
+	names *names  // Composite, Variant
 }
+
+// bigNumber in Value.index marks a Uint or Int whose little-endian bytes
+// (two's complement for Int) are in b because it does not fit 64 bits. A
+// decoded value's bytes alias its private copy of the input, so large
+// integers cost no allocation.
+const bigNumber = 1
+
+func (v *Value) isBig() bool {
+	return (v.kind == KindUint || v.kind == KindInt) && v.index == bigNumber
+}
+
+// bigInt returns a number beyond 64 bits as a new big.Int.
+func (v *Value) bigInt() *big.Int { return leToBig(v.b, v.kind == KindInt) }
 
 // NamedValue is a field of a composite or variant value built with
 // NewComposite or NewVariant.
@@ -91,12 +104,12 @@ func NewBig(v *big.Int) Value {
 		if v.IsUint64() {
 			return NewUint(v.Uint64())
 		}
-		return Value{kind: KindUint, big: new(big.Int).Set(v)}
+		return Value{kind: KindUint, index: bigNumber, b: bigToLE(v, (v.BitLen()+7)/8)}
 	}
 	if v.IsInt64() {
 		return NewInt(v.Int64())
 	}
-	return Value{kind: KindInt, big: new(big.Int).Set(v)}
+	return Value{kind: KindInt, index: bigNumber, b: bigToLE(v, v.BitLen()/8+1)}
 }
 
 // NewBytes returns a bytes value holding a copy of b.
@@ -195,9 +208,11 @@ func (v Value) Text() (string, bool) {
 func (v Value) Uint64() (uint64, bool) {
 	v = v.unwrap()
 	switch {
-	case v.kind == KindUint && v.big == nil:
+	case v.isBig():
+		return 0, false
+	case v.kind == KindUint:
 		return v.n, true
-	case v.kind == KindInt && v.big == nil && int64(v.n) >= 0:
+	case v.kind == KindInt && int64(v.n) >= 0:
 		return v.n, true
 	}
 	return 0, false
@@ -207,9 +222,11 @@ func (v Value) Uint64() (uint64, bool) {
 func (v Value) Int64() (int64, bool) {
 	v = v.unwrap()
 	switch {
-	case v.kind == KindInt && v.big == nil:
+	case v.isBig():
+		return 0, false
+	case v.kind == KindInt:
 		return int64(v.n), true
-	case v.kind == KindUint && v.big == nil && v.n <= math.MaxInt64:
+	case v.kind == KindUint && v.n <= math.MaxInt64:
 		return int64(v.n), true
 	}
 	return 0, false
@@ -221,8 +238,8 @@ func (v Value) BigInt() (*big.Int, bool) {
 	switch {
 	case v.kind != KindUint && v.kind != KindInt:
 		return nil, false
-	case v.big != nil:
-		return new(big.Int).Set(v.big), true
+	case v.isBig():
+		return v.bigInt(), true
 	case v.kind == KindInt:
 		return big.NewInt(int64(v.n)), true
 	}
@@ -354,14 +371,14 @@ func (v Value) format(b *strings.Builder, depth int) {
 	case KindStr:
 		b.WriteString(strconv.Quote(string(v.b)))
 	case KindUint:
-		if v.big != nil {
-			b.WriteString(v.big.String())
+		if v.isBig() {
+			b.WriteString(v.bigInt().String())
 		} else {
 			b.WriteString(strconv.FormatUint(v.n, 10))
 		}
 	case KindInt:
-		if v.big != nil {
-			b.WriteString(v.big.String())
+		if v.isBig() {
+			b.WriteString(v.bigInt().String())
 		} else {
 			b.WriteString(strconv.FormatInt(int64(v.n), 10))
 		}
