@@ -220,7 +220,7 @@ func (c *SubstrateClient) GetSubnets(ctx context.Context, atBlock uint64) ([]typ
 		return nil, err
 	}
 	var infos []*subnetInfoView
-	if err := c.callInfo(ctx, at, &infos, "SubnetInfoRuntimeApi", "get_subnets_info", "Vec<Option<SubnetInfo>>", answerValue); err != nil {
+	if err := c.callInfo(ctx, at, &infos, "SubnetInfoRuntimeApi", "get_subnets_info", "SubnetsInfo", answerValue); err != nil {
 		return nil, err
 	}
 	var out []types.SubnetInfo
@@ -308,9 +308,9 @@ func (c *SubstrateClient) neurons(ctx context.Context, netuid uint16, atBlock ui
 		return nil, err
 	}
 	var views []neuronView
-	method, typ := "get_neurons_lite", "Vec<NeuronInfoLite>"
+	method, typ := "get_neurons_lite", "NeuronsLite"
 	if full {
-		method, typ = "get_neurons", "Vec<NeuronInfo>"
+		method, typ = "get_neurons", "Neurons"
 	}
 	if err := c.callInfo(ctx, at, &views, "NeuronInfoRuntimeApi", method, typ, answerValue, netuid); err != nil {
 		return nil, err
@@ -479,7 +479,7 @@ func (c *SubstrateClient) GetHotkey(ctx context.Context, hotkey types.AccountID,
 // stakeInfos reads every stake of a coldkey (StakeInfoRuntimeApi).
 func (c *SubstrateClient) stakeInfos(ctx context.Context, at substrate.Hash, coldkey types.AccountID) ([]stakeInfoView, error) {
 	var out []stakeInfoView
-	err := c.callInfo(ctx, at, &out, "StakeInfoRuntimeApi", "get_stake_info_for_coldkey", "Vec<StakeInfo>", answerValue, coldkey[:])
+	err := c.callInfo(ctx, at, &out, "StakeInfoRuntimeApi", "get_stake_info_for_coldkey", "StakeInfos", answerValue, coldkey[:])
 	return out, err
 }
 
@@ -555,7 +555,7 @@ func (c *SubstrateClient) GetDelegates(ctx context.Context, atBlock uint64) ([]t
 		return nil, err
 	}
 	var views []delegateView
-	if err := c.callInfo(ctx, at, &views, "DelegateInfoRuntimeApi", "get_delegates", "Vec<DelegateInfo>", answerValue); err != nil {
+	if err := c.callInfo(ctx, at, &views, "DelegateInfoRuntimeApi", "get_delegates", "Delegates", answerValue); err != nil {
 		return nil, err
 	}
 	out := make([]types.DelegateInfo, len(views))
@@ -590,7 +590,7 @@ func (c *SubstrateClient) GetDelegated(ctx context.Context, coldkey types.Accoun
 		return nil, err
 	}
 	var views []delegatedView
-	if err := c.callInfo(ctx, at, &views, "DelegateInfoRuntimeApi", "get_delegated", "Vec<(DelegateInfo, Compact<u64>)>", answerValue, coldkey[:]); err != nil {
+	if err := c.callInfo(ctx, at, &views, "DelegateInfoRuntimeApi", "get_delegated", "Delegated", answerValue, coldkey[:]); err != nil {
 		return nil, err
 	}
 	out := make([]types.DelegatedInfo, len(views))

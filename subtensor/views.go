@@ -84,6 +84,15 @@ struct SubnetState {
 	block_at_registration: Vec<Compact<u64>>, alpha_stake: Vec<Compact<u64>>, tao_stake: Vec<Compact<u64>>,
 	total_stake: Vec<Compact<u64>>, emission_history: Vec<Vec<Compact<u64>>>
 }
+type NeuronsLite = Vec<NeuronInfoLite>;
+type Neurons = Vec<NeuronInfo>;
+type SubnetsInfo = Vec<Option<SubnetInfo>>;
+type Delegates = Vec<DelegateInfo>;
+type Delegated = Vec<(DelegateInfo, Compact<u64>)>;
+type StakeInfos = Vec<StakeInfo>;
+type AllDynamicInfo = Vec<Option<DynamicInfo>>;
+type MaybeDynamicInfo = Option<DynamicInfo>;
+type MaybeSubnetState = Option<SubnetState>;
 `
 
 // registry returns rt's registry extended with infoTypes (built once per
