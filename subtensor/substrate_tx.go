@@ -251,6 +251,13 @@ func (c *SubstrateClient) Transfer(ctx context.Context, from Signer, dest types.
 		name = "transfer_keep_alive"
 	}
 	res, _, err := c.call(ctx, from, wait, "Balances", name, arg{"dest", multiAddress(dest)}, arg{"value", amount.RAO()})
+	var ce *types.ChainError
+	if errors.As(err, &ce) && ce.Name == "Underflow" {
+		// Balances subtracts the amount from the free balance: an underflow
+		// there is a balance too low.
+		err = &types.ChainError{Code: types.ErrInsufficientBalance.Code, Module: "Balances", Name: types.ErrInsufficientBalance.Name,
+			Message: fmt.Sprintf("%s: %s cannot send %s (%s)", types.ErrInsufficientBalance.Name, types.AccountID(from.PublicKey()), amount, ce.Message)}
+	}
 	return res, err
 }
 
