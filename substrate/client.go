@@ -43,6 +43,8 @@ type Client struct {
 	genesis Hash
 	chain   string // the chain's name (system_chain)
 
+	extChecked sync.Map // *metadata.Runtime → *extCheck (checkExtensions)
+
 	mu       sync.Mutex
 	runtimes map[uint32]*runtimeEntry // by spec version
 	nonces   map[[32]byte]uint64      // next nonce per signer, as this client knows it

@@ -390,3 +390,22 @@ func TestMortalEraExpires(t *testing.T) {
 		t.Errorf("an expired extrinsic: %v, want BadProof or AncientBirthBlock", err)
 	}
 }
+
+// BenchmarkDial connects to the chain: the websocket, the runtime version,
+// the genesis hash and the runtime's metadata (read and parsed). With
+// $SUBSTRATE_BENCH_URL it connects to that node instead of starting one (to
+// measure beside another client against the same node).
+func BenchmarkDial(b *testing.B) {
+	url := os.Getenv("SUBSTRATE_BENCH_URL")
+	if url == "" {
+		url = chain.Chain(b).URL
+	}
+	ctx := context.Background()
+	for b.Loop() {
+		c, err := substrate.Dial(ctx, url, substrate.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		c.Close()
+	}
+}

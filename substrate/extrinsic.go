@@ -99,6 +99,40 @@ func (c *Client) Sign(ctx context.Context, call []byte, signer Signer, opts Sign
 	return x, err
 }
 
+// checkExtensions checks, once per runtime, that the bytes signedExtensions
+// writes by hand (an era, CheckMetadataHash's mode and hash) are values of
+// the runtime's types for them.
+func (c *Client) checkExtensions(rt *metadata.Runtime) error {
+	if v, ok := c.extChecked.Load(rt); ok {
+		return v.(*extCheck).err
+	}
+	var err error
+	for _, ext := range rt.Extrinsic.SignedExtensions {
+		var samples [][2][]byte // (extra, additional) pairs to decode
+		switch ext.Identifier {
+		case "CheckMortality", "CheckEra":
+			era, _ := mortalEra(DefaultEraPeriod, 1)
+			samples = [][2][]byte{{{0}, nil}, {era, nil}}
+		case "CheckMetadataHash":
+			samples = [][2][]byte{{{0}, {0}}}
+		}
+		for _, sm := range samples {
+			if _, derr := rt.Types.DecodeValue(ext.Type, sm[0]); derr != nil {
+				err = fmt.Errorf("%w %s: its extra data is not the %x this client writes: %v", ErrSignedExtension, ext.Identifier, sm[0], derr)
+			}
+			if sm[1] != nil {
+				if _, derr := rt.Types.DecodeValue(ext.AdditionalSigned, sm[1]); derr != nil {
+					err = fmt.Errorf("%w %s: its additional data is not the %x this client writes: %v", ErrSignedExtension, ext.Identifier, sm[1], derr)
+				}
+			}
+		}
+	}
+	c.extChecked.Store(rt, &extCheck{err: err})
+	return err
+}
+
+type extCheck struct{ err error }
+
 // sign encodes and signs the extrinsic for runtime rt of version v.
 func (c *Client) sign(rt *metadata.Runtime, v RuntimeVersion, birth Header, call []byte, signer Signer, nonce uint64, opts SignOptions) (*Extrinsic, error) {
 	era, eraBirth, period := []byte{0}, c.genesis, uint64(0) // immortal
@@ -109,6 +143,9 @@ func (c *Client) sign(rt *metadata.Runtime, v RuntimeVersion, birth Header, call
 		}
 		era, period = mortalEra(uint64(p), birth.Number)
 		eraBirth = birth.Hash
+	}
+	if err := c.checkExtensions(rt); err != nil {
+		return nil, err
 	}
 	extra, additional, err := signedExtensions(rt, extensionData{
 		specVersion: v.SpecVersion, txVersion: v.TransactionVersion, genesis: c.genesis,
@@ -167,12 +204,7 @@ func signedExtensions(rt *metadata.Runtime, d extensionData) (extra, additional 
 			a, err = reg.Encode(ext.AdditionalSigned, [32]byte(d.genesis))
 		case "CheckMortality", "CheckEra":
 			x = d.era
-			if _, verr := reg.DecodeValue(ext.Type, x); verr != nil {
-				err = fmt.Errorf("era %x: %w", x, verr)
-			}
-			if err == nil {
-				a, err = reg.Encode(ext.AdditionalSigned, [32]byte(d.eraBirth))
-			}
+			a, err = reg.Encode(ext.AdditionalSigned, [32]byte(d.eraBirth))
 		case "CheckNonce":
 			x, err = reg.Encode(ext.Type, d.nonce)
 		case "ChargeTransactionPayment":
@@ -180,11 +212,6 @@ func signedExtensions(rt *metadata.Runtime, d extensionData) (extra, additional 
 		case "CheckMetadataHash":
 			// Mode::Disabled, and no metadata hash in the signed data.
 			x, a = []byte{0}, []byte{0}
-			if _, verr := reg.DecodeValue(ext.Type, x); verr != nil {
-				err = verr
-			} else if _, verr := reg.DecodeValue(ext.AdditionalSigned, a); verr != nil {
-				err = verr
-			}
 		default:
 			if !zeroSized(reg, ext.Type, 0) || !zeroSized(reg, ext.AdditionalSigned, 0) {
 				return nil, nil, fmt.Errorf("%w %s (runtime %s %d): this client cannot fill its data", ErrSignedExtension, ext.Identifier, rt.SpecName, rt.SpecVersion)
