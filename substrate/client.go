@@ -97,7 +97,7 @@ func Dial(ctx context.Context, endpoint string, opts Options) (*Client, error) {
 		conn.Close()
 		return nil, fmt.Errorf("%w: %s answered no runtime version", ErrNotSubstrate, endpoint)
 	}
-	if c.genesis, err = c.BlockHash(ctx, 0); err != nil {
+	if c.genesis, err = c.genesisHash(ctx); err != nil {
 		conn.Close()
 		return nil, err
 	}
@@ -109,6 +109,18 @@ func Dial(ctx context.Context, endpoint string, opts Options) (*Client, error) {
 		return nil, err
 	}
 	return c, nil
+}
+
+// genesisHash is the hash a signed extrinsic must name as its genesis: the
+// runtime's own record of block 0 (System.BlockHash(0), what CheckGenesis
+// compares with), which on a real node is chain_getBlockHash(0) and under a
+// forking tool such as chopsticks may differ from it.
+func (c *Client) genesisHash(ctx context.Context) (Hash, error) {
+	var h [32]byte
+	if ok, err := c.Storage(ctx, Hash{}, &h, "System", "BlockHash", uint64(0)); err == nil && ok && h != [32]byte{} {
+		return Hash(h), nil
+	}
+	return c.BlockHash(ctx, 0)
 }
 
 // Close closes the connection. Calls after Close fail with rpc.ErrClosed.
