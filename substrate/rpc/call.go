@@ -77,6 +77,9 @@ func (cl *Client) call(ctx context.Context, method string, params json.RawMessag
 		ctx, cancel = context.WithTimeout(ctx, cl.opts.CallTimeout)
 		defer cancel()
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("rpc: %s on %s: not sent: %w", method, cl.endpoint, err)
+	}
 	id := cl.nextID.Add(1)
 	msg, err := encodeRequest(id, method, params)
 	if err != nil {

@@ -187,7 +187,13 @@ func (cl *Client) reconnect() *conn {
 			cl.mu.Lock()
 			cl.lastErr = err
 			cl.mu.Unlock()
-			cl.log.Warn("rpc: reconnect failed", "attempt", attempt+1, "err", err)
+			// Warn at attempts 1, 2, 4, 8…: an outage is visible without
+			// a line every few seconds.
+			level := slog.LevelDebug
+			if n := attempt + 1; n&(n-1) == 0 {
+				level = slog.LevelWarn
+			}
+			cl.log.Log(cl.ctx, level, "rpc: reconnect failed", "attempt", attempt+1, "err", err)
 			continue
 		}
 		cl.mu.Lock()
