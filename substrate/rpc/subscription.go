@@ -206,12 +206,14 @@ func (s *Subscription) push(result json.RawMessage) {
 	n := Notification{Result: result, Gap: s.gap}
 	s.gap = 0
 	if s.limit > 0 && len(s.queue) >= s.limit {
+		// Drop the oldest; the one that is now first inherits its marks.
+		lost := s.queue[0].Gap | GapOverflow
 		s.queue[0] = Notification{}
 		s.queue = s.queue[1:]
 		if len(s.queue) > 0 {
-			s.queue[0].Gap |= GapOverflow
+			s.queue[0].Gap |= lost
 		} else {
-			n.Gap |= GapOverflow
+			n.Gap |= lost
 		}
 	}
 	s.queue = append(s.queue, n)
