@@ -156,8 +156,7 @@ func (cl *Client) supervise(c *conn) {
 			return
 		case <-c.lost:
 		}
-		c.wait()
-		cl.connectionLost(c)
+		c.wait() // fail has already answered its calls (connectionLost)
 		cl.log.Warn("rpc: connection lost; reconnecting", "err", c.err)
 		c = cl.reconnect()
 		if c == nil {
@@ -214,7 +213,8 @@ func (cl *Client) reconnect() *conn {
 
 // connectionLost detaches the lost connection c: the calls in flight on it
 // fail with ErrConnectionLost, subscriptions that may be re-established wait
-// for the next connection, the others end.
+// for the next connection, the others end. It runs once per connection,
+// from conn.fail.
 func (cl *Client) connectionLost(c *conn) {
 	cl.mu.Lock()
 	if cl.conn == c {
@@ -238,7 +238,7 @@ func (cl *Client) connectionLost(c *conn) {
 			ended = append(ended, s)
 		}
 	}
-	c.subs = nil
+	c.subs = map[string]*Subscription{} // late notifications find nothing
 	cl.mu.Unlock()
 	for _, s := range ended {
 		s.end(fmt.Errorf("rpc: %s subscription on %s: %w: %w; it is not re-established, because that would submit "+

@@ -113,13 +113,16 @@ func (c *conn) start() {
 // wait returns when the connection's goroutines have ended.
 func (c *conn) wait() { c.wg.Wait() }
 
-// fail marks the connection lost for cause (the first cause wins) and closes
-// the socket, which ends its goroutines.
+// fail marks the connection lost for cause (the first cause wins): it closes
+// the socket, which ends its goroutines, fails the calls in flight at once
+// and detaches the connection from the Client, whose supervisor then
+// reconnects. The caller must not hold the Client's mu.
 func (c *conn) fail(cause error) {
 	c.lostOnce.Do(func() {
 		c.err = cause
 		c.cancel()
 		c.ws.CloseNow()
+		c.cl.connectionLost(c)
 		close(c.lost)
 	})
 }
