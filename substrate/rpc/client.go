@@ -138,7 +138,7 @@ func (cl *Client) unsubscribeAll(wait time.Duration) {
 	var wg sync.WaitGroup
 	for _, s := range subs {
 		wg.Go(func() {
-			_ = s.stop(ctx, fmt.Errorf("rpc: %s subscription on %s: %w", s.method, cl.endpoint, ErrClosed))
+			_ = s.stop(ctx, fmt.Errorf("%w: %s subscription on %s", ErrClosed, s.method, cl.endpoint))
 		})
 	}
 	wg.Wait()
@@ -241,15 +241,15 @@ func (cl *Client) connectionLost(c *conn) {
 	c.subs = map[string]*Subscription{} // late notifications find nothing
 	cl.mu.Unlock()
 	for _, s := range ended {
-		s.end(fmt.Errorf("rpc: %s subscription on %s: %w: %w; it is not re-established, because that would submit "+
-			"the extrinsic again: look the extrinsic up on chain before submitting it again", s.method, cl.endpoint, ErrConnectionLost, c.err))
+		s.end(fmt.Errorf("%w: %s subscription on %s: %w; it is not re-established, because that would submit "+
+			"the extrinsic again: look the extrinsic up on chain before submitting it again", ErrConnectionLost, s.method, cl.endpoint, c.err))
 	}
 }
 
 // lostError is the error of a call in flight on a connection lost for cause.
 func (cl *Client) lostError(method string, cause error) error {
-	return fmt.Errorf("rpc: %s on %s: %w: %w; the node may or may not have run it: retry a read, "+
-		"look a transaction up on chain before sending it again", method, cl.endpoint, ErrConnectionLost, cause)
+	return fmt.Errorf("%w: %s on %s: %w; the node may or may not have run it: retry a read, "+
+		"look a transaction up on chain before sending it again", ErrConnectionLost, method, cl.endpoint, cause)
 }
 
 // resubscribe re-establishes, on the new connection c, every subscription
@@ -303,9 +303,9 @@ func (cl *Client) shutdown(c *conn) {
 	cl.subs = map[*Subscription]struct{}{}
 	cl.mu.Unlock()
 	for _, p := range pending {
-		p.ch <- response{err: fmt.Errorf("rpc: %s on %s: %w", p.method, cl.endpoint, ErrClosed)}
+		p.ch <- response{err: fmt.Errorf("%w: %s on %s", ErrClosed, p.method, cl.endpoint)}
 	}
 	for s := range subs {
-		s.end(fmt.Errorf("rpc: %s subscription on %s: %w", s.method, cl.endpoint, ErrClosed))
+		s.end(fmt.Errorf("%w: %s subscription on %s", ErrClosed, s.method, cl.endpoint))
 	}
 }

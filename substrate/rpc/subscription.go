@@ -166,7 +166,7 @@ func (s *Subscription) Done() <-chan struct{} { return s.done }
 // the subscription is live there, bounded by ctx; its error is returned
 // (the subscription has ended anyway). Calling it again does nothing.
 func (s *Subscription) Unsubscribe(ctx context.Context) error {
-	return s.stop(ctx, fmt.Errorf("rpc: %s subscription: %w", s.method, ErrUnsubscribed))
+	return s.stop(ctx, fmt.Errorf("%w: %s subscription", ErrUnsubscribed, s.method))
 }
 
 // stop ends the subscription with reason and, if it is live on the node,
