@@ -459,7 +459,8 @@ func (c *Chain) NewBlocks(ctx context.Context, n int) (string, error) {
 }
 
 // Fund sets the free balance of the account with SS58 address addr to rao
-// (dev_setStorage on System.Account), in a new block.
+// (dev_setStorage on System.Account). The head block's state is changed in
+// place; no block is built.
 func (c *Chain) Fund(ctx context.Context, addr string, rao uint64) error {
 	storage := map[string]any{"System": map[string]any{"Account": []any{
 		[]any{[]any{addr}, map[string]any{"providers": 1, "data": map[string]any{"free": strconv.FormatUint(rao, 10)}}},
