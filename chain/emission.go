@@ -40,7 +40,6 @@ package chain
 
 import (
 	"encoding/binary"
-	"fmt"
 	"log/slog"
 
 	"github.com/go-bittensor/bittensor/chain/economics"
@@ -164,7 +163,7 @@ func encodeLoaded(l []loadedEmission) []byte {
 
 func decodeLoaded(b []byte) []loadedEmission {
 	if len(b)%loadedEmissionSize != 0 {
-		panic(fmt.Sprintf("chain: loaded emission corrupt (%d bytes)", len(b)))
+		mustRead(types.Errorf(types.ErrStateUnreadable, "loaded emission of %d bytes (not whole payouts of %d)", len(b), loadedEmissionSize))
 	}
 	out := make([]loadedEmission, len(b)/loadedEmissionSize)
 	for i := range out {

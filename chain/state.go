@@ -11,7 +11,8 @@ import (
 // wrapper can sit on the working tree, a transaction's cache or a committed
 // version; the rules never know which.
 type State struct {
-	kv KV
+	kv         KV
+	appVersion uint64 // the state's app version once read (see AppVersion)
 }
 
 // NewState wraps a KV.
@@ -65,7 +66,7 @@ func (s *State) Params() types.Params {
 		panic("chain: state has no params (genesis not applied)")
 	}
 	if err := types.Unmarshal(v, &p); err != nil {
-		panic(fmt.Sprintf("chain: stored params corrupt: %v", err))
+		mustRead(types.Errorf(types.ErrStateUnreadable, "stored params: %v", err))
 	}
 	return p
 }
