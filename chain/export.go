@@ -2,12 +2,14 @@ package chain
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
 
+	abci "github.com/cometbft/cometbft/abci/types"
 	"github.com/cosmos/iavl"
 	iavldb "github.com/cosmos/iavl/db"
 
@@ -773,4 +775,25 @@ func (s *ExportSubnet) apply(st *State) {
 			st.SetBonds(s.Netuid, en.UID, *en.Bonds)
 		}
 	}
+}
+
+// ExportGenesis exports the state a chain starts from: req (InitChain's
+// request, built from a genesis document) applied to empty state in memory
+// by this binary, as a node applies it. A node keeps no version of that
+// state (the first it commits is the first block's), so this is how the
+// state after block InitialHeight−1 is exported.
+func ExportGenesis(req *abci.RequestInitChain) (*Export, error) {
+	app, err := NewApp(iavldb.NewMemDB(), Options{})
+	if err != nil {
+		return nil, err
+	}
+	defer app.Close()
+	if _, err := app.InitChain(context.Background(), req); err != nil {
+		return nil, err
+	}
+	st, _, err := app.stateAt(0)
+	if err != nil {
+		return nil, err
+	}
+	return ExportState(st, app.initial-1)
 }
