@@ -461,3 +461,22 @@ func TestQueryOfUnreadableRecord(t *testing.T) {
 		t.Errorf("answer %d %q", resp.Code, resp.Log)
 	}
 }
+
+// Governance schedules an upgrade as the sudo key does: the approved
+// proposal's call runs as Root.
+func TestGovernanceSchedulesUpgrade(t *testing.T) {
+	c, _, sen := withSenate(t, govGenesis(t))
+	bob, ferdie := key(t, "//Bob"), key(t, "//Ferdie")
+	at := uint64(c.height + 100)
+	hash, index := c.propose(bob, encodeCall(t, &types.ScheduleUpgrade{Name: "neuron-record-v3", Height: at, Info: "voted"}), 10)
+	c.vote(sen[0].cold, sen[0].hk, hash, index, true)
+	c.vote(sen[1].cold, sen[1].hk, hash, index, true)
+	evs := c.must(ferdie, &types.Close{Proposal: hash, Index: index})
+	if !hasEvent(evs, "UpgradeScheduled", "name", "neuron-record-v3") || !hasEvent(evs, "Executed", "result", "ok") {
+		t.Fatalf("events %v", evs)
+	}
+	want := types.UpgradePlan{Name: "neuron-record-v3", Height: at, Info: "voted"}
+	if p := c.upgradeInfo().Plan; p == nil || *p != want {
+		t.Errorf("plan %+v, want %+v", p, want)
+	}
+}
