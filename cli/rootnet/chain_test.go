@@ -226,7 +226,7 @@ func TestRootOnDevChain(t *testing.T) {
 }
 
 // rootRow is the stored root weights of root uid.
-func rootRow(t *testing.T, c *subtensor.Client, uid uint16) types.Row {
+func rootRow(t *testing.T, c *subtensor.CometBFTClient, uid uint16) types.Row {
 	t.Helper()
 	rw, err := c.GetRootWeights(context.Background(), 0)
 	if err != nil {

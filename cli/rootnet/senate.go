@@ -531,7 +531,7 @@ func closeRun(ctx context.Context, opts *CloseOptions) error {
 	if err != nil {
 		return err
 	}
-	out, res, err := c.Close(ctx, kp, subtensor.ProposalRef{Hash: p.Hash, Index: p.Index}, subtensor.WaitInclusion)
+	out, res, err := c.CloseProposal(ctx, kp, subtensor.ProposalRef{Hash: p.Hash, Index: p.Index}, subtensor.WaitInclusion)
 	if errors.Is(err, types.ErrTooEarly) {
 		return fmt.Errorf("proposal %d is undecided (%d ayes, %d nays, threshold %d) and can be closed from block %d: %w", p.Index, len(p.Ayes), len(p.Nays), p.Threshold, p.End, err)
 	}

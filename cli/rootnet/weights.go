@@ -105,7 +105,7 @@ type weightsResult struct {
 
 // setRootWeights shows the weights normalised, asks, and sets them with the
 // wallet's hotkey.
-func setRootWeights(ctx context.Context, f *cmdutil.Factory, c *subtensor.Client, w *wallet.Wallet, asJSON bool, netuids []uint16, weights []float64) error {
+func setRootWeights(ctx context.Context, f *cmdutil.Factory, c subtensor.Chain, w *wallet.Wallet, asJSON bool, netuids []uint16, weights []float64) error {
 	hk, err := hotkeyID(w)
 	if err != nil {
 		return err

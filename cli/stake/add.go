@@ -8,6 +8,7 @@ import (
 	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
+	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/spf13/cobra"
 )
 
@@ -207,10 +208,11 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 	if err != nil {
 		return err
 	}
-	fee, err := c.EstimateFee(ctx, cold, &types.AddStake{Hotkey: targets[0].Hotkey, Amount: 1})
+	quote, err := c.AddStake(ctx, subtensor.Unsigned(cold), targets[0].Hotkey, 1, subtensor.FeeOnly)
 	if err != nil {
 		return err
 	}
+	fee := quote.Fee
 	// What stays spendable: the free balance less the existential deposit
 	// and every transaction's fee.
 	spendable := int64(free.RAO()) - int64(ed.RAO()) - int64(fee.RAO())*int64(len(targets))

@@ -15,7 +15,7 @@ import (
 // and stake remove carry out the same way.
 type planRun struct {
 	factory  *cmdutil.Factory
-	client   *subtensor.Client
+	client   subtensor.Chain
 	wallet   *wallet.Wallet
 	coldkey  types.AccountID
 	free     balance.Balance // the coldkey's free balance before

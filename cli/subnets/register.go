@@ -81,7 +81,7 @@ func reportRegistered(f *cmdutil.Factory, asJSON bool, r registerResult) error {
 // wallet, the subnet and its terms, and whether the hotkey is already on it.
 type registration struct {
 	wallet *wallet.Wallet
-	client *subtensor.Client
+	client subtensor.Chain
 	info   types.SubnetInfo
 	out    registerResult // netuid, hotkey, coldkey; UID when already registered
 }

@@ -111,14 +111,11 @@ func transferRun(ctx context.Context, opts *TransferOptions) error {
 	if err != nil {
 		return err
 	}
-	var args types.CallArgs = &types.Transfer{Dest: opts.dest, Value: opts.amount.RAO()}
-	if opts.KeepAlive {
-		args = &types.TransferKeepAlive{Dest: opts.dest, Value: opts.amount.RAO()}
-	}
-	fee, err := c.EstimateFee(ctx, from, args)
+	quote, err := c.Transfer(ctx, subtensor.Unsigned(from), opts.dest, opts.amount, opts.KeepAlive, subtensor.FeeOnly)
 	if err != nil {
 		return err
 	}
+	fee := quote.Fee
 	before, err := c.GetBalance(ctx, from, 0)
 	if err != nil {
 		return err

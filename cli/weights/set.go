@@ -231,7 +231,7 @@ func (o *SetOptions) ask() error {
 
 // precheck finds, from the chain's state, the reasons set_weights would be
 // refused, in the chain's order, and returns the hotkey's neuron.
-func precheck(ctx context.Context, c *subtensor.Client, info types.SubnetInfo, hot types.AccountID, versionKey uint64, uids []uint16) (types.NeuronInfo, error) {
+func precheck(ctx context.Context, c subtensor.Chain, info types.SubnetInfo, hot types.AccountID, versionKey uint64, uids []uint16) (types.NeuronInfo, error) {
 	const what = "weights"
 	netuid, h := info.Netuid, info.Hyperparameters
 	if len(uids) > int(info.N) {
