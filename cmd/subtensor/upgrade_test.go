@@ -102,7 +102,7 @@ func TestUpgradeFourValidators(t *testing.T) {
 	for i := range procs {
 		procs[i] = startVersion(t, 1, "start", "--home", home(i))
 	}
-	clients := make([]*subtensor.Client, 4)
+	clients := make([]*subtensor.CometBFTClient, 4)
 	for i := range clients {
 		clients[i] = connectWait(t, addr(i))
 	}
