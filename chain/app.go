@@ -279,8 +279,13 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 }
 
 // ProcessProposal accepts any proposal: every transaction in it either
-// applies or fails deterministically in FinalizeBlock.
-func (a *App) ProcessProposal(context.Context, *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
+// applies or fails deterministically in FinalizeBlock. It rejects a block
+// this binary must not execute (an upgrade it lacks is due), so that it
+// never votes for one.
+func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
+	if a.refusesBlock(req.Height) {
+		return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}, nil
+	}
 	return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_ACCEPT}, nil
 }
 

@@ -286,6 +286,19 @@ func (a *App) checkNext(st *State, next uint64) {
 	}
 }
 
+// refusesBlock reports whether this binary must not execute the block at
+// height, the one after the committed state.
+func (a *App) refusesBlock(height int64) bool {
+	a.mu.RLock()
+	latest := a.latestKVLocked()
+	a.mu.RUnlock()
+	if height <= 0 || NewState(latest).ChainID() == "" {
+		return false
+	}
+	_, _, err := a.up.due(NewState(latest), uint64(height))
+	return err != nil
+}
+
 func (a *App) halt(err error) {
 	a.haltOnce.Do(func() {
 		a.log.Error("the node must stop: it cannot execute the next block", "err", err)

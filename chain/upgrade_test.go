@@ -212,8 +212,13 @@ func runUpgrade(t *testing.T) *upgradeRun {
 			t.Fatalf("app version 1 wrote a neuron record of layout %d", raw[0])
 		}
 	}
-	// Version 1 refuses the block of the upgrade, and will not start again.
-	_, err := c.app.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: u.h})
+	// Version 1 refuses the block of the upgrade (it does not even vote for
+	// one), and will not start again.
+	pp, err := c.app.ProcessProposal(context.Background(), &abci.RequestProcessProposal{Height: u.h})
+	if err != nil || pp.Status != abci.ResponseProcessProposal_REJECT {
+		t.Fatalf("version 1 ProcessProposal at the upgrade height: %v %v", pp, err)
+	}
+	_, err = c.app.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: u.h})
 	if !errors.Is(err, types.ErrUpgradeNeeded) {
 		t.Fatalf("version 1 FinalizeBlock at the upgrade height: %v", err)
 	}
@@ -228,6 +233,9 @@ func runUpgrade(t *testing.T) *upgradeRun {
 		t.Fatal(err)
 	}
 	c.app = app
+	if pp, err := app.ProcessProposal(context.Background(), &abci.RequestProcessProposal{Height: u.h}); err != nil || pp.Status != abci.ResponseProcessProposal_ACCEPT {
+		t.Fatalf("version 2 ProcessProposal at the upgrade height: %v %v", pp, err)
+	}
 	resp, err := app.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: u.h, Hash: hashOf(u.h)})
 	if err != nil {
 		t.Fatal(err)

@@ -88,9 +88,14 @@ func defaultHome(network string) string {
 	return filepath.Join(dir, ".bittensor", "subtensor", network)
 }
 
+// haltGrace is how long a node that halted for an upgrade goes on serving
+// its peers before it stops: a validator a moment behind it still gets the
+// last block from it (the chain refuses the next one, so none is made).
+const haltGrace = 5 * time.Second
+
 // runUntilSignal runs a started node until SIGINT or SIGTERM, then stops it
-// cleanly. A node that halts for an upgrade it does not have stops too, and
-// the error says what to install.
+// cleanly. A node that halts for an upgrade it does not have stops too
+// (after haltGrace), and the error says what to install.
 func runUntilSignal(n *node.Node, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -100,6 +105,11 @@ func runUntilSignal(n *node.Node, log *slog.Logger) error {
 		return n.Stop()
 	case <-n.Halted():
 		h := n.Height()
+		fmt.Fprintf(os.Stderr, "halted after block %d: %v\nstopping in %s…\n", h, n.HaltErr(), haltGrace)
+		select {
+		case <-ctx.Done():
+		case <-time.After(haltGrace):
+		}
 		if err := n.Stop(); err != nil {
 			log.Warn("stopping the node", "err", err)
 		}
