@@ -122,8 +122,11 @@ type subnetEmission struct {
 // SubnetEmission returns netuid's emission record (zero if none).
 func (s *State) SubnetEmission(netuid uint16) subnetEmission {
 	v := s.kv.Get(netuidKey(prefixSubnetEmission, netuid))
-	if len(v) != 24 {
+	if v == nil {
 		return subnetEmission{}
+	}
+	if len(v) != 24 {
+		mustRead(types.Errorf(types.ErrStateUnreadable, "subnet %d emission record of %d bytes, want 24", netuid, len(v)))
 	}
 	return subnetEmission{
 		Pending:             binary.BigEndian.Uint64(v),

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -458,7 +459,7 @@ func (e *Export) AppState() (json.RawMessage, error) {
 // it would refuse to run. The database must not be in use by a running
 // node.
 func ExportDB(db iavldb.DB, height int64) (*Export, error) {
-	tree := iavl.NewMutableTree(db, 10_000, true, nil)
+	tree := iavl.NewMutableTree(db, 10_000, true, slog.New(slog.DiscardHandler))
 	latest, err := tree.Load()
 	if err != nil {
 		return nil, fmt.Errorf("chain: load state: %w", err)
@@ -606,6 +607,11 @@ func (s *ExportSubnet) validate(owners map[types.AccountID]types.AccountID) erro
 	where := fmt.Sprintf("subnet %d", s.Netuid)
 	if err := s.Hyperparams.Validate(); err != nil {
 		return fmt.Errorf("chain: export %s: %w", where, err)
+	}
+	if s.Netuid == RootNetuid {
+		if err := checkRootSigmoid(s.Hyperparams.Kappa, s.Hyperparams.Rho); err != nil {
+			return fmt.Errorf("chain: export %s: %w", where, err)
+		}
 	}
 	if len(s.Neurons) > int(s.Hyperparams.MaxAllowedUids) {
 		return types.Errorf(types.ErrExportInconsistent, "%s: %d neurons, max_allowed_uids %d", where, len(s.Neurons), s.Hyperparams.MaxAllowedUids)

@@ -27,8 +27,16 @@ type Account struct {
 // Account returns the record of a, zero if it does not exist.
 func (s *State) Account(a types.AccountID) Account {
 	v := s.kv.Get(accountKey(a))
-	if len(v) != 16 {
+	if v == nil {
 		return Account{}
+	}
+	return decodeAccount(v)
+}
+
+// decodeAccount reads free(8) ‖ nonce(8).
+func decodeAccount(v []byte) Account {
+	if len(v) != 16 {
+		mustRead(types.Errorf(types.ErrStateUnreadable, "account record of %d bytes, want 16", len(v)))
 	}
 	return Account{Free: binary.BigEndian.Uint64(v[:8]), Nonce: binary.BigEndian.Uint64(v[8:])}
 }
@@ -54,7 +62,7 @@ func (s *State) IterateAccounts(fn func(types.AccountID, Account) bool) {
 	s.kv.Iterate(start, prefixEnd(start), func(k, v []byte) bool {
 		var a types.AccountID
 		copy(a[:], k[1:])
-		return fn(a, Account{Free: binary.BigEndian.Uint64(v[:8]), Nonce: binary.BigEndian.Uint64(v[8:])})
+		return fn(a, decodeAccount(v))
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -447,26 +448,44 @@ func TestMigrationFailureHalts(t *testing.T) {
 	}
 }
 
-// A query over a record this binary cannot read answers an error.
+// A query over a record this binary cannot read answers an error naming
+// it; the node goes on.
 func TestQueryOfUnreadableRecord(t *testing.T) {
-	c := newEmissionChain(t, nil)
-	c.run()
-	// As if a newer binary had written the record (the blocks' rules would
-	// stop at it, as they must).
-	c.app.tree.Set(uidKey(prefixNeuron, 1, 1), []byte{7})
-	if _, _, err := c.app.tree.SaveVersion(); err != nil {
-		t.Fatal(err)
-	}
-	if err := c.app.refreshCommitted(c.app.tree.Version()); err != nil {
-		t.Fatal(err)
-	}
-	resp, err := c.app.Query(context.Background(), &abci.RequestQuery{Path: types.QueryNeurons + "/1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := types.NewChainError(resp.Code, resp.Codespace, resp.Log)
-	if !errors.Is(got, types.ErrStateUnreadable) || !bytes.Contains([]byte(resp.Log), []byte("version 7")) {
-		t.Errorf("answer %d %q", resp.Code, resp.Log)
+	charlie := key(t, "//Charlie")
+	for _, tt := range []struct {
+		name, path string
+		key, val   []byte
+		says       string
+	}{
+		{"neuron of an unknown layout", types.QueryNeurons + "/1", uidKey(prefixNeuron, 1, 1), []byte{7}, "version 7"},
+		{"short account", types.QueryAccount + "/" + charlie.SS58Address(), accountKey(charlie.PublicKey()), []byte{1, 2, 3}, "account record of 3 bytes"},
+		{"short emission record", types.QueryEmission, netuidKey(prefixSubnetEmission, 1), []byte{1}, "emission record of 1 bytes"},
+	} {
+		c := newEmissionChain(t, nil)
+		c.run()
+		// As if a newer binary had written the record (the blocks' rules
+		// would stop at it, as they must).
+		// Queries read the version; the mempool's view is left as it was.
+		c.app.tree.Set(tt.key, tt.val)
+		_, v, err := c.app.tree.SaveVersion()
+		if err != nil {
+			t.Fatal(err)
+		}
+		imm, err := c.app.tree.GetImmutable(v)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.app.mu.Lock()
+		c.app.committed = imm
+		c.app.mu.Unlock()
+		resp, err := c.app.Query(context.Background(), &abci.RequestQuery{Path: tt.path})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := types.NewChainError(resp.Code, resp.Codespace, resp.Log)
+		if !errors.Is(got, types.ErrStateUnreadable) || !strings.Contains(resp.Log, tt.says) {
+			t.Errorf("%s: answer %d %q", tt.name, resp.Code, resp.Log)
+		}
 	}
 }
 
