@@ -32,9 +32,10 @@ import (
 //     the per-block step, a binary whose newest upgrade has that name runs
 //     every migration from the state's version to its own, in order, records
 //     them as applied and reports the new app version. A binary without the
-//     upgrade stops after committing the block before (Options.OnHalt) and
-//     refuses to start again; a binary with it refuses to start before that
-//     height. So every validator runs the old rules up to the height and the
+//     upgrade stops after committing the block before (Options.OnHalt),
+//     rejects every proposal at the height (so it never votes for a block it
+//     cannot run) and refuses to start again; a binary with it refuses to
+//     start before that height. So every validator runs the old rules up to the height and the
 //     new ones from it, and computes the same app hash.
 //
 // Every migration is deterministic: it reads and writes state only, in key
@@ -70,6 +71,9 @@ func Upgrades() []Upgrade {
 // upgrade.
 func LatestAppVersion() uint64 {
 	ups := Upgrades()
+	if len(ups) == 0 {
+		return firstAppVersion
+	}
 	return ups[len(ups)-1].AppVersion
 }
 
@@ -142,8 +146,10 @@ func (u *upgrader) due(st *State, next uint64) ([]Upgrade, *types.UpgradePlan, e
 		switch {
 		case !ok:
 			return nil, nil, types.Errorf(types.ErrUpgradeNeeded, "%s is due and this binary (app version %d) does not have it: install the release that does and start the node again%s", p, u.version, infoSuffix(p.Info))
-		case up.AppVersion <= v:
+		case up.AppVersion <= v && v == u.version:
 			return nil, &p, nil
+		case up.AppVersion <= v:
+			return nil, nil, types.Errorf(types.ErrBinaryTooNew, "the chain is at app version %d, already past %s, and this binary runs app version %d: run the release of app version %d", v, p, u.version, v)
 		case up.AppVersion != u.version:
 			return nil, nil, types.Errorf(types.ErrBinaryTooNew, "%s makes app version %d and this binary runs app version %d: run the release whose newest upgrade is %q", p, up.AppVersion, u.version, p.Name)
 		}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -505,5 +506,62 @@ func TestGovernanceSchedulesUpgrade(t *testing.T) {
 	want := types.UpgradePlan{Name: "neuron-record-v3", Height: at, Info: "voted"}
 	if p := c.upgradeInfo().Plan; p == nil || *p != want {
 		t.Errorf("plan %+v, want %+v", p, want)
+	}
+}
+
+// The decision before each block, for every combination of the state's
+// app version, the plan and the binary's version.
+func TestUpgradeDue(t *testing.T) {
+	a := Upgrade{Name: "a", AppVersion: 2}
+	b := Upgrade{Name: "b", AppVersion: 3}
+	plan := func(name string) *types.UpgradePlan { return &types.UpgradePlan{Name: name, Height: 10} }
+	for _, tt := range []struct {
+		name    string
+		state   uint64 // the state's app version
+		plan    *types.UpgradePlan
+		binary  uint64 // the binary's app version (knows a up to 2, b up to 3)
+		next    uint64
+		run     []string
+		dropped bool
+		err     *types.Error
+		says    string
+	}{
+		{name: "same version, no plan", state: 2, binary: 2, next: 10},
+		{name: "plan not due yet", state: 2, plan: plan("zzz"), binary: 2, next: 9},
+		{name: "state newer than the binary", state: 3, binary: 2, next: 10, err: types.ErrBinaryTooOld},
+		{name: "binary newer, no plan", state: 1, binary: 2, next: 10, err: types.ErrBinaryTooNew, says: "no upgrade is planned"},
+		{name: "binary newer, plan later", state: 1, plan: plan("a"), binary: 2, next: 9, err: types.ErrBinaryTooNew, says: "until then run the release of app version 1"},
+		{name: "the upgrade's block", state: 1, plan: plan("a"), binary: 2, next: 10, run: []string{"a"}},
+		{name: "a release skipped", state: 1, plan: plan("b"), binary: 3, next: 10, run: []string{"a", "b"}},
+		{name: "binary past the planned upgrade", state: 1, plan: plan("a"), binary: 3, next: 10, err: types.ErrBinaryTooNew, says: `newest upgrade is "a"`},
+		{name: "upgrade unknown to the binary", state: 1, plan: plan("zzz"), binary: 2, next: 10, err: types.ErrUpgradeNeeded, says: `upgrade "zzz" at height 10 is due`},
+		{name: "older binary at the upgrade", state: 1, plan: plan("a"), binary: 1, next: 10, err: types.ErrUpgradeNeeded},
+		{name: "plan for an upgrade the state has", state: 2, plan: plan("a"), binary: 2, next: 10, dropped: true},
+		{name: "plan for an upgrade the state has, binary newer", state: 2, plan: plan("a"), binary: 3, next: 10, err: types.ErrBinaryTooNew, says: "already past"},
+	} {
+		up := &upgrader{version: tt.binary}
+		for _, k := range []Upgrade{a, b} {
+			if k.AppVersion <= tt.binary {
+				up.known = append(up.known, k)
+			}
+		}
+		st := NewState(newCache(emptyKV{}))
+		st.setAppVersion(tt.state)
+		st.setUpgradePlan(tt.plan)
+		run, p, err := up.due(NewState(st.kv), tt.next)
+		var names []string
+		for _, r := range run {
+			names = append(names, r.Name)
+		}
+		switch {
+		case tt.err != nil:
+			if !errors.Is(err, tt.err) || !strings.Contains(fmt.Sprint(err), tt.says) {
+				t.Errorf("%s: err %v, want %s saying %q", tt.name, err, tt.err.Name, tt.says)
+			}
+		case err != nil:
+			t.Errorf("%s: %v", tt.name, err)
+		case strings.Join(names, ",") != strings.Join(tt.run, ",") || (p != nil) != (len(tt.run) > 0 || tt.dropped):
+			t.Errorf("%s: runs %v with plan %v, want %v (dropped %v)", tt.name, names, p, tt.run, tt.dropped)
+		}
 	}
 }
