@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -453,6 +454,10 @@ func (e *Export) AppState() (json.RawMessage, error) {
 	return b, nil
 }
 
+// ErrNoState is returned by ExportDB for a database that holds no
+// committed state (a node that never committed a block).
+var ErrNoState = errors.New("chain: the database holds no committed state")
+
 // ExportDB exports the state stored in db (a node's application database)
 // after block height, without starting an App: a state of any app version
 // this binary can read (the upgrades it knows) can be exported, also one
@@ -466,7 +471,7 @@ func ExportDB(db iavldb.DB, height int64) (*Export, error) {
 	}
 	defer tree.Close()
 	if latest == 0 {
-		return nil, types.Errorf(types.ErrHeightPruned, "the database holds no committed state")
+		return nil, ErrNoState
 	}
 	if height == 0 {
 		height = latest

@@ -299,7 +299,7 @@ func TestExportDB(t *testing.T) {
 		t.Fatalf("height beyond the chain: %v", err)
 	}
 	mustContain(t, err, "kept: 1 to")
-	if _, err := ExportDB(iavldb.NewMemDB(), 0); !errors.Is(err, types.ErrHeightPruned) {
+	if _, err := ExportDB(iavldb.NewMemDB(), 0); !errors.Is(err, ErrNoState) {
 		t.Errorf("empty database: %v", err)
 	}
 }

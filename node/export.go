@@ -60,6 +60,9 @@ func Export(home string, o ExportOptions) ([]byte, error) {
 		return nil, fmt.Errorf("node: %s keeps no chain state (%v)", home, statErr)
 	default:
 		e, err = exportStored(cfg.DBDir(), o.Height)
+		if errors.Is(err, chain.ErrNoState) && o.Height == 0 {
+			e, err = exportGenesis(doc) // started, but never committed a block
+		}
 	}
 	if err != nil {
 		return nil, err
