@@ -111,17 +111,6 @@ func coldkeyID(w *wallet.Wallet) (types.AccountID, error) {
 	return types.AccountID(kp.PublicKey()), nil
 }
 
-// refused wraps an error from sending a transaction: a chain error says
-// the chain refused it (nothing was charged when the node's check refused
-// it; the fee when it failed in a block).
-func refused(what string, err error) error {
-	var ce *types.ChainError
-	if errors.As(err, &ce) {
-		return fmt.Errorf("%s refused by the chain: %w", what, err)
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
 // parseHashFlag reads --proposal.
 func parseHashFlag(flag, v string) (types.Hash, error) {
 	if v == "" {
