@@ -218,7 +218,8 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 // CheckTx decides whether a transaction may enter the mempool: it runs the
 // transaction in full against the committed state plus the transactions the
 // mempool already holds, and accepts it only if it would succeed.
-func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
+func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (resp *abci.ResponseCheckTx, _ error) {
+	defer recoverCheckTx(a.log, &resp)
 	verifySig := req.Type != abci.CheckTxType_Recheck
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
@@ -292,7 +293,8 @@ func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposa
 // FinalizeBlock executes a decided block: first the per-block step, then the
 // transactions in order. It returns one result per transaction and the app
 // hash; Commit persists the result.
-func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
+func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (resp *abci.ResponseFinalizeBlock, err error) {
+	defer a.recoverBlock(&resp, &err)
 	height := uint64(req.Height)
 	kv := treeKV{a.tree}
 	st := NewState(kv)

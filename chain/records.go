@@ -13,10 +13,11 @@ import (
 // types.ErrStateUnreadable for a record it cannot read: a layout version it
 // does not know (state written by a newer binary) or bytes that do not fit
 // the layout (corruption). The rules read state through State's accessors,
-// which cannot go on past such a record; they panic with a stateError,
-// which stops block execution as a storage failure does (every node stops
-// at the same record, none computes a different app hash), and which the
-// query and export paths turn back into an error answer.
+// which cannot go on past such a record; they panic with a stateError, and
+// each entry point turns it back into an error: FinalizeBlock fails the
+// block and stops the node (every node stops at the same record, none
+// computes a different app hash), CheckTx refuses the transaction, and the
+// query and export paths answer the error.
 
 // stateError is the panic value of an unreadable record.
 type stateError struct{ err error }
@@ -50,6 +51,39 @@ func catchStateError(fn func() error) (err error) {
 		}
 	}()
 	return fn()
+}
+
+// recoverBlock, deferred by FinalizeBlock, turns a stateError into the
+// block's error and stops the node (Options.OnHalt) with it: no node can
+// execute the block, and the operator learns which record stopped it. The
+// block's partial writes are never committed.
+func (a *App) recoverBlock(resp **abci.ResponseFinalizeBlock, err *error) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	se, ok := r.(stateError)
+	if !ok {
+		panic(r)
+	}
+	*resp, *err = nil, se
+	a.halt(se.err)
+}
+
+// recoverCheckTx, deferred by CheckTx, refuses a transaction whose checks
+// hit unreadable state rather than fail the mempool's connection.
+func recoverCheckTx(log *slog.Logger, resp **abci.ResponseCheckTx) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	se, ok := r.(stateError)
+	if !ok {
+		panic(r)
+	}
+	log.Error("CheckTx hit unreadable state", "err", se.err)
+	e := types.CodeOf(se.err)
+	*resp = &abci.ResponseCheckTx{Code: e.Code, Codespace: e.Module, Log: se.err.Error()}
 }
 
 // recoverQuery, deferred by Query, answers a stateError raised while

@@ -565,3 +565,26 @@ func TestUpgradeDue(t *testing.T) {
 		}
 	}
 }
+
+// A block whose rules hit unreadable state fails with the record's error
+// and stops the node; a transaction whose checks hit it is refused.
+func TestUnreadableStateStopsTheBlock(t *testing.T) {
+	var halted error
+	c := newChainOn(t, richGenesis(t), iavldb.NewMemDB(), Options{OnHalt: func(err error) { halted = err }})
+	for blocksUntilNextEpoch(1, 4, uint64(c.height)+1) != 0 {
+		c.run()
+	}
+	alice := key(t, "//Alice")
+	c.app.check.Set(accountKey(alice.PublicKey()), []byte{1})
+	resp, err := c.app.CheckTx(context.Background(), &abci.RequestCheckTx{Tx: c.tx(alice, 0, &types.Transfer{Dest: id(t, "//Bob"), Value: tao})})
+	if err != nil || !errors.Is(types.NewChainError(resp.Code, resp.Codespace, resp.Log), types.ErrStateUnreadable) {
+		t.Errorf("CheckTx over a malformed account: %v %+v", err, resp)
+	}
+
+	c.app.tree.Set(uidKey(prefixNeuron, 1, 1), []byte{7}) // read by subnet 1's epoch in the next block
+	_, err = c.app.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: c.height + 1})
+	if !errors.Is(err, types.ErrStateUnreadable) || !errors.Is(halted, types.ErrStateUnreadable) {
+		t.Fatalf("FinalizeBlock: %v; OnHalt: %v", err, halted)
+	}
+	mustContain(t, err, "version 7")
+}
