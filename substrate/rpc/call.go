@@ -77,6 +77,9 @@ func (cl *Client) call(ctx context.Context, method string, params json.RawMessag
 		ctx, cancel = context.WithTimeout(ctx, cl.opts.CallTimeout)
 		defer cancel()
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("rpc: %s on %s: not sent: %w", method, cl.endpoint, err)
+	}
 	id := cl.nextID.Add(1)
 	msg, err := encodeRequest(id, method, params)
 	if err != nil {
@@ -121,7 +124,7 @@ func (cl *Client) acquire(ctx context.Context, method string, id uint64, p *pend
 		cl.mu.Lock()
 		if cl.closed {
 			cl.mu.Unlock()
-			return nil, fmt.Errorf("rpc: %s on %s: %w", method, cl.endpoint, ErrClosed)
+			return nil, fmt.Errorf("%w: %s on %s", ErrClosed, method, cl.endpoint)
 		}
 		if c := cl.conn; c != nil {
 			c.pending[id] = p
@@ -133,9 +136,9 @@ func (cl *Client) acquire(ctx context.Context, method string, id uint64, p *pend
 		select {
 		case <-ready:
 		case <-cl.ctx.Done():
-			return nil, fmt.Errorf("rpc: %s on %s: %w", method, cl.endpoint, ErrClosed)
+			return nil, fmt.Errorf("%w: %s on %s", ErrClosed, method, cl.endpoint)
 		case <-ctx.Done():
-			return nil, fmt.Errorf("rpc: %s: %w to %s (reconnecting; last error: %v): %w", method, ErrNotConnected, cl.endpoint, last, ctx.Err())
+			return nil, fmt.Errorf("%w to %s (reconnecting; last error: %v): %s: %w", ErrNotConnected, cl.endpoint, last, method, ctx.Err())
 		}
 	}
 }

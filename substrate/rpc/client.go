@@ -138,7 +138,7 @@ func (cl *Client) unsubscribeAll(wait time.Duration) {
 	var wg sync.WaitGroup
 	for _, s := range subs {
 		wg.Go(func() {
-			_ = s.stop(ctx, fmt.Errorf("rpc: %s subscription on %s: %w", s.method, cl.endpoint, ErrClosed))
+			_ = s.stop(ctx, fmt.Errorf("%w: %s subscription on %s", ErrClosed, s.method, cl.endpoint))
 		})
 	}
 	wg.Wait()
@@ -156,8 +156,7 @@ func (cl *Client) supervise(c *conn) {
 			return
 		case <-c.lost:
 		}
-		c.wait()
-		cl.connectionLost(c)
+		c.wait() // fail has already answered its calls (connectionLost)
 		cl.log.Warn("rpc: connection lost; reconnecting", "err", c.err)
 		c = cl.reconnect()
 		if c == nil {
@@ -187,7 +186,13 @@ func (cl *Client) reconnect() *conn {
 			cl.mu.Lock()
 			cl.lastErr = err
 			cl.mu.Unlock()
-			cl.log.Warn("rpc: reconnect failed", "attempt", attempt+1, "err", err)
+			// Warn at attempts 1, 2, 4, 8…: an outage is visible without
+			// a line every few seconds.
+			level := slog.LevelDebug
+			if n := attempt + 1; n&(n-1) == 0 {
+				level = slog.LevelWarn
+			}
+			cl.log.Log(cl.ctx, level, "rpc: reconnect failed", "attempt", attempt+1, "err", err)
 			continue
 		}
 		cl.mu.Lock()
@@ -208,7 +213,8 @@ func (cl *Client) reconnect() *conn {
 
 // connectionLost detaches the lost connection c: the calls in flight on it
 // fail with ErrConnectionLost, subscriptions that may be re-established wait
-// for the next connection, the others end.
+// for the next connection, the others end. It runs once per connection,
+// from conn.fail.
 func (cl *Client) connectionLost(c *conn) {
 	cl.mu.Lock()
 	if cl.conn == c {
@@ -232,18 +238,18 @@ func (cl *Client) connectionLost(c *conn) {
 			ended = append(ended, s)
 		}
 	}
-	c.subs = nil
+	c.subs = map[string]*Subscription{} // late notifications find nothing
 	cl.mu.Unlock()
 	for _, s := range ended {
-		s.end(fmt.Errorf("rpc: %s subscription on %s: %w: %w; it is not re-established, because that would submit "+
-			"the extrinsic again: look the extrinsic up on chain before submitting it again", s.method, cl.endpoint, ErrConnectionLost, c.err))
+		s.end(fmt.Errorf("%w: %s subscription on %s: %w; it is not re-established, because that would submit "+
+			"the extrinsic again: look the extrinsic up on chain before submitting it again", ErrConnectionLost, s.method, cl.endpoint, c.err))
 	}
 }
 
 // lostError is the error of a call in flight on a connection lost for cause.
 func (cl *Client) lostError(method string, cause error) error {
-	return fmt.Errorf("rpc: %s on %s: %w: %w; the node may or may not have run it: retry a read, "+
-		"look a transaction up on chain before sending it again", method, cl.endpoint, ErrConnectionLost, cause)
+	return fmt.Errorf("%w: %s on %s: %w; the node may or may not have run it: retry a read, "+
+		"look a transaction up on chain before sending it again", ErrConnectionLost, method, cl.endpoint, cause)
 }
 
 // resubscribe re-establishes, on the new connection c, every subscription
@@ -297,9 +303,9 @@ func (cl *Client) shutdown(c *conn) {
 	cl.subs = map[*Subscription]struct{}{}
 	cl.mu.Unlock()
 	for _, p := range pending {
-		p.ch <- response{err: fmt.Errorf("rpc: %s on %s: %w", p.method, cl.endpoint, ErrClosed)}
+		p.ch <- response{err: fmt.Errorf("%w: %s on %s", ErrClosed, p.method, cl.endpoint)}
 	}
 	for s := range subs {
-		s.end(fmt.Errorf("rpc: %s subscription on %s: %w", s.method, cl.endpoint, ErrClosed))
+		s.end(fmt.Errorf("%w: %s subscription on %s", ErrClosed, s.method, cl.endpoint))
 	}
 }

@@ -113,13 +113,16 @@ func (c *conn) start() {
 // wait returns when the connection's goroutines have ended.
 func (c *conn) wait() { c.wg.Wait() }
 
-// fail marks the connection lost for cause (the first cause wins) and closes
-// the socket, which ends its goroutines.
+// fail marks the connection lost for cause (the first cause wins): it closes
+// the socket, which ends its goroutines, fails the calls in flight at once
+// and detaches the connection from the Client, whose supervisor then
+// reconnects. The caller must not hold the Client's mu.
 func (c *conn) fail(cause error) {
 	c.lostOnce.Do(func() {
 		c.err = cause
 		c.cancel()
 		c.ws.CloseNow()
+		c.cl.connectionLost(c)
 		close(c.lost)
 	})
 }
@@ -308,7 +311,7 @@ func (c *conn) answer(id uint64, m *message) {
 	case m.Error != nil:
 		r.err = &Error{Method: p.method, Code: m.Error.Code, Message: m.Error.Message, Data: m.Error.Data}
 	case m.Result == nil:
-		r.err = fmt.Errorf("rpc: %s on %s: %w: answer has neither result nor error", p.method, cl.endpoint, ErrProtocol)
+		r.err = fmt.Errorf("%w: %s on %s: answer has neither result nor error", ErrProtocol, p.method, cl.endpoint)
 	default:
 		r.result = m.Result
 		if p.sub != nil {
@@ -324,7 +327,7 @@ func (c *conn) answer(id uint64, m *message) {
 func (c *conn) register(s *Subscription, raw json.RawMessage) error {
 	id := subID(raw)
 	if id == "" {
-		return fmt.Errorf("rpc: %s on %s: %w: subscription id %s is neither a string nor a number", s.method, c.cl.endpoint, ErrProtocol, clip(raw))
+		return fmt.Errorf("%w: %s on %s: subscription id %s is neither a string nor a number", ErrProtocol, s.method, c.cl.endpoint, clip(raw))
 	}
 	if s.ended() {
 		// Unsubscribed while this (re-)subscribe was on its way.

@@ -70,8 +70,9 @@
 //
 // # Why not an existing client
 //
-// go-substrate-rpc-client's websocket client is a fork of go-ethereum's
-// rpc package: it has no reconnect and no re-subscription, which is the
-// behaviour this package exists for. coder/websocket provides the websocket
+// go-substrate-rpc-client's client is its fork of go-ethereum's rpc package
+// (gethrpc): calls take no context, and a lost connection is neither
+// repaired nor its subscriptions re-established, which is the behaviour this
+// package exists for. coder/websocket provides the websocket
 // (context-aware reads, writes and pings); the multiplexer is written here.
 package rpc

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -169,7 +170,9 @@ func classifyDial(endpoint string, status int, timeout time.Duration, err error)
 	case errors.As(err, &dnsErr):
 		de.Kind = ErrHostNotFound
 	case errors.As(err, &recordErr), errors.As(err, &certErr), errors.As(err, &authErr),
-		errors.As(err, &hostErr), errors.As(err, &alertErr):
+		errors.As(err, &hostErr), errors.As(err, &alertErr),
+		// net/http's words for a plain server behind a wss:// URL
+		strings.Contains(err.Error(), "server gave HTTP response to HTTPS client"):
 		de.Kind = ErrTLS
 	case errors.Is(err, context.DeadlineExceeded):
 		de.Kind, de.Timeout = ErrDialTimeout, timeout

@@ -166,7 +166,7 @@ func (s *Subscription) Done() <-chan struct{} { return s.done }
 // the subscription is live there, bounded by ctx; its error is returned
 // (the subscription has ended anyway). Calling it again does nothing.
 func (s *Subscription) Unsubscribe(ctx context.Context) error {
-	return s.stop(ctx, fmt.Errorf("rpc: %s subscription: %w", s.method, ErrUnsubscribed))
+	return s.stop(ctx, fmt.Errorf("%w: %s subscription", ErrUnsubscribed, s.method))
 }
 
 // stop ends the subscription with reason and, if it is live on the node,
@@ -206,12 +206,14 @@ func (s *Subscription) push(result json.RawMessage) {
 	n := Notification{Result: result, Gap: s.gap}
 	s.gap = 0
 	if s.limit > 0 && len(s.queue) >= s.limit {
+		// Drop the oldest; the one that is now first inherits its marks.
+		lost := s.queue[0].Gap | GapOverflow
 		s.queue[0] = Notification{}
 		s.queue = s.queue[1:]
 		if len(s.queue) > 0 {
-			s.queue[0].Gap |= GapOverflow
+			s.queue[0].Gap |= lost
 		} else {
-			n.Gap |= GapOverflow
+			n.Gap |= lost
 		}
 	}
 	s.queue = append(s.queue, n)

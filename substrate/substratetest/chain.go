@@ -42,6 +42,8 @@ import (
 	"bytes"
 	"context"
 	_ "embed"
+	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -53,6 +55,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -102,7 +105,7 @@ type Chain struct {
 
 	opts Options
 	tc   toolchain
-	dir  string // temporary folder: spec, storage, config, database, log
+	dir  string // temporary folder: spec, storage, config, log
 
 	mu   sync.Mutex
 	proc *process // nil after Kill or Stop
@@ -141,11 +144,9 @@ func Start(ctx context.Context, opts Options) (*Chain, error) {
 		return nil, fmt.Errorf("substratetest: %w", err)
 	}
 	c := &Chain{opts: opts, tc: tc, dir: dir, LogPath: filepath.Join(dir, "chopsticks.log")}
-	for name, data := range map[string][]byte{"spec.json": chainSpec, "storage.yml": devAccounts} {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
-			os.RemoveAll(dir)
-			return nil, fmt.Errorf("substratetest: %w", err)
-		}
+	if err := os.WriteFile(filepath.Join(dir, "storage.yml"), devAccounts, 0o644); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("substratetest: %w", err)
 	}
 	port, err := freePort()
 	if err != nil {
@@ -192,17 +193,23 @@ func freePort() (int, error) {
 }
 
 // launch starts chopsticks asking for port, reads the port it reports and
-// waits until RPC answers. resume restarts from the chain's database.
-func (c *Chain) launch(ctx context.Context, port int, resume bool) error {
+// waits until RPC answers. samePort refuses another port.
+//
+// The chain lives in chopsticks' memory. (Its --db and --resume do not bring
+// a chain started from a genesis back: at every start chopsticks builds a
+// new block 1, which replaces the saved one under the later blocks.)
+func (c *Chain) launch(ctx context.Context, port int, samePort bool) error {
 	ctx, cancel := context.WithTimeout(ctx, c.opts.StartTimeout)
 	defer cancel()
-	cfg := fmt.Sprintf("genesis: %s\nhost: 127.0.0.1\nport: %d\nbuild-block-mode: %s\ndb: %s\n",
-		filepath.Join(c.dir, "spec.json"), port, c.opts.BlockMode, filepath.Join(c.dir, "chain.sqlite"))
-	if resume {
-		cfg += "resume: true\n" // the storage was imported in the first run's block
-	} else {
-		cfg += "import-storage: " + filepath.Join(c.dir, "storage.yml") + "\n"
+	spec, err := withGenesisTimestamp(chainSpec, time.Now())
+	if err != nil {
+		return err
 	}
+	if err := os.WriteFile(filepath.Join(c.dir, "spec.json"), spec, 0o644); err != nil {
+		return fmt.Errorf("substratetest: %w", err)
+	}
+	cfg := fmt.Sprintf("genesis: %s\nhost: 127.0.0.1\nport: %d\nbuild-block-mode: %s\nimport-storage: %s\n",
+		filepath.Join(c.dir, "spec.json"), port, c.opts.BlockMode, filepath.Join(c.dir, "storage.yml"))
 	cfgPath := filepath.Join(c.dir, "config.yml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o644); err != nil {
 		return fmt.Errorf("substratetest: %w", err)
@@ -211,7 +218,7 @@ func (c *Chain) launch(ctx context.Context, port int, resume bool) error {
 	if err != nil {
 		return fmt.Errorf("substratetest: %w", err)
 	}
-	fmt.Fprintf(logf, "=== chopsticks %s, asking for port %d, resume %v\n", ChopsticksVersion, port, resume)
+	fmt.Fprintf(logf, "=== chopsticks %s, asking for port %d\n", ChopsticksVersion, port)
 
 	cmd := exec.Command(c.tc.node, c.tc.chopsticksJS(), "--config", cfgPath)
 	cmd.Dir = c.dir
@@ -254,17 +261,23 @@ func (c *Chain) launch(ctx context.Context, port int, resume bool) error {
 	case <-ctx.Done():
 		return fail("no port reported within %s", c.opts.StartTimeout)
 	}
-	if resume && got != port {
+	if samePort && got != port {
 		return fail("port %d was taken by another process while the chain was down (it moved to %d)", port, got)
 	}
 	c.Port = got
 	c.URL = "ws://127.0.0.1:" + strconv.Itoa(got)
 	c.HTTPURL = "http://127.0.0.1:" + strconv.Itoa(got)
 	for {
-		var head json.RawMessage
+		// Ready when block 1 (which holds the imported storage) is built.
+		var head struct {
+			Number string `json:"number"`
+		}
 		err := c.Call(ctx, &head, "chain_getHeader")
 		if err == nil {
-			return nil
+			if n, perr := strconv.ParseUint(strings.TrimPrefix(head.Number, "0x"), 16, 64); perr == nil && n >= 1 {
+				return nil
+			}
+			err = fmt.Errorf("head is block %s, block 1 not built", head.Number)
 		}
 		select {
 		case <-p.exited:
@@ -274,6 +287,39 @@ func (c *Chain) launch(ctx context.Context, port int, resume bool) error {
 		case <-time.After(100 * time.Millisecond):
 		}
 	}
+}
+
+// timestampNowKey is the storage key of Timestamp.Now (the pallet's and the
+// item's names, each hashed with twox128).
+const timestampNowKey = "0xf0c365c3cf59d671eb72da0e7a4113c49f1f0515f462cdcf84e0f1d6045dfcbb"
+
+// withGenesisTimestamp returns the raw chain spec with Timestamp.Now set to
+// now (rounded down to a 12 s slot) in its genesis storage.
+//
+// Without it chopsticks builds block 1 from two readings of the wall clock,
+// one for the Aura slot in the block's digest and one for the timestamp
+// inherent; when a 12 s slot boundary passes between them (building takes
+// seconds on a busy machine) the runtime panics ("Timestamp slot must match
+// CurrentSlot") and the chain never gets past its genesis. With a genesis
+// timestamp both come from storage.
+func withGenesisTimestamp(spec []byte, now time.Time) ([]byte, error) {
+	dec := json.NewDecoder(bytes.NewReader(spec))
+	dec.UseNumber() // keep every number of the spec exactly
+	var m map[string]any
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("substratetest: chain spec: %w", err)
+	}
+	genesis, _ := m["genesis"].(map[string]any)
+	raw, _ := genesis["raw"].(map[string]any)
+	top, _ := raw["top"].(map[string]any)
+	if top == nil {
+		return nil, errors.New("substratetest: chain spec has no genesis.raw.top")
+	}
+	ms := uint64(now.UnixMilli()) / 12000 * 12000
+	var le [8]byte
+	binary.LittleEndian.PutUint64(le[:], ms)
+	top[timestampNowKey] = "0x" + hex.EncodeToString(le[:])
+	return json.Marshal(m)
 }
 
 // copyLog copies chopsticks' output to the log file and reports the port of
@@ -299,7 +345,7 @@ func copyLog(out io.Reader, logf io.Writer, ports chan<- int) {
 }
 
 // Kill ends chopsticks at once (SIGKILL to its process group), as a crash
-// would, keeping its database: Restart brings the same chain back.
+// would. Restart starts it again.
 func (c *Chain) Kill() { c.kill() }
 
 func (c *Chain) kill() {
@@ -314,9 +360,11 @@ func (c *Chain) kill() {
 	<-p.exited
 }
 
-// Restart starts chopsticks again after Kill, on the same port, resuming from
-// its last block (state and block numbers are kept). It fails if another
-// process took the port meanwhile.
+// Restart starts chopsticks again after Kill, on the same port, for clients
+// to reconnect to. The chain starts afresh from its genesis (and imported
+// storage): blocks and state of the killed one are gone, as with a node
+// whose database was lost. It fails if another process took the port
+// meanwhile.
 func (c *Chain) Restart(ctx context.Context) error {
 	c.mu.Lock()
 	running := c.proc != nil
@@ -411,7 +459,8 @@ func (c *Chain) NewBlocks(ctx context.Context, n int) (string, error) {
 }
 
 // Fund sets the free balance of the account with SS58 address addr to rao
-// (dev_setStorage on System.Account), in a new block.
+// (dev_setStorage on System.Account). The head block's state is changed in
+// place; no block is built.
 func (c *Chain) Fund(ctx context.Context, addr string, rao uint64) error {
 	storage := map[string]any{"System": map[string]any{"Account": []any{
 		[]any{[]any{addr}, map[string]any{"providers": 1, "data": map[string]any{"free": strconv.FormatUint(rao, 10)}}},

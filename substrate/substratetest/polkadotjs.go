@@ -24,7 +24,7 @@ const env = {
       const { WsProvider } = require('@polkadot/api');
       provider = new WsProvider(url, false);
       await provider.connect();
-      await provider.isReadyOrError;
+      await provider.isReady;
     }
     return provider;
   },
