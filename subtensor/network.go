@@ -1,7 +1,6 @@
 package subtensor
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -151,42 +150,30 @@ func Connect(ctx context.Context, target string, opts Options) (Chain, error) {
 	return connectCometBFT(ctx, r, opts)
 }
 
-// probe asks the node at r which kind it is, in one HTTP round trip: a
-// JSON-RPC batch of Substrate's state_getRuntimeVersion and CometBFT's
-// status. Nodes of either kind answer JSON-RPC over HTTP POST on their RPC
-// port. When the POST is refused (a websocket-only gateway), a Substrate
-// websocket handshake decides.
+// probe asks the node at r which kind it is: Substrate's
+// state_getRuntimeVersion, then CometBFT's status, as JSON-RPC over HTTP POST,
+// which nodes of either kind answer on their RPC port (each answers the
+// other's method with an error). When the POST is refused (a
+// websocket-only gateway), a Substrate websocket handshake decides.
 func probe(ctx context.Context, r resolved) (Backend, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
-	body := []byte(`[{"jsonrpc":"2.0","id":1,"method":"state_getRuntimeVersion","params":[]},{"jsonrpc":"2.0","id":2,"method":"status","params":{}}]`)
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, r.httpURL(), bytes.NewReader(body))
-	if err != nil {
-		return 0, fmt.Errorf("subtensor: %s: %w", r.httpURL(), err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return 0, fmt.Errorf("%w at %s (is a node running? start one with `btcli localnet up` or `subtensor dev`): %v", ErrUnavailable, r.wsURL(), err)
-	}
-	defer resp.Body.Close()
-	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	var answers []struct {
-		ID     int             `json:"id"`
-		Result json.RawMessage `json:"result"`
-	}
-	if json.Unmarshal(raw, &answers) == nil {
-		for _, a := range answers {
-			if len(a.Result) == 0 || string(a.Result) == "null" {
-				continue
-			}
-			switch a.ID {
-			case 1:
-				return BackendSubstrate, nil
-			case 2:
-				return BackendCometBFT, nil
-			}
+	status := ""
+	for _, q := range []struct {
+		method, params string
+		backend        Backend
+	}{
+		{"state_getRuntimeVersion", "[]", BackendSubstrate},
+		{"status", "{}", BackendCometBFT},
+	} {
+		ok, st, err := askJSONRPC(ctx, r.httpURL(), q.method, q.params)
+		if err != nil {
+			return 0, fmt.Errorf("%w at %s (is a node running? start one with `btcli localnet up` or `subtensor dev`): %v", ErrUnavailable, r.wsURL(), err)
 		}
+		if ok {
+			return q.backend, nil
+		}
+		status = st
 	}
 	// Not a JSON-RPC answer over HTTP: try a Substrate websocket.
 	c, werr := rpc.Dial(ctx, r.wsURL(), rpc.Options{Logger: discardLogger()})
@@ -200,7 +187,31 @@ func probe(ctx context.Context, r resolved) (Backend, error) {
 			return BackendSubstrate, nil
 		}
 	}
-	return 0, fmt.Errorf("subtensor: %s is not a subtensor node: it answers neither Substrate's state_getRuntimeVersion nor CometBFT's status (HTTP %s)", r.wsURL(), resp.Status)
+	return 0, fmt.Errorf("subtensor: %s is not a subtensor node: it answers neither Substrate's state_getRuntimeVersion nor CometBFT's status (HTTP %s)", r.wsURL(), status)
+}
+
+// askJSONRPC posts one JSON-RPC call and reports whether it answered a
+// non-null result; err is a transport failure (nothing answers there).
+func askJSONRPC(ctx context.Context, url, method, params string) (ok bool, status string, err error) {
+	body := `{"jsonrpc":"2.0","id":1,"method":"` + method + `","params":` + params + `}`
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		return false, "", err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false, "", err
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	var answer struct {
+		Result json.RawMessage `json:"result"`
+	}
+	if json.Unmarshal(raw, &answer) != nil {
+		return false, resp.Status, nil
+	}
+	return len(answer.Result) > 0 && string(answer.Result) != "null", resp.Status, nil
 }
 
 // ErrNotSupported is returned by a Chain method that the connected chain
