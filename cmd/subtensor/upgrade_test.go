@@ -112,7 +112,7 @@ func TestUpgradeFourValidators(t *testing.T) {
 	// A subnet whose neurons serve IPv4 and IPv6 endpoints: records that
 	// the migration rewrites.
 	alice := mustKeypair(t, "//Alice")
-	netuid, res, err := c.RegisterNetwork(ctx, alice, balance.FromTAO(100), subtensor.WaitInclusion)
+	netuid, res, err := c.RegisterNetwork(ctx, alice, types.AccountID{}, balance.FromTAO(100), subtensor.WaitInclusion)
 	if err != nil || res.Err != nil {
 		t.Fatalf("register network: %v %v", err, res)
 	}
