@@ -105,7 +105,9 @@ func ensureInstalled(ctx context.Context) (toolchain, error) {
 			return tc, fmt.Errorf("substratetest: %w", err)
 		}
 	}
-	cmd := exec.CommandContext(ctx, "npm", "install", "--no-audit", "--no-fund",
+	// --ignore-scripts: the only install script is sqlite3's native build
+	// (minutes of compiling), which chopsticks needs only for --db.
+	cmd := exec.CommandContext(ctx, "npm", "install", "--no-audit", "--no-fund", "--ignore-scripts",
 		"@acala-network/chopsticks@"+ChopsticksVersion)
 	cmd.Dir = dir
 	out, err := cmd.CombinedOutput()
