@@ -3,11 +3,13 @@ package substrate
 import (
 	"context"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/go-bittensor/bittensor/substrate/metadata"
 	"github.com/go-bittensor/bittensor/substrate/rpc"
@@ -43,7 +45,9 @@ type Client struct {
 	genesis Hash
 	chain   string // the chain's name (system_chain)
 
-	extChecked sync.Map // *metadata.Runtime → *extCheck (checkExtensions)
+	extChecked sync.Map                       // *metadata.Runtime → *extCheck (checkExtensions)
+	current    atomic.Pointer[RuntimeVersion] // the best block's runtime version, when followed
+	stop       context.CancelFunc             // ends followRuntime
 
 	mu       sync.Mutex
 	runtimes map[uint32]*runtimeEntry // by spec version
@@ -108,6 +112,9 @@ func Dial(ctx context.Context, endpoint string, opts Options) (*Client, error) {
 		conn.Close()
 		return nil, err
 	}
+	var follow context.Context
+	follow, c.stop = context.WithCancel(context.Background())
+	c.followRuntime(follow)
 	return c, nil
 }
 
@@ -124,7 +131,12 @@ func (c *Client) genesisHash(ctx context.Context) (Hash, error) {
 }
 
 // Close closes the connection. Calls after Close fail with rpc.ErrClosed.
-func (c *Client) Close() error { return c.rpc.Close() }
+func (c *Client) Close() error {
+	if c.stop != nil {
+		c.stop()
+	}
+	return c.rpc.Close()
+}
 
 // RPC returns the underlying JSON-RPC connection, for calls this package
 // does not wrap.
@@ -154,11 +166,48 @@ func (c *Client) RuntimeVersion(ctx context.Context, at Hash) (RuntimeVersion, e
 // runtime version is seen. Runtimes are kept by spec version, so a chain
 // that upgrades is described correctly on both sides of the upgrade.
 func (c *Client) Runtime(ctx context.Context, at Hash) (*metadata.Runtime, error) {
+	if at.IsZero() {
+		if v := c.current.Load(); v != nil {
+			return c.runtimeFor(ctx, *v, at)
+		}
+	}
 	v, err := c.RuntimeVersion(ctx, at)
 	if err != nil {
 		return nil, err
 	}
 	return c.runtimeFor(ctx, v, at)
+}
+
+// followRuntime keeps c.current, the best block's runtime version, from the
+// node's state_subscribeRuntimeVersion notifications, so that reads of the
+// latest state need no version query of their own. After a gap (a
+// reconnect) the version is unknown until the next notification, which the
+// node sends at once on subscribing.
+func (c *Client) followRuntime(ctx context.Context) {
+	sub, err := c.rpc.Subscribe(ctx, "state_subscribeRuntimeVersion", "state_unsubscribeRuntimeVersion")
+	if err != nil {
+		c.log.Debug("no runtime version subscription; asking the node for each read", "err", err)
+		return
+	}
+	go func() {
+		defer sub.Unsubscribe(context.WithoutCancel(ctx))
+		for {
+			n, err := sub.Next(ctx)
+			if err != nil {
+				c.current.Store(nil)
+				return
+			}
+			var v RuntimeVersion
+			if json.Unmarshal(n.Result, &v) != nil || v.SpecVersion == 0 {
+				c.current.Store(nil)
+				continue
+			}
+			if old := c.current.Load(); old == nil || old.SpecVersion != v.SpecVersion {
+				c.log.Debug("runtime version", "spec", v.SpecName, "version", v.SpecVersion)
+			}
+			c.current.Store(&v)
+		}
+	}()
 }
 
 // runtimeFor returns the runtime of version v, reading its metadata at
