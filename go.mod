@@ -5,6 +5,7 @@ go 1.26.0
 require (
 	github.com/ChainSafe/go-schnorrkel v1.1.0
 	github.com/charmbracelet/lipgloss v1.1.0
+	github.com/coder/websocket v1.8.15
 	github.com/cometbft/cometbft v0.38.26
 	github.com/cometbft/cometbft-db v0.14.1
 	github.com/cosmos/go-bip39 v1.0.0

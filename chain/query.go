@@ -12,7 +12,8 @@ import (
 
 // Query answers the read paths of chain/types (QueryBlock, QueryAccount, …)
 // from the committed state at req.Height (0 = latest). Answers are JSON.
-func (a *App) Query(_ context.Context, req *abci.RequestQuery) (*abci.ResponseQuery, error) {
+func (a *App) Query(_ context.Context, req *abci.RequestQuery) (resp *abci.ResponseQuery, _ error) {
+	defer recoverQuery(a.log, req.Path, &resp)
 	path := strings.TrimSuffix(req.Path, "/")
 	if path == types.QueryNextNonce || strings.HasPrefix(path, types.QueryNextNonce+"/") {
 		return a.queryNextNonce(path), nil
@@ -95,6 +96,9 @@ func answer(st *State, height int64, path string, data []byte) *abci.ResponseQue
 			return resp
 		}
 		if resp, ok := answerGovernance(st, height, route, arg); ok {
+			return resp
+		}
+		if resp, ok := answerUpgrade(st, height, route); ok {
 			return resp
 		}
 		return queryError(types.Errorf(types.ErrQuery, "unknown path %q", path))

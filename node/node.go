@@ -36,6 +36,10 @@ type StartOptions struct {
 	KeepVersions int64
 	// BlockTime, if set, overrides the block interval (timeout_commit).
 	BlockTime time.Duration
+	// AppVersion caps the chain's app version (0: this binary's newest), so
+	// that the node runs as the release before an upgrade would: for tests
+	// of upgrades (chain.Options.AppVersion).
+	AppVersion uint64
 }
 
 // Node is a running subtensor node: CometBFT with the chain application
@@ -52,6 +56,10 @@ type Node struct {
 
 	stopOnce sync.Once
 	stopErr  error
+
+	haltOnce sync.Once
+	halted   chan struct{} // closed when the chain refuses the next block
+	haltErr  error         // why; set before halted closes
 }
 
 // dbSet opens CometBFT's databases and remembers them, so that Stop can close
@@ -116,13 +124,15 @@ func Start(ctx context.Context, home string, o StartOptions) (*Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("node: open application state in %s: %w", cfg.DBDir(), err)
 	}
-	app, err := chain.NewApp(appDB, chain.Options{Logger: logger.With("module", "chain"), KeepVersions: o.KeepVersions})
+	n := &Node{home: home, cfg: cfg, log: logger, appDB: appDB, halted: make(chan struct{})}
+	app, err := chain.NewApp(appDB, chain.Options{Logger: logger.With("module", "chain"), KeepVersions: o.KeepVersions,
+		AppVersion: o.AppVersion, OnHalt: n.halt})
 	if err != nil {
 		appDB.Close()
 		return nil, err
 	}
 	dbs := &dbSet{}
-	n := &Node{home: home, cfg: cfg, app: app, log: logger, appDB: appDB, dbs: dbs}
+	n.app, n.dbs = app, dbs
 	cmt, err := nm.NewNodeWithContext(ctx, cfg, pv, nodeKey,
 		proxy.NewConnSyncLocalClientCreator(app),
 		nm.DefaultGenesisDocProviderFunc(cfg),
@@ -141,6 +151,31 @@ func Start(ctx context.Context, home string, o StartOptions) (*Node, error) {
 	}
 	logger.Info("node started", "home", home, "chain_id", cmt.GenesisDoc().ChainID, "rpc", n.RPCAddr(), "node_id", nodeKey.ID())
 	return n, nil
+}
+
+// halt records why the chain cannot go on and signals Halted. It is called
+// from the consensus connection and does not block.
+func (n *Node) halt(err error) {
+	n.haltOnce.Do(func() {
+		n.haltErr = err
+		close(n.halted)
+	})
+}
+
+// Halted is closed when the chain refuses to execute the next block: an
+// upgrade this binary does not have is due (see chain's upgrade.go). The
+// node has committed the block before; its owner should Stop it and report
+// HaltErr, which says what to install.
+func (n *Node) Halted() <-chan struct{} { return n.halted }
+
+// HaltErr is why the node halted (nil until Halted is closed).
+func (n *Node) HaltErr() error {
+	select {
+	case <-n.halted:
+		return n.haltErr
+	default:
+		return nil
+	}
 }
 
 // RPCAddr is the host:port the node's RPC listens on.

@@ -40,6 +40,7 @@ func buildCallTypes() map[string]func() CallArgs {
 	}
 	governanceCallTypes(m)
 	registryCallTypes(m)
+	upgradeCallTypes(m)
 	return m
 }
 

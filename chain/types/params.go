@@ -74,14 +74,15 @@ func (p Params) Validate() error {
 // otherwise switch sides without limit; Bittensor refunds the first), and so
 // do the Root-only calls (membership changes, disapprove_proposal), like the
 // setters; propose (triumvirate only, at most MaxProposals open) and close
-// (refused unless it ends a proposal) are free. The identity registry's
-// calls pay, as Bittensor's Registry calls do.
+// (refused unless it ends a proposal) are free. The Root-only upgrade calls
+// pay, like the setters, and the identity registry's calls, as Bittensor's
+// Registry calls do.
 func PaysFee(call string) bool {
 	switch call {
 	case CallVote, CallDisapproveProposal:
 		return true
 	}
-	for _, pallet := range []string{"Balances.", "AdminUtils.", "Registry.", string(Triumvirate) + ".", string(Senate) + "."} {
+	for _, pallet := range []string{"Balances.", "AdminUtils.", "Registry.", string(Triumvirate) + ".", string(Senate) + ".", "Upgrade."} {
 		if strings.HasPrefix(call, pallet) {
 			return true
 		}

@@ -164,8 +164,13 @@ func newCmdNode() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			<-ctx.Done()
-			return n.Stop()
+			select {
+			case <-ctx.Done():
+				return n.Stop()
+			case <-n.Halted(): // an upgrade this binary lacks is due
+				n.Stop()
+				return n.HaltErr()
+			}
 		},
 	}
 	homeFlag(cmd, &dir)
