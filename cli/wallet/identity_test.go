@@ -44,7 +44,7 @@ func TestIdentityOnDevChain(t *testing.T) {
 	if !errors.Is(err, types.ErrCannotRegister) || !strings.Contains(err.Error(), "identity not sent: CannotRegister") {
 		t.Fatalf("identity without a subnet: %v", err)
 	}
-	if _, _, err := c.RegisterNetwork(ctx, alice, 0, subtensor.WaitInclusion); err != nil {
+	if _, _, err := c.RegisterNetwork(ctx, alice, types.AccountID{}, 0, subtensor.WaitInclusion); err != nil {
 		t.Fatal(err)
 	}
 	before, _ := c.GetBalance(ctx, aliceID, 0)
