@@ -190,6 +190,7 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	// in-memory copy: the working tree belongs to the consensus connection.
 	gen := newCache(emptyKV{})
 	g.apply(NewState(gen), req.ChainId)
+	gen.sortedKeys() // order the keys now: concurrent queries only read gen
 	a.mu.Lock()
 	a.genesis = gen
 	a.mu.Unlock()

@@ -94,6 +94,10 @@ func walk(it corestore.Iterator, err error, fn func(key, value []byte) bool) {
 // the order of operations) sees the same sequence on every node. Discarding
 // a cacheKV leaves the parent untouched: this is how a failed call changes
 // nothing.
+//
+// A cacheKV is not safe for concurrent use, with one exception: once no
+// longer written and its keys ordered (sortedKeys), it may be read (Get,
+// Iterate) concurrently, as the genesis state is by queries.
 type cacheKV struct {
 	parent KV
 	dirty  map[string]cacheEntry

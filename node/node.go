@@ -17,7 +17,6 @@ import (
 	nm "github.com/cometbft/cometbft/node"
 	"github.com/cometbft/cometbft/p2p"
 	"github.com/cometbft/cometbft/privval"
-	"github.com/cometbft/cometbft/proxy"
 	iavldb "github.com/cosmos/iavl/db"
 
 	"github.com/go-bittensor/bittensor/chain"
@@ -36,7 +35,19 @@ type StartOptions struct {
 	KeepVersions int64
 	// BlockTime, if set, overrides the block interval (timeout_commit).
 	BlockTime time.Duration
+	// QueryTimeout is how long one query may run before it is stopped and
+	// answered with QueryTimeout (0 = DefaultQueryTimeout).
+	QueryTimeout time.Duration
+	// MaxPendingPerSigner is how many transactions of one signer the
+	// mempool may hold (0 = chain.DefaultMaxPendingPerSigner; negative: no
+	// limit).
+	MaxPendingPerSigner int
 }
+
+// DefaultQueryTimeout is the default time one query may run: far more than
+// the heaviest query needs (the neurons of a full subnet, an epoch's input),
+// little enough that abusive queries cannot pile up.
+const DefaultQueryTimeout = 5 * time.Second
 
 // Node is a running subtensor node: CometBFT with the chain application
 // embedded.
@@ -89,6 +100,12 @@ func (s *dbSet) closeAll() error {
 // Start opens the node in home and starts it: it replays any blocks the
 // application has not applied, then joins consensus and serves RPC.
 func Start(ctx context.Context, home string, o StartOptions) (*Node, error) {
+	return start(ctx, home, o, nil)
+}
+
+// start is Start with the application CometBFT calls passed through wrap,
+// when given (tests: a proposer that misbehaves).
+func start(ctx context.Context, home string, o StartOptions, wrap func(abci.Application) abci.Application) (*Node, error) {
 	logger := o.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -116,15 +133,30 @@ func Start(ctx context.Context, home string, o StartOptions) (*Node, error) {
 	if err != nil {
 		return nil, fmt.Errorf("node: open application state in %s: %w", cfg.DBDir(), err)
 	}
-	app, err := chain.NewApp(appDB, chain.Options{Logger: logger.With("module", "chain"), KeepVersions: o.KeepVersions})
+	queryTimeout := o.QueryTimeout
+	if queryTimeout <= 0 {
+		queryTimeout = DefaultQueryTimeout
+	}
+	app, err := chain.NewApp(appDB, chain.Options{
+		Logger:              logger.With("module", "chain"),
+		KeepVersions:        o.KeepVersions,
+		MaxPendingPerSigner: o.MaxPendingPerSigner,
+		QueryContext: func(ctx context.Context) (context.Context, context.CancelFunc) {
+			return context.WithTimeout(ctx, queryTimeout)
+		},
+	})
 	if err != nil {
 		appDB.Close()
 		return nil, err
 	}
+	var abciApp abci.Application = app
+	if wrap != nil {
+		abciApp = wrap(app)
+	}
 	dbs := &dbSet{}
 	n := &Node{home: home, cfg: cfg, app: app, log: logger, appDB: appDB, dbs: dbs}
 	cmt, err := nm.NewNodeWithContext(ctx, cfg, pv, nodeKey,
-		proxy.NewConnSyncLocalClientCreator(app),
+		concurrentQueries{abciApp},
 		nm.DefaultGenesisDocProviderFunc(cfg),
 		dbs.provider,
 		nm.DefaultMetricsProvider(cfg.Instrumentation),
