@@ -7,18 +7,25 @@ package node
 // wrap) only to make one query slow on purpose or one validator misbehave.
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
+	"os"
+	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"strconv"
-	"sync/atomic"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/cometbft/cometbft/privval"
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 
 	"github.com/go-bittensor/bittensor/balance"
@@ -156,11 +163,10 @@ func TestQueryBudget(t *testing.T) {
 
 // junkProposer is a validator that adds transactions which would fail
 // their envelope checks to every block it proposes (what ProcessProposal
-// of the others must refuse), counting its attempts.
+// of the others must refuse), and says so on stdout.
 type junkProposer struct {
 	abci.Application
-	junk  [][]byte
-	tries atomic.Int32
+	junk [][]byte
 }
 
 func (j *junkProposer) PrepareProposal(ctx context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
@@ -168,9 +174,93 @@ func (j *junkProposer) PrepareProposal(ctx context.Context, req *abci.RequestPre
 	if err != nil {
 		return nil, err
 	}
-	j.tries.Add(1)
 	resp.Txs = append(resp.Txs, j.junk...)
+	fmt.Printf("%s %d\n", junkProposalLine, req.Height)
 	return resp, nil
+}
+
+// The test binary also runs as one validator of a multi-validator test, in
+// a process of its own (CometBFT's reactors go on reading a stopped node's
+// stores, which panics in a shared process): with validatorHomeEnv set it
+// runs the node in that home until SIGTERM, proposing the hex transactions
+// of validatorJunkEnv (comma-separated) in every block.
+const (
+	validatorHomeEnv = "SUBTENSOR_TEST_VALIDATOR_HOME"
+	validatorJunkEnv = "SUBTENSOR_TEST_VALIDATOR_JUNK"
+	junkProposalLine = "junk proposed at height"
+)
+
+func TestMain(m *testing.M) {
+	if home := os.Getenv(validatorHomeEnv); home != "" {
+		os.Exit(runValidator(home, os.Getenv(validatorJunkEnv)))
+	}
+	os.Exit(m.Run())
+}
+
+func runValidator(home, junkHex string) int {
+	var wrap func(abci.Application) abci.Application
+	if junkHex != "" {
+		j := &junkProposer{}
+		for _, h := range strings.Split(junkHex, ",") {
+			b, err := hex.DecodeString(h)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 2
+			}
+			j.junk = append(j.junk, b)
+		}
+		wrap = func(app abci.Application) abci.Application { j.Application = app; return j }
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
+	defer stop()
+	n, err := start(ctx, home, StartOptions{}, wrap)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	<-ctx.Done()
+	n.Stop()
+	return 0
+}
+
+// startValidator runs the validator of home in a child process (the test
+// binary, see TestMain), killed when the test ends. Its stdout lines go to
+// lines if they report a junk proposal.
+func startValidator(t *testing.T, home string, junk [][]byte, lines chan<- string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), validatorHomeEnv+"="+home)
+	if len(junk) > 0 {
+		hexes := make([]string, len(junk))
+		for i, j := range junk {
+			hexes[i] = hex.EncodeToString(j)
+		}
+		cmd.Env = append(cmd.Env, validatorJunkEnv+"="+strings.Join(hexes, ","))
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+	})
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if !strings.HasPrefix(sc.Text(), junkProposalLine) {
+				continue
+			}
+			select {
+			case lines <- sc.Text():
+			default:
+			}
+		}
+	}()
 }
 
 // consecutivePorts returns the first of n consecutive loopback ports that
@@ -198,13 +288,13 @@ func consecutivePorts(t *testing.T, n int) int {
 	return 0
 }
 
-// TestProposerCannotFillBlocksWithJunk runs a network of four validators in
-// this process, one of which proposes blocks carrying transactions that
-// would pay nothing: a bad signature, a stale nonce, a fee its signer
-// cannot pay, another chain's transaction and undecodable bytes. The other
-// validators reject its blocks, so none of them is ever committed, the
-// chain goes on through the others' proposals, and transactions sent
-// meanwhile are included.
+// TestProposerCannotFillBlocksWithJunk runs a network of four validators,
+// each its own process, one of which proposes blocks carrying transactions
+// that would pay nothing: a bad signature, a stale nonce, a far-future
+// nonce, a fee its signer cannot pay, another chain's transaction and
+// undecodable bytes. The other validators reject its blocks, so none of
+// them is committed, the chain goes on through the others' proposals, and
+// transactions sent meanwhile are included.
 func TestProposerCannotFillBlocksWithJunk(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs four validators")
@@ -248,50 +338,49 @@ func TestProposerCannotFillBlocksWithJunk(t *testing.T) {
 		sign("another-net", alice, 0, nil),                                         // wrong chain
 		{0xde, 0xad, 0xbe, 0xef},                                                   // undecodable
 	}
-	bad := &junkProposer{junk: junk}
-	nodes := make([]*Node, 4)
+	proposals := make(chan string, 1000)
 	for i, home := range homes {
-		var wrap func(abci.Application) abci.Application
 		if i == 0 {
-			wrap = func(app abci.Application) abci.Application { bad.Application = app; return bad }
+			startValidator(t, home, junk, proposals)
+		} else {
+			startValidator(t, home, nil, make(chan string))
 		}
-		n, err := start(context.Background(), home, StartOptions{}, wrap)
-		if err != nil {
-			t.Fatal(err)
-		}
-		nodes[i] = n
-		t.Cleanup(func() { n.Stop() })
 	}
+	badAddr := privval.LoadFilePV(filepath.Join(homes[0], "config", "priv_validator_key.json"), filepath.Join(homes[0], "data", "priv_validator_state.json")).GetAddress()
+
 	c := testClient(t, "127.0.0.1:"+strconv.Itoa(rpc+1))
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	for bad.tries.Load() < 4 {
+	tries := 0
+	for tries < 4 {
 		res, err := c.Transfer(ctx, alice, types.AccountID(bob.PublicKey()), balance.FromTAO(1), false, subtensor.WaitInclusion)
 		if err != nil || res.Err != nil {
 			t.Fatalf("transfer: %v %v", err, res)
 		}
+		for len(proposals) > 0 {
+			<-proposals
+			tries++
+		}
 	}
-	height := nodes[1].Height()
-	if height < 8 {
-		t.Fatalf("the chain is at height %d", height)
-	}
-	badAddr := func() []byte {
-		pv := nodes[0].cmt.PrivValidator()
-		pub, err := pv.GetPubKey()
-		if err != nil {
+	rpcs := make([]*rpchttp.HTTP, 4)
+	for i := range rpcs {
+		if rpcs[i], err = rpchttp.New("http://127.0.0.1:"+strconv.Itoa(rpc+i), "/websocket"); err != nil {
 			t.Fatal(err)
 		}
-		return pub.Address()
-	}()
-	for h := int64(1); h <= height; h++ {
-		blk := nodes[1].cmt.BlockStore().LoadBlock(h)
-		if blk == nil {
-			t.Fatalf("block %d missing", h)
+	}
+	height, err := c.GetCurrentBlock(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for h := int64(1); h <= int64(height); h++ {
+		blk, err := rpcs[1].Block(ctx, &h)
+		if err != nil {
+			t.Fatalf("block %d: %v", h, err)
 		}
-		if bytes.Equal(blk.ProposerAddress, badAddr) {
+		if bytes.Equal(blk.Block.ProposerAddress, badAddr) {
 			t.Errorf("block %d, proposed by the junk proposer, was committed", h)
 		}
-		for _, tx := range blk.Txs {
+		for _, tx := range blk.Block.Txs {
 			for k, j := range junk {
 				if bytes.Equal(tx, j) {
 					t.Errorf("block %d carries junk transaction %d", h, k)
@@ -299,18 +388,28 @@ func TestProposerCannotFillBlocksWithJunk(t *testing.T) {
 			}
 		}
 	}
-	// Every validator agrees on the state.
-	want, _ := nodes[1].HeaderAppHash(height)
-	for i, n := range nodes {
+	// Every validator, the junk proposer included, agrees on the state.
+	h := int64(height)
+	var want []byte
+	for i, r := range rpcs {
 		deadline := time.Now().Add(20 * time.Second)
-		for n.Height() < height && time.Now().Before(deadline) {
-			time.Sleep(20 * time.Millisecond)
-		}
-		if got, ok := n.HeaderAppHash(height); !ok || !bytes.Equal(got, want) {
-			t.Errorf("node %d: app hash at %d is %X, want %X", i, height, got, want)
+		for {
+			blk, err := r.Block(ctx, &h)
+			if err == nil {
+				if want == nil {
+					want = blk.Block.AppHash
+				} else if !bytes.Equal(blk.Block.AppHash, want) {
+					t.Errorf("node %d: app hash at %d is %X, want %X", i, h, blk.Block.AppHash, want)
+				}
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("node %d has no block %d: %v", i, h, err)
+			}
+			time.Sleep(50 * time.Millisecond)
 		}
 	}
-	t.Logf("the junk proposer tried %d times; the chain reached height %d", bad.tries.Load(), height)
+	t.Logf("the junk proposer tried %d times; the chain reached height %d", tries, height)
 }
 
 // TestConcurrentQueriesDuringBlocks: many queries at once, of every kind

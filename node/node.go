@@ -42,6 +42,10 @@ type StartOptions struct {
 	// mempool may hold (0 = chain.DefaultMaxPendingPerSigner; negative: no
 	// limit).
 	MaxPendingPerSigner int
+	// Config, if set, adjusts CometBFT's configuration (as read from
+	// config.toml, with the overrides above) before the node starts: for
+	// tests and tools that need other mempool or RPC limits.
+	Config func(*cmtcfg.Config)
 }
 
 // DefaultQueryTimeout is the default time one query may run: far more than
@@ -122,6 +126,12 @@ func start(ctx context.Context, home string, o StartOptions, wrap func(abci.Appl
 	}
 	if o.BlockTime > 0 {
 		cfg.Consensus.TimeoutCommit = o.BlockTime
+	}
+	if o.Config != nil {
+		o.Config(cfg)
+		if err := cfg.ValidateBasic(); err != nil {
+			return nil, fmt.Errorf("node: config: %w", err)
+		}
 	}
 	nodeKey, err := p2p.LoadNodeKey(cfg.NodeKeyFile())
 	if err != nil {

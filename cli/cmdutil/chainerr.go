@@ -57,6 +57,8 @@ var chainHints = map[uint32]string{
 	types.ErrOperationNotPermittedOnRootSubnet.Code: "use btcli root commands for the root network (netuid 0)",
 	types.ErrInvalidWorkBlock.Code:                  "the proof of work went stale before it was included; run the command again",
 	types.ErrFaucetDisabled.Code:                    "this network has no faucet",
+	types.ErrTooManyInPool.Code:                     "the node holds a limited number of one account's transactions until blocks include them; send the rest after the next blocks",
+	types.ErrQueryTimeout.Code:                      "the node stops a query that runs longer than its --query-timeout; try again, or ask another node",
 }
 
 // ChainRefusal is a chain error explained for a user: what was refused, the
