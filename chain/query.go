@@ -46,6 +46,9 @@ func (a *App) Query(ctx context.Context, req *abci.RequestQuery) (resp *abci.Res
 	if path == types.QueryFee {
 		return a.queryFee(ctx, req.Data), nil
 	}
+	if path == types.QueryDryRun {
+		return a.queryDryRun(ctx, req.Data), nil
+	}
 	st, height, err := a.stateAt(req.Height)
 	if err != nil {
 		return queryError(err), nil
@@ -210,4 +213,33 @@ func (a *App) queryFee(ctx context.Context, data []byte) *abci.ResponseQuery {
 	}
 	st = withBudget(ctx, st, types.QueryFee)
 	return queryJSON(height, types.FeeInfo{Call: tx.Call.Name, Fee: st.Params().Fee(tx.Call.Name, size), Size: size})
+}
+
+// queryDryRun runs the transaction in data as CheckTx would, on a throwaway
+// branch of the mempool's view, and reports the outcome: the chain's error
+// if it would be refused or fail, else its fee and events. Nothing is kept
+// and the mempool does not see the transaction. A transaction without a
+// signature is run with every check but the signature's, so a client can
+// learn the verdict before the user unlocks the key.
+func (a *App) queryDryRun(ctx context.Context, data []byte) *abci.ResponseQuery {
+	tx, err := types.DecodeTx(data)
+	if err != nil {
+		return queryError(err)
+	}
+	a.checkMu.Lock()
+	defer a.checkMu.Unlock()
+	view := &budgetKV{kv: a.check, ctx: ctx, path: types.QueryDryRun}
+	out := a.runTx(newCache(view), a.nextHeight(), data, len(tx.Signature) > 0)
+	if out.code != 0 {
+		return &abci.ResponseQuery{Code: out.code, Codespace: out.codespace, Log: out.log}
+	}
+	info := types.DryRunInfo{Call: tx.Call.Name, Fee: tx.Fee, Size: len(data), Events: make([]types.TxEvent, len(out.events))}
+	for i, ev := range out.events {
+		te := types.TxEvent{Type: ev.Type, Attrs: make([][2]string, len(ev.Attributes))}
+		for j, at := range ev.Attributes {
+			te.Attrs[j] = [2]string{at.Key, at.Value}
+		}
+		info.Events[i] = te
+	}
+	return queryJSON(0, info)
 }

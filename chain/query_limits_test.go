@@ -84,8 +84,13 @@ func TestQueryBudget(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &subtensorChain{testChain: newTestChainWith(t, weightsGenesis(t), Options{QueryContext: tt.ctx})}
 			c.run()
-			for _, path := range []string{types.QueryNeurons + "/1", types.QueryDelegates, types.QueryAccount + "/" + key(t, "//Alice").SS58Address(), types.QueryParams} {
-				resp, err := c.app.Query(context.Background(), &abci.RequestQuery{Path: path})
+			dry := c.tx(key(t, "//Alice"), 0, &types.Transfer{Dest: id(t, "//Bob"), Value: tao})
+			for _, q := range []struct {
+				path string
+				data []byte
+			}{{types.QueryNeurons + "/1", nil}, {types.QueryDelegates, nil}, {types.QueryAccount + "/" + key(t, "//Alice").SS58Address(), nil}, {types.QueryParams, nil}, {types.QueryDryRun, dry}} {
+				path := q.path
+				resp, err := c.app.Query(context.Background(), &abci.RequestQuery{Path: path, Data: q.data})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -119,6 +124,7 @@ func FuzzQuery(f *testing.F) {
 		f.Add(p, []byte(types.AnswerCBOR), int64(1))
 	}
 	f.Add(types.QueryFee, tx, int64(0))
+	f.Add(types.QueryDryRun, tx, int64(0))
 	f.Add(types.QueryFee, tx[:10], int64(0))
 	f.Add(types.QueryAccount+"/"+alice, []byte(nil), int64(-1))
 	f.Add(types.QueryAccount+"/"+alice, []byte(nil), int64(99))

@@ -202,7 +202,7 @@ func TestScenarioOnDevNode(t *testing.T) {
 	if len(st.Steps) != 1 || st.Steps[0].Hotkey != h1ID || st.Steps[0].Stake != 10*balance.RAOPerTAO {
 		t.Fatalf("stake add: %+v", st)
 	}
-	b.fail(1, []string{"stake not sent: NonAssociatedColdKey", "is not a delegate"},
+	b.fail(1, []string{"not sent: NonAssociatedColdKey: hotkey " + h1ID.String() + " is owned by " + aliceID.String() + " and is not a delegate"},
 		"stake", "add", "--wallet.name", "bob", "--hotkeys", h1ID.String(), "--amount", "5", "--no_prompt")
 	if _, err := c.BecomeDelegate(ctx, alice, h1ID, subtensor.WaitInclusion); err != nil {
 		t.Fatal(err)
@@ -219,7 +219,7 @@ func TestScenarioOnDevNode(t *testing.T) {
 		Weights []uint16 `json:"weights"`
 		Block   uint64   `json:"block"`
 	}
-	b.fail(1, []string{"weights not sent: NoValidatorPermit", "--uids 1"},
+	b.fail(1, []string{"weights not sent: NoValidatorPermit: uid 1 on subnet 1 has no validator permit: it may only set a weight on itself (uid 1)", "--uids with that uid alone"},
 		"weights", "set", "--netuid", "1", "--uids", "0,2", "--weights", "0.5,0.5", "--wallet.name", "bob", "--wallet.hotkey", "h2", "--no_prompt")
 	b.json(&ws, "wt", "set", "--netuid", "1", "--uids", "1", "--weights", "0.7", "--wallet.name", "bob", "--wallet.hotkey", "h2", "--no_prompt")
 	if ws.UID != 1 || !reflect.DeepEqual(ws.UIDs, []uint16{1}) || !reflect.DeepEqual(ws.Weights, []uint16{65535}) {
@@ -253,7 +253,7 @@ func TestScenarioOnDevNode(t *testing.T) {
 		"weights", "set", "--netuid", "1", "--uids", "1", "--weights", "1", "--wallet.name", "bob", "--wallet.hotkey", "h2", "--no_prompt")
 	// Only Root may set the tempo: the chain refuses bob (nothing charged).
 	before, _ := c.GetAccount(ctx, bobID, 0)
-	b.fail(1, []string{"setting tempo refused by the chain: BadOrigin", "only the subnet's owner"},
+	b.fail(1, []string{"setting tempo not sent: BadOrigin", "only the subnet's owner"},
 		"sudo", "set", "--netuid", "1", "--param", "tempo", "--value", "20", "--wallet.name", "bob", "--no_prompt")
 	if after, _ := c.GetAccount(ctx, bobID, 0); after.Free != before.Free || after.Nonce != before.Nonce {
 		t.Errorf("a refused sudo set changed bob's account: %+v → %+v", before, after)
@@ -423,7 +423,7 @@ func TestScenarioOnDevNode(t *testing.T) {
 	if len(st.Steps) != 1 || st.Steps[0].Stake != 3*balance.RAOPerTAO || st.BalanceAfter != st.BalanceBefore+2*balance.RAOPerTAO {
 		t.Errorf("stake remove: %+v", st)
 	}
-	b.fail(1, []string{"unstake not sent: NotEnoughStaketoWithdraw", "less than τ4.000000000"},
+	b.fail(1, []string{"unstake from " + h1ID.String() + " not sent: NotEnoughStaketoWithdraw", "less than τ4.000000000"},
 		"stake", "remove", "--wallet.name", "bob", "--hotkey_ss58address", h1ID.String(), "--amount", "4", "--no_prompt")
 	var sw struct {
 		Hotkey    types.AccountID `json:"hotkey"`
@@ -437,7 +437,7 @@ func TestScenarioOnDevNode(t *testing.T) {
 	if err := m.Sync(ctx, 0); err != nil || m.Hotkeys[2] != h4ID.String() {
 		t.Errorf("after the swap uid 2 is %v (%v)", m.Hotkeys, err)
 	}
-	b.fail(1, []string{"hotkey swap not sent: HotkeyAlreadyExists"},
+	b.fail(1, []string{"hotkey swap not sent: AlreadyRegistered: the new hotkey " + h4ID.String() + " is already registered"},
 		"wallet", "swap_hotkey", "--wallet.name", "bob", "--wallet.hotkey", "h2", "--wallet.hotkey_b", "h4", "--no_prompt")
 
 	// Bad input is refused before anything is sent, naming what was wrong.
@@ -447,7 +447,7 @@ func TestScenarioOnDevNode(t *testing.T) {
 		want []string
 		args []string
 	}{
-		{1, []string{"not enough balance"}, []string{"stake", "add", "--wallet.name", "bob", "--wallet.hotkey", "h2", "--amount", "1000000"}},
+		{1, []string{"not sent: NotEnoughBalanceToStake: staking τ1000000.000000000 needs that much free balance"}, []string{"stake", "add", "--wallet.name", "bob", "--wallet.hotkey", "h2", "--amount", "1000000"}},
 		{2, []string{"--amount must be more than 0"}, []string{"stake", "add", "--wallet.name", "bob", "--wallet.hotkey", "h2", "--amount", "0"}},
 		{2, []string{"--amount", "decimal"}, []string{"stake", "add", "--wallet.name", "bob", "--wallet.hotkey", "h2", "--amount", "0.0000000001"}},
 		{2, []string{`--hotkeys "5GrwvaEF5`}, []string{"stake", "add", "--wallet.name", "bob", "--hotkeys", "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQ", "--amount", "1"}},

@@ -43,7 +43,7 @@ func benchSubnet(n int) func(*chain.Genesis) {
 
 // BenchmarkSync syncs a metagraph of n neurons from a local dev node, full
 // (weights and bonds: the dense W and B built) and lite; the baseline in the
-// same run is the client call Sync makes (subtensor.Client.Neurons or
+// same run is the client call Sync makes (subtensor.CometBFTClient.Neurons or
 // NeuronsLite), so the difference is the metagraph's own work. Save and
 // Load of the full metagraph are measured too. Each pair runs benchRounds
 // times, interleaved, so that load from elsewhere on the machine falls on
@@ -62,7 +62,7 @@ func BenchmarkSync(b *testing.B) {
 }
 
 // benchSyncRound runs each measurement once.
-func benchSyncRound(b *testing.B, ctx context.Context, c *subtensor.Client, n int) {
+func benchSyncRound(b *testing.B, ctx context.Context, c *subtensor.CometBFTClient, n int) {
 	b.Run(fmt.Sprintf("sync/full/n=%d", n), func(b *testing.B) {
 		m := metagraph.New(1, c)
 		m.Lite = false

@@ -34,6 +34,19 @@ import (
 	"github.com/go-bittensor/bittensor/synapse"
 )
 
+// Chain is what a metagraph reads from a subtensor chain: a subnet's
+// neurons, with or without their weights and bonds, and the list of
+// subnets (the columns of the root network's weights). Any
+// subtensor.Chain is one.
+type Chain interface {
+	Network() string
+	Neurons(ctx context.Context, netuid uint16, atBlock uint64) (*types.NeuronsInfo, error)
+	NeuronsLite(ctx context.Context, netuid uint16, atBlock uint64) (*types.NeuronsInfo, error)
+	GetSubnets(ctx context.Context, atBlock uint64) ([]types.SubnetInfo, error)
+}
+
+var _ Chain = subtensor.Chain(nil)
+
 // ErrNoClient is returned by Sync on a metagraph that has no client (one
 // read with Load).
 var ErrNoClient = errors.New("metagraph: no subtensor client to sync with")
@@ -126,13 +139,13 @@ type Metagraph struct {
 	// bonds, N empty rows).
 	B [][]uint16
 
-	client *subtensor.Client
+	client Chain
 	byKey  map[string]uint16 // hotkey SS58 → uid
 }
 
 // New returns an empty lite metagraph of a subnet that syncs through c.
 // Call Sync to fill it.
-func New(netuid uint16, c *subtensor.Client) *Metagraph {
+func New(netuid uint16, c Chain) *Metagraph {
 	m := &Metagraph{Netuid: netuid, Lite: true, client: c}
 	if c != nil {
 		m.Network = c.Network()
@@ -141,7 +154,7 @@ func New(netuid uint16, c *subtensor.Client) *Metagraph {
 }
 
 // SetClient sets the client Sync uses (e.g. after Load).
-func (m *Metagraph) SetClient(c *subtensor.Client) {
+func (m *Metagraph) SetClient(c Chain) {
 	m.client = c
 	if c != nil && m.Network == "" {
 		m.Network = c.Network()

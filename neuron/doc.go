@@ -36,10 +36,11 @@
 // rewards into a moving average per miner (--neuron.moving_average_alpha).
 // A miner that times out, lies or goes away earns 0 and its score decays;
 // a uid taken over by a new hotkey starts from 0; a QueryFunc that fails
-// or panics skips the round. Every --neuron.epoch_length blocks, when the
-// subnet's weights rate limit allows, it sets weights from the scores
-// (ProcessWeights: normalised, within the subnet's max weight and minimum
-// count). The scores are saved to a state file after each round (in
+// or panics skips the round. Every --neuron.epoch_length blocks it sets
+// weights from the scores (ProcessWeights: normalised, within the subnet's
+// max weight and minimum count), asking the chain first with a dry run:
+// weights the chain would refuse now (its rate limit, no validator permit
+// yet) are not sent, and are tried again later. The scores are saved to a state file after each round (in
 // --neuron.full_path) and restored at start; without a state file they are
 // restored from the validator's weights on chain, so a restarted validator
 // goes on where it was.

@@ -32,7 +32,7 @@ type member struct {
 // wallet on disk.
 type testNet struct {
 	*neurontest.Net
-	client *subtensor.Client
+	client *subtensor.CometBFTClient
 	wallet string
 	dev    *nodetest.Dev
 }

@@ -8,7 +8,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
+	"github.com/go-bittensor/bittensor/metagraph"
 	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/go-bittensor/bittensor/synapse"
 	"github.com/go-bittensor/bittensor/wallet"
@@ -26,13 +28,33 @@ var (
 	ErrNotServable = errors.New("neuron: axon address cannot be served")
 )
 
+// Chain is what a neuron asks of a subtensor chain: its subnet (through
+// the metagraph) and hyperparameters, its own registration, serving its
+// axon, weights, and new blocks. Any subtensor.Chain is one.
+type Chain interface {
+	metagraph.Chain
+	subtensor.Blocks
+	GetBalance(ctx context.Context, addr types.AccountID, atBlock uint64) (balance.Balance, error)
+	SubnetExists(ctx context.Context, netuid uint16, atBlock uint64) (bool, error)
+	GetHyperparameters(ctx context.Context, netuid uint16, atBlock uint64) (types.Hyperparams, error)
+	Neuron(ctx context.Context, netuid, uid uint16, atBlock uint64) (types.NeuronInfo, error)
+	NeuronForHotkey(ctx context.Context, netuid uint16, hotkey types.AccountID, atBlock uint64) (types.NeuronInfo, error)
+	UIDForHotkey(ctx context.Context, netuid uint16, hotkey types.AccountID, atBlock uint64) (uint16, bool, error)
+	BurnedRegister(ctx context.Context, coldkey subtensor.Signer, netuid uint16, hotkey types.AccountID, maxBurn balance.Balance, wait subtensor.Wait) (uint16, *subtensor.TxResult, error)
+	Register(ctx context.Context, hotkey subtensor.Signer, coldkey types.AccountID, netuid uint16, opts subtensor.RegisterOptions) (uint16, *subtensor.TxResult, error)
+	ServeAxon(ctx context.Context, hotkey subtensor.Signer, netuid uint16, e subtensor.AxonEndpoint, wait subtensor.Wait) (*subtensor.TxResult, error)
+	SetWeights(ctx context.Context, hotkey subtensor.Signer, netuid uint16, uids, weights []uint16, versionKey uint64, wait subtensor.Wait) (*subtensor.TxResult, error)
+}
+
+var _ Chain = subtensor.Chain(nil)
+
 // Neuron is what a miner and a validator share: the hotkey, the chain
 // connection, and the subnet as of the last Sync. Its methods are safe for
 // concurrent use.
 type Neuron struct {
 	cfg    Config
 	log    *slog.Logger
-	client *subtensor.Client
+	client Chain
 	wallet *wallet.Wallet
 	hotkey *wallet.Keypair
 	self   string // hotkey SS58
@@ -64,7 +86,7 @@ func New(ctx context.Context, cfg Config) (*Neuron, error) {
 func (n *Neuron) Config() Config { return n.cfg }
 
 // Client returns the chain connection.
-func (n *Neuron) Client() *subtensor.Client { return n.client }
+func (n *Neuron) Client() Chain { return n.client }
 
 // Hotkey returns the neuron's hotkey (with its secret: never log it).
 func (n *Neuron) Hotkey() *wallet.Keypair { return n.hotkey }

@@ -7,7 +7,6 @@ import (
 	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/metagraph"
-	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/go-bittensor/bittensor/synapse"
 )
 
@@ -74,7 +73,7 @@ func (s *Snapshot) Lookup(hotkey string) (Peer, bool) {
 
 // syncSnapshot reads a subnet's lite metagraph and its hyperparameters at
 // the latest block.
-func syncSnapshot(ctx context.Context, c *subtensor.Client, netuid uint16) (*Snapshot, error) {
+func syncSnapshot(ctx context.Context, c Chain, netuid uint16) (*Snapshot, error) {
 	m := metagraph.New(netuid, c)
 	if err := m.Sync(ctx, 0); err != nil {
 		return nil, fmt.Errorf("neuron: %w", err)

@@ -119,7 +119,7 @@ func (v *Validator) Scores() []float64 {
 // weights the validator has on chain), then at every block: syncs the
 // metagraph every Neuron.SyncBlocks blocks, runs one round (Step), and sets
 // weights when EpochLength blocks have passed since the last ones and the
-// subnet's weights rate limit allows. Failures of the chain or of miners
+// chain takes them (SetWeights asks it first). Failures of the chain or of miners
 // are logged and retried; Run returns when ctx ends, or at start for a
 // configuration or registration that cannot work.
 func (v *Validator) Run(ctx context.Context, query QueryFunc) error {
@@ -314,8 +314,10 @@ func (v *Validator) stateLocked(block uint64) *validatorState {
 }
 
 // maybeSetWeights sets weights from the scores when EpochLength blocks
-// have passed since the last ones, the subnet's rate limit allows, and
-// some miner has a positive score.
+// have passed since the last ones and some miner has a positive score.
+// Whether the chain takes them now (its weights rate limit, the validator
+// permit) is the chain's to say: SetWeights asks it first, and a refusal
+// is tried again a block later (the rate limit) or a quarter epoch later.
 func (v *Validator) maybeSetWeights(ctx context.Context, height uint64) {
 	s := v.Snapshot()
 	if s == nil {
@@ -329,8 +331,7 @@ func (v *Validator) maybeSetWeights(ctx context.Context, height uint64) {
 	due := height >= v.weightsBlock+v.cfg.EpochLength && height >= v.retryAt
 	scores := slices.Clone(v.scores)
 	v.mu.Unlock()
-	// The transaction lands in the next block at the earliest.
-	if limit := s.Hyperparams.WeightsSetRateLimit; !due || (self.LastUpdate != 0 && height+1 < self.LastUpdate+limit) {
+	if !due {
 		return
 	}
 	if len(scores) > s.N() {
@@ -360,8 +361,12 @@ func (v *Validator) maybeSetWeights(ctx context.Context, height uint64) {
 
 // SetWeights turns scores (by uid) into the subnet's weights
 // (ProcessWeights with its min_allowed_weights and max_weights_limit) and
-// sets them, waiting for the block. With no positive score there is
-// nothing to set and it returns nil.
+// sets them, waiting for the block. It asks the chain first, with a dry
+// run of the signed transaction: a refusal (the weights rate limit, no
+// validator permit, a version key too low) is returned as the chain's
+// error, matching its sentinel (types.ErrSettingWeightsTooFast, …), and
+// nothing is sent or charged. With no positive score there is nothing to
+// set and it returns nil.
 func (v *Validator) SetWeights(ctx context.Context, s *Snapshot, scores []float64) error {
 	hp := s.Hyperparams
 	weights := ProcessWeights(scores, int(hp.MinAllowedWeights), float64(hp.MaxWeightsLimit)/math.MaxUint16)
@@ -379,6 +384,9 @@ func (v *Validator) SetWeights(ctx context.Context, s *Snapshot, scores []float6
 	}
 	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	if _, err := v.client.SetWeights(tctx, v.hotkey, v.cfg.Netuid, u, w, v.cfg.VersionKey, subtensor.DryRun); err != nil {
+		return err
+	}
 	res, err := v.client.SetWeights(tctx, v.hotkey, v.cfg.Netuid, u, w, v.cfg.VersionKey, subtensor.WaitInclusion)
 	if err == nil && res.Err != nil {
 		err = res.Err

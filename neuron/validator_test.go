@@ -5,10 +5,12 @@ import (
 	"errors"
 	"math"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/go-bittensor/bittensor/chain/types"
+	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/go-bittensor/bittensor/synapse"
 )
 
@@ -241,5 +243,99 @@ func TestReconcile(t *testing.T) {
 	}
 	if want := []string{"a", "x", "c", "d"}; strings.Join(v.owners, ",") != strings.Join(want, ",") {
 		t.Errorf("owners %v, want %v", v.owners, want)
+	}
+}
+
+// setWeightsLog is a validator's chain connection that records the Wait of
+// every SetWeights call it passes on.
+type setWeightsLog struct {
+	Chain
+	waits []subtensor.Wait
+}
+
+func (l *setWeightsLog) SetWeights(ctx context.Context, hotkey subtensor.Signer, netuid uint16, uids, weights []uint16, versionKey uint64, wait subtensor.Wait) (*subtensor.TxResult, error) {
+	l.waits = append(l.waits, wait)
+	return l.Chain.SetWeights(ctx, hotkey, netuid, uids, weights, versionKey, wait)
+}
+
+// TestSetWeightsAsksFirst: a validator learns whether the chain takes its
+// weights by asking it (a dry run), not from its own copy of the rules:
+// weights the chain takes are sent; weights it refuses (the rate limit, no
+// permit) are not sent, the account is unchanged, and the loop tries again
+// a block later for the rate limit.
+func TestSetWeightsAsksFirst(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a chain")
+	}
+	n := newTestNet(t,
+		member{name: "val", stake: 1000e9, permit: true, genesis: true},
+		member{name: "m1", genesis: true},
+		member{name: "m2", genesis: true},
+	)
+	ctx := context.Background()
+	validator := func(name string) (*Validator, *setWeightsLog, types.AccountID) {
+		v, err := NewValidator(ctx, n.validatorConfig(t, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		l := &setWeightsLog{Chain: v.client}
+		v.client = l
+		if _, err := v.Sync(ctx); err != nil {
+			t.Fatal(err)
+		}
+		return v, l, types.AccountID(v.Hotkey().PublicKey())
+	}
+	account := func(a types.AccountID) types.AccountInfo {
+		info, err := n.client.GetAccount(ctx, a, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return info
+	}
+
+	v, log, hot := validator("val")
+	if err := v.SetWeights(ctx, v.Snapshot(), []float64{0, 1, 0.5}); err != nil {
+		t.Fatal(err)
+	}
+	if want := []subtensor.Wait{subtensor.DryRun, subtensor.WaitInclusion}; !slices.Equal(log.waits, want) {
+		t.Errorf("weights the chain takes: calls %v, want %v", log.waits, want)
+	}
+	if w := n.weights(t, v.Hotkey()); w[1] != math.MaxUint16 || w[2] == 0 {
+		t.Errorf("weights on chain %v", w)
+	}
+
+	// The owner raises the rate limit: the next weights are too soon.
+	if _, err := n.client.SetHyperparameter(ctx, keyOf(t, "//Alice"), testNetuid, "weights_set_rate_limit", 1000, subtensor.WaitInclusion); err != nil {
+		t.Fatal(err)
+	}
+	s, err := v.Sync(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := account(hot)
+	log.waits = nil
+	v.weightsBlock, v.scores = 0, []float64{0, 0.5, 1} // due by the validator's own schedule
+	v.maybeSetWeights(ctx, s.Block)
+	if want := []subtensor.Wait{subtensor.DryRun}; !slices.Equal(log.waits, want) {
+		t.Errorf("weights too soon: calls %v, want %v", log.waits, want)
+	}
+	if v.retryAt != s.Block+1 || v.weightsBlock != 0 {
+		t.Errorf("after the rate limit's refusal: retry at %d (want %d), weights block %d", v.retryAt, s.Block+1, v.weightsBlock)
+	}
+	if after := account(hot); after.Free != before.Free || after.Nonce != before.Nonce {
+		t.Errorf("refused weights changed the hotkey's account: %+v → %+v", before, after)
+	}
+
+	// A hotkey without a validator permit may weigh only itself.
+	m, mlog, mhot := validator("m1")
+	before = account(mhot)
+	if err := m.SetWeights(ctx, m.Snapshot(), []float64{1, 0, 1}); !errors.Is(err, types.ErrNoValidatorPermit) {
+		t.Errorf("weights without a permit: %v", err)
+	}
+	if want := []subtensor.Wait{subtensor.DryRun}; !slices.Equal(mlog.waits, want) {
+		t.Errorf("weights without a permit: calls %v, want %v", mlog.waits, want)
+	}
+	if after := account(mhot); after.Free != before.Free || after.Nonce != before.Nonce {
+		t.Errorf("refused weights changed the miner's account: %+v → %+v", before, after)
 	}
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/go-bittensor/bittensor/wallet"
 )
 
-func emissionInfo(t *testing.T, c *subtensor.Client, height uint64) types.EmissionInfo {
+func emissionInfo(t *testing.T, c *subtensor.CometBFTClient, height uint64) types.EmissionInfo {
 	t.Helper()
 	var info types.EmissionInfo
 	if err := c.Query(context.Background(), types.QueryEmission, nil, height, &info); err != nil {

@@ -83,7 +83,7 @@ func TestDevNodeGovernance(t *testing.T) {
 		t.Errorf("vote for someone else's hotkey: %v", err)
 	}
 	vote(p, true, 0, 1)
-	out, _, err := c.Close(ctx, alice, p, subtensor.WaitInclusion)
+	out, _, err := c.CloseProposal(ctx, alice, p, subtensor.WaitInclusion)
 	if err != nil || !out.Approved || out.Err != nil || out.Yes != 2 {
 		t.Fatalf("close: %+v, %v", out, err)
 	}
@@ -101,7 +101,7 @@ func TestDevNodeGovernance(t *testing.T) {
 		t.Fatal(err)
 	}
 	vote(p, true, 1, 2)
-	out, _, err = c.Close(ctx, bob, p, subtensor.WaitInclusion)
+	out, _, err = c.CloseProposal(ctx, bob, p, subtensor.WaitInclusion)
 	if err != nil || !out.Approved || !errors.Is(out.Err, types.ErrAdminNetworkDoesNotExist) {
 		t.Errorf("failing proposal: %+v, %v", out, err)
 	}
@@ -114,7 +114,7 @@ func TestDevNodeGovernance(t *testing.T) {
 	}
 	vote(p, false, 0, 2)
 	before, _ := c.GetBalance(ctx, id(t, "//Charlie"), 0)
-	out, _, err = c.Close(ctx, mustKey(t, "//Charlie"), p, subtensor.WaitInclusion)
+	out, _, err = c.CloseProposal(ctx, mustKey(t, "//Charlie"), p, subtensor.WaitInclusion)
 	if err != nil || out.Approved || out.No != 2 {
 		t.Errorf("rejected proposal: %+v, %v", out, err)
 	}

@@ -72,11 +72,11 @@ func startTestDev(t *testing.T, o StartOptions, wrap func(abci.Application) abci
 	return n, rpc
 }
 
-func testClient(t *testing.T, rpc string) *subtensor.Client {
+func testClient(t *testing.T, rpc string) *subtensor.CometBFTClient {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	c, err := subtensor.Connect(ctx, rpc, subtensor.Options{PollInterval: 20 * time.Millisecond})
+	c, err := subtensor.ConnectCometBFT(ctx, rpc, subtensor.Options{PollInterval: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,18 +52,18 @@ func startDev(t *testing.T, home string) (*node.Node, string) {
 	return n, rpc
 }
 
-func connect(t testing.TB, rpc string) *subtensor.Client {
+func connect(t testing.TB, rpc string) *subtensor.CometBFTClient {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, err := subtensor.Connect(ctx, rpc, subtensor.Options{PollInterval: 20 * time.Millisecond})
+	c, err := subtensor.ConnectCometBFT(ctx, rpc, subtensor.Options{PollInterval: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
 }
 
-func waitHeight(t *testing.T, c *subtensor.Client, h uint64) {
+func waitHeight(t *testing.T, c *subtensor.CometBFTClient, h uint64) {
 	t.Helper()
 	deadline := time.Now().Add(20 * time.Second)
 	for time.Now().Before(deadline) {
@@ -179,7 +179,7 @@ func TestFaucet(t *testing.T) {
 }
 
 // mustRaw fetches the bytes of a committed transaction.
-func mustRaw(t *testing.T, c *subtensor.Client, res *subtensor.TxResult) []byte {
+func mustRaw(t *testing.T, c *subtensor.CometBFTClient, res *subtensor.TxResult) []byte {
 	t.Helper()
 	txs, err := c.GetBlockTxs(context.Background(), res.Height)
 	if err != nil {

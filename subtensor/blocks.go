@@ -18,7 +18,7 @@ type Block struct {
 // until ctx is done; then it closes the channel. It survives the node
 // restarting or the connection dropping: it keeps trying and, once the node
 // answers again, delivers every block it missed.
-func (c *Client) SubscribeBlocks(ctx context.Context) (<-chan Block, error) {
+func (c *CometBFTClient) SubscribeBlocks(ctx context.Context) (<-chan Block, error) {
 	start, err := c.GetCurrentBlock(ctx)
 	if err != nil {
 		return nil, err
@@ -67,7 +67,7 @@ type BlockTx struct {
 
 // GetBlockTxs returns the transactions of a committed block, in order, with
 // their outcomes.
-func (c *Client) GetBlockTxs(ctx context.Context, height uint64) ([]BlockTx, error) {
+func (c *CometBFTClient) GetBlockTxs(ctx context.Context, height uint64) ([]BlockTx, error) {
 	h := int64(height)
 	var out []BlockTx
 	err := c.retry(ctx, func() error {

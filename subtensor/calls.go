@@ -12,7 +12,7 @@ import (
 // call submits args and, with WaitInclusion, turns a failure in the block
 // into the returned error (the result is returned too, with its fee and
 // nonce charged).
-func (c *Client) call(ctx context.Context, signer Signer, args types.CallArgs, wait Wait) (*TxResult, error) {
+func (c *CometBFTClient) call(ctx context.Context, signer Signer, args types.CallArgs, wait Wait) (*TxResult, error) {
 	res, err := c.Submit(ctx, signer, args, wait)
 	if err != nil {
 		return res, err

@@ -41,11 +41,12 @@ type Options struct {
 
 // Client talks to one subtensor node. It is safe for concurrent use; share
 // one per process.
-type Client struct {
+type CometBFTClient struct {
 	network  string
 	endpoint string
 	chainID  string
 	rpc      *rpchttp.HTTP
+	hc       *http.Client
 	log      *slog.Logger
 	opts     Options
 
@@ -57,7 +58,7 @@ type Client struct {
 
 // Connect resolves target (a network name such as "local", or an endpoint)
 // and checks that a node answers there.
-func Connect(ctx context.Context, target string, opts Options) (*Client, error) {
+func ConnectCometBFT(ctx context.Context, target string, opts Options) (*CometBFTClient, error) {
 	network, endpoint, err := ResolveNetwork(target)
 	if err != nil {
 		return nil, err
@@ -85,7 +86,7 @@ func Connect(ctx context.Context, target string, opts Options) (*Client, error) 
 	if err != nil {
 		return nil, fmt.Errorf("subtensor: %s: %w", endpoint, err)
 	}
-	c := &Client{network: network, endpoint: endpoint, rpc: rpc, log: opts.Logger, opts: opts, nonces: make(map[types.AccountID]uint64)}
+	c := &CometBFTClient{network: network, endpoint: endpoint, rpc: rpc, hc: hc, log: opts.Logger, opts: opts, nonces: make(map[types.AccountID]uint64)}
 	var st *statusResult
 	err = c.retry(ctx, func() error {
 		s, err := rpc.Status(ctx)
@@ -104,24 +105,24 @@ func Connect(ctx context.Context, target string, opts Options) (*Client, error) 
 type statusResult struct{ chainID string }
 
 // Network is the network name ("local", "unknown", …).
-func (c *Client) Network() string { return c.network }
+func (c *CometBFTClient) Network() string { return c.network }
 
 // Endpoint is the node's RPC URL.
-func (c *Client) Endpoint() string { return c.endpoint }
+func (c *CometBFTClient) Endpoint() string { return c.endpoint }
 
 // ChainID is the connected network's chain id.
-func (c *Client) ChainID() string { return c.chainID }
+func (c *CometBFTClient) ChainID() string { return c.chainID }
 
 // retry runs f, retrying transport errors with backoff (200ms doubling, at
 // most 2s, up to Options.Retries times; Bittensor's client waits 2s doubling
 // to 4s, but nodes are usually near). Answers are not retried: the chain's
 // verdicts, the node's refusals, the caller's context ending.
-func (c *Client) retry(ctx context.Context, f func() error) error {
+func (c *CometBFTClient) retry(ctx context.Context, f func() error) error {
 	return c.retryIf(ctx, isTransportError, f)
 }
 
 // retryIf is retry with its own rule of what to retry.
-func (c *Client) retryIf(ctx context.Context, again func(error) bool, f func() error) error {
+func (c *CometBFTClient) retryIf(ctx context.Context, again func(error) bool, f func() error) error {
 	delay := 200 * time.Millisecond
 	var err error
 	for attempt := 0; ; attempt++ {
@@ -141,7 +142,7 @@ func (c *Client) retryIf(ctx context.Context, again func(error) bool, f func() e
 
 // Query reads path (see the Query* constants of chain/types) at height
 // (0 = latest) into out (JSON).
-func (c *Client) Query(ctx context.Context, path string, data []byte, height uint64, out any) error {
+func (c *CometBFTClient) Query(ctx context.Context, path string, data []byte, height uint64, out any) error {
 	return c.retry(ctx, func() error {
 		res, err := c.rpc.ABCIQueryWithOptions(ctx, path, data, rpcclient.ABCIQueryOptions{Height: int64(height)})
 		if err != nil {
@@ -163,7 +164,7 @@ func (c *Client) Query(ctx context.Context, path string, data []byte, height uin
 
 // queryCBOR reads a path that answers in CBOR when asked (types.AnswerCBOR)
 // at height (0 = latest) into out.
-func (c *Client) queryCBOR(ctx context.Context, path string, height uint64, out any) error {
+func (c *CometBFTClient) queryCBOR(ctx context.Context, path string, height uint64, out any) error {
 	return c.retry(ctx, func() error {
 		res, err := c.rpc.ABCIQueryWithOptions(ctx, path, []byte(types.AnswerCBOR), rpcclient.ABCIQueryOptions{Height: int64(height)})
 		if err != nil {
@@ -181,7 +182,7 @@ func (c *Client) queryCBOR(ctx context.Context, path string, height uint64, out 
 }
 
 // GetCurrentBlock returns the height of the latest committed block.
-func (c *Client) GetCurrentBlock(ctx context.Context) (uint64, error) {
+func (c *CometBFTClient) GetCurrentBlock(ctx context.Context) (uint64, error) {
 	var b types.BlockInfo
 	if err := c.Query(ctx, types.QueryBlock, nil, 0, &b); err != nil {
 		return 0, err
@@ -191,7 +192,7 @@ func (c *Client) GetCurrentBlock(ctx context.Context) (uint64, error) {
 
 // GetBlockHash returns the hash of a recent block (the chain keeps the last
 // types.BlockHashCount).
-func (c *Client) GetBlockHash(ctx context.Context, height uint64) ([32]byte, error) {
+func (c *CometBFTClient) GetBlockHash(ctx context.Context, height uint64) ([32]byte, error) {
 	var b types.BlockInfo
 	var h [32]byte
 	if err := c.Query(ctx, fmt.Sprintf("%s/%d", types.QueryBlockHash, height), nil, 0, &b); err != nil {
@@ -205,27 +206,27 @@ func (c *Client) GetBlockHash(ctx context.Context, height uint64) ([32]byte, err
 }
 
 // GetAccount returns an account's balance and nonce at a block (0 = latest).
-func (c *Client) GetAccount(ctx context.Context, addr types.AccountID, atBlock uint64) (types.AccountInfo, error) {
+func (c *CometBFTClient) GetAccount(ctx context.Context, addr types.AccountID, atBlock uint64) (types.AccountInfo, error) {
 	var a types.AccountInfo
 	err := c.Query(ctx, types.QueryAccount+"/"+addr.String(), nil, atBlock, &a)
 	return a, err
 }
 
 // GetBalance returns an account's free balance at a block (0 = latest).
-func (c *Client) GetBalance(ctx context.Context, addr types.AccountID, atBlock uint64) (balance.Balance, error) {
+func (c *CometBFTClient) GetBalance(ctx context.Context, addr types.AccountID, atBlock uint64) (balance.Balance, error) {
 	a, err := c.GetAccount(ctx, addr, atBlock)
 	return balance.Balance(a.Free), err
 }
 
 // TotalIssuance returns every RAO in existence at a block (0 = latest).
-func (c *Client) TotalIssuance(ctx context.Context, atBlock uint64) (balance.Balance, error) {
+func (c *CometBFTClient) TotalIssuance(ctx context.Context, atBlock uint64) (balance.Balance, error) {
 	var is types.Issuance
 	err := c.Query(ctx, types.QueryTotalIssuance, nil, atBlock, &is)
 	return balance.Balance(is.TotalIssuance), err
 }
 
 // Params returns the chain parameters (existential deposit, fees, faucet).
-func (c *Client) Params(ctx context.Context) (types.Params, error) {
+func (c *CometBFTClient) Params(ctx context.Context) (types.Params, error) {
 	var p types.Params
 	err := c.Query(ctx, types.QueryParams, nil, 0, &p)
 	if err == nil {
@@ -237,12 +238,12 @@ func (c *Client) Params(ctx context.Context) (types.Params, error) {
 }
 
 // ExistentialDeposit returns the smallest balance an account may hold.
-func (c *Client) ExistentialDeposit(ctx context.Context) (balance.Balance, error) {
+func (c *CometBFTClient) ExistentialDeposit(ctx context.Context) (balance.Balance, error) {
 	p, err := c.Params(ctx)
 	return balance.Balance(p.ExistentialDeposit), err
 }
 
-func (c *Client) cachedParams(ctx context.Context) (types.Params, error) {
+func (c *CometBFTClient) cachedParams(ctx context.Context) (types.Params, error) {
 	c.mu.Lock()
 	p := c.params
 	c.mu.Unlock()
@@ -260,4 +261,12 @@ func decodeHash(s string) ([32]byte, error) {
 	}
 	copy(h[:], b)
 	return h, nil
+}
+
+// Close releases the client's idle connections. The client keeps no
+// long-lived connection to a CometBFT node, so calls after Close still work;
+// Close exists so that CometBFTClient is a Chain.
+func (c *CometBFTClient) Close() error {
+	c.hc.CloseIdleConnections()
+	return nil
 }

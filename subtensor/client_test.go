@@ -40,14 +40,14 @@ func mustKey(t *testing.T, uri string) *wallet.Keypair {
 	return k
 }
 
-func connect(t *testing.T, endpoint string, o subtensor.Options) *subtensor.Client {
+func connect(t *testing.T, endpoint string, o subtensor.Options) *subtensor.CometBFTClient {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	if o.PollInterval == 0 {
 		o.PollInterval = 20 * time.Millisecond
 	}
-	c, err := subtensor.Connect(ctx, endpoint, o)
+	c, err := subtensor.ConnectCometBFT(ctx, endpoint, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +55,7 @@ func connect(t *testing.T, endpoint string, o subtensor.Options) *subtensor.Clie
 }
 
 // signed is a transfer of value RAO from k to //Bob with the given nonce.
-func signed(t *testing.T, c *subtensor.Client, k *wallet.Keypair, nonce, value uint64) []byte {
+func signed(t *testing.T, c *subtensor.CometBFTClient, k *wallet.Keypair, nonce, value uint64) []byte {
 	t.Helper()
 	tx, err := types.NewTx(c.ChainID(), types.AccountID(k.PublicKey()), nonce, 0, &types.Transfer{Dest: types.AccountID(mustKey(t, "//Bob").PublicKey()), Value: value})
 	if err != nil {
@@ -335,7 +335,7 @@ func TestNonceReservation(t *testing.T) {
 // flushAfterSubmit submits a transfer and empties the node's mempool
 // (unsafe_flush_mempool) before a block includes it: the node has dropped
 // it. It returns the dropped transaction.
-func flushAfterSubmit(t *testing.T, dev *nodetest.Dev, c *subtensor.Client, k *wallet.Keypair, dest types.AccountID) *subtensor.TxResult {
+func flushAfterSubmit(t *testing.T, dev *nodetest.Dev, c *subtensor.CometBFTClient, k *wallet.Keypair, dest types.AccountID) *subtensor.TxResult {
 	t.Helper()
 	ctx := context.Background()
 	for try := 0; try < 5; try++ {

@@ -9,7 +9,7 @@ import (
 )
 
 // Senate returns the senate's members, by key, at a block (0 = latest).
-func (c *Client) Senate(ctx context.Context, atBlock uint64) (types.SenateInfo, error) {
+func (c *CometBFTClient) Senate(ctx context.Context, atBlock uint64) (types.SenateInfo, error) {
 	var out types.SenateInfo
 	err := c.Query(ctx, types.QuerySenate, nil, atBlock, &out)
 	return out, err
@@ -17,7 +17,7 @@ func (c *Client) Senate(ctx context.Context, atBlock uint64) (types.SenateInfo, 
 
 // IsSenateMember reports whether hotkey holds a senate seat at a block
 // (0 = latest).
-func (c *Client) IsSenateMember(ctx context.Context, hotkey types.AccountID, atBlock uint64) (bool, error) {
+func (c *CometBFTClient) IsSenateMember(ctx context.Context, hotkey types.AccountID, atBlock uint64) (bool, error) {
 	s, err := c.Senate(ctx, atBlock)
 	if err != nil {
 		return false, err
@@ -32,7 +32,7 @@ func (c *Client) IsSenateMember(ctx context.Context, hotkey types.AccountID, atB
 
 // Triumvirate returns the triumvirate's members, by key, at a block
 // (0 = latest).
-func (c *Client) Triumvirate(ctx context.Context, atBlock uint64) (types.TriumvirateInfo, error) {
+func (c *CometBFTClient) Triumvirate(ctx context.Context, atBlock uint64) (types.TriumvirateInfo, error) {
 	var out types.TriumvirateInfo
 	err := c.Query(ctx, types.QueryTriumvirate, nil, atBlock, &out)
 	return out, err
@@ -40,7 +40,7 @@ func (c *Client) Triumvirate(ctx context.Context, atBlock uint64) (types.Triumvi
 
 // Proposals returns the open proposals, by index, with their votes and the
 // senate's size, at a block (0 = latest).
-func (c *Client) Proposals(ctx context.Context, atBlock uint64) (types.ProposalsInfo, error) {
+func (c *CometBFTClient) Proposals(ctx context.Context, atBlock uint64) (types.ProposalsInfo, error) {
 	var out types.ProposalsInfo
 	err := c.Query(ctx, types.QueryProposals, nil, atBlock, &out)
 	return out, err
@@ -48,7 +48,7 @@ func (c *Client) Proposals(ctx context.Context, atBlock uint64) (types.Proposals
 
 // Proposal returns the open proposal with hash h at a block (0 = latest);
 // a proposal that is not open is an error matching types.ErrNotFound.
-func (c *Client) Proposal(ctx context.Context, h types.Hash, atBlock uint64) (types.ProposalInfo, error) {
+func (c *CometBFTClient) Proposal(ctx context.Context, h types.Hash, atBlock uint64) (types.ProposalInfo, error) {
 	var out types.ProposalInfo
 	err := c.Query(ctx, types.QueryProposal+"/"+h.String(), nil, atBlock, &out)
 	return out, err
@@ -65,7 +65,7 @@ type ProposalRef struct {
 // triumvirate member, voted on for duration blocks (0 = the chain's
 // shortest, governance.motion_duration). With WaitInclusion it returns the
 // proposal's index; its hash is known before sending (types.ProposalHash).
-func (c *Client) Propose(ctx context.Context, member Signer, call types.CallArgs, duration uint64, wait Wait) (ProposalRef, *TxResult, error) {
+func (c *CometBFTClient) Propose(ctx context.Context, member Signer, call types.CallArgs, duration uint64, wait Wait) (ProposalRef, *TxResult, error) {
 	enc, err := types.EncodeCall(call)
 	if err != nil {
 		return ProposalRef{}, nil, err
@@ -83,7 +83,7 @@ func (c *Client) Propose(ctx context.Context, member Signer, call types.CallArgs
 	}
 	ref := ProposalRef{Hash: h}
 	res, err := c.call(ctx, member, &types.Propose{Proposal: enc, Duration: duration}, wait)
-	if err != nil || wait == WaitNone {
+	if err != nil || !wait.HasOutcome() {
 		return ref, res, err
 	}
 	index, err := res.eventUint("Proposed", "proposal_index")
@@ -94,7 +94,7 @@ func (c *Client) Propose(ctx context.Context, member Signer, call types.CallArgs
 // Vote casts hotkey's senate vote on a proposal (approve: aye), signed by
 // coldkey, the hotkey's owner. A senator may switch sides; the same vote
 // twice fails with types.ErrDuplicateVote. Votes pay the transaction fee.
-func (c *Client) Vote(ctx context.Context, coldkey Signer, hotkey types.AccountID, p ProposalRef, approve bool, wait Wait) (*TxResult, error) {
+func (c *CometBFTClient) Vote(ctx context.Context, coldkey Signer, hotkey types.AccountID, p ProposalRef, approve bool, wait Wait) (*TxResult, error) {
 	return c.call(ctx, coldkey, &types.Vote{Hotkey: hotkey, Proposal: p.Hash, Index: p.Index, Approve: approve}, wait)
 }
 
@@ -111,13 +111,13 @@ type CloseOutcome struct {
 	Err error
 }
 
-// Close ends a proposal, signed by anyone: at once if it is decided,
+// CloseProposal ends a proposal, signed by anyone: at once if it is decided,
 // otherwise after its end (types.ErrTooEarly before). The close succeeds
 // whether or not an approved call does; the outcome says which (with
 // WaitInclusion).
-func (c *Client) Close(ctx context.Context, signer Signer, p ProposalRef, wait Wait) (*CloseOutcome, *TxResult, error) {
+func (c *CometBFTClient) CloseProposal(ctx context.Context, signer Signer, p ProposalRef, wait Wait) (*CloseOutcome, *TxResult, error) {
 	res, err := c.call(ctx, signer, &types.Close{Proposal: p.Hash, Index: p.Index}, wait)
-	if err != nil || wait == WaitNone {
+	if err != nil || !wait.HasOutcome() {
 		return nil, res, err
 	}
 	return closeOutcome(res)
@@ -156,19 +156,19 @@ func closeOutcome(res *TxResult) (*CloseOutcome, *TxResult, error) {
 
 // DisapproveProposal removes an open proposal without a vote; the signer
 // must be the chain's sudo key.
-func (c *Client) DisapproveProposal(ctx context.Context, sudo Signer, h types.Hash, wait Wait) (*TxResult, error) {
+func (c *CometBFTClient) DisapproveProposal(ctx context.Context, sudo Signer, h types.Hash, wait Wait) (*TxResult, error) {
 	return c.call(ctx, sudo, &types.DisapproveProposal{Proposal: h}, wait)
 }
 
 // AddMember adds who to a collective (the triumvirate or the senate); the
 // signer must be the chain's sudo key (governance does it by proposing
 // types.NewAddMember).
-func (c *Client) AddMember(ctx context.Context, sudo Signer, col types.Collective, who types.AccountID, wait Wait) (*TxResult, error) {
+func (c *CometBFTClient) AddMember(ctx context.Context, sudo Signer, col types.Collective, who types.AccountID, wait Wait) (*TxResult, error) {
 	return c.call(ctx, sudo, types.NewAddMember(col, who), wait)
 }
 
 // RemoveMember removes who from a collective (a senator's votes go with
 // it); the signer must be the chain's sudo key.
-func (c *Client) RemoveMember(ctx context.Context, sudo Signer, col types.Collective, who types.AccountID, wait Wait) (*TxResult, error) {
+func (c *CometBFTClient) RemoveMember(ctx context.Context, sudo Signer, col types.Collective, who types.AccountID, wait Wait) (*TxResult, error) {
 	return c.call(ctx, sudo, types.NewRemoveMember(col, who), wait)
 }

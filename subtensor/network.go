@@ -1,6 +1,8 @@
 package subtensor
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -61,3 +63,13 @@ func ResolveNetwork(target string) (network, endpoint string, err error) {
 	}
 	return network, u.String(), nil
 }
+
+// Connect connects to the chain target names: a network name ("local",
+// "finney", "test", "archive") or an endpoint, and returns it as a Chain.
+func Connect(ctx context.Context, target string, opts Options) (Chain, error) {
+	return ConnectCometBFT(ctx, target, opts)
+}
+
+// ErrNotSupported is returned by a Chain method that the connected chain
+// does not offer; the error names what is missing and the chain.
+var ErrNotSupported = errors.New("subtensor: not supported by this chain")

@@ -10,7 +10,7 @@ import (
 // Neurons returns every neuron of a subnet at a block (0 = latest), by uid,
 // with their weights and bonds rows: what a full metagraph is built from,
 // in one query. The answer's Height is the block it describes.
-func (c *Client) Neurons(ctx context.Context, netuid uint16, atBlock uint64) (*types.NeuronsInfo, error) {
+func (c *CometBFTClient) Neurons(ctx context.Context, netuid uint16, atBlock uint64) (*types.NeuronsInfo, error) {
 	var out types.NeuronsInfo
 	if err := c.queryCBOR(ctx, netuidPath(types.QueryNeurons, netuid), atBlock, &out); err != nil {
 		return nil, err
@@ -19,7 +19,7 @@ func (c *Client) Neurons(ctx context.Context, netuid uint16, atBlock uint64) (*t
 }
 
 // NeuronsLite is Neurons without the weights and bonds rows.
-func (c *Client) NeuronsLite(ctx context.Context, netuid uint16, atBlock uint64) (*types.NeuronsInfo, error) {
+func (c *CometBFTClient) NeuronsLite(ctx context.Context, netuid uint16, atBlock uint64) (*types.NeuronsInfo, error) {
 	var out types.NeuronsInfo
 	if err := c.queryCBOR(ctx, netuidPath(types.QueryNeuronsLite, netuid), atBlock, &out); err != nil {
 		return nil, err
@@ -30,7 +30,7 @@ func (c *Client) NeuronsLite(ctx context.Context, netuid uint16, atBlock uint64)
 // Neuron returns the neuron at uid of a subnet at a block (0 = latest),
 // with its weights and bonds. A missing uid is an error matching
 // types.ErrNotFound.
-func (c *Client) Neuron(ctx context.Context, netuid, uid uint16, atBlock uint64) (types.NeuronInfo, error) {
+func (c *CometBFTClient) Neuron(ctx context.Context, netuid, uid uint16, atBlock uint64) (types.NeuronInfo, error) {
 	var out types.NeuronInfo
 	err := c.Query(ctx, netuidPath(types.QueryNeuron, netuid)+"/"+strconv.Itoa(int(uid)), nil, atBlock, &out)
 	return out, err
@@ -39,7 +39,7 @@ func (c *Client) Neuron(ctx context.Context, netuid, uid uint16, atBlock uint64)
 // NeuronForHotkey returns hotkey's neuron on a subnet at a block
 // (0 = latest). A hotkey not on the subnet is an error matching
 // types.ErrNotRegistered.
-func (c *Client) NeuronForHotkey(ctx context.Context, netuid uint16, hotkey types.AccountID, atBlock uint64) (types.NeuronInfo, error) {
+func (c *CometBFTClient) NeuronForHotkey(ctx context.Context, netuid uint16, hotkey types.AccountID, atBlock uint64) (types.NeuronInfo, error) {
 	var out types.NeuronInfo
 	err := c.Query(ctx, netuidPath(types.QueryNeuron, netuid)+"/"+hotkey.String(), nil, atBlock, &out)
 	return out, err
@@ -47,7 +47,7 @@ func (c *Client) NeuronForHotkey(ctx context.Context, netuid uint16, hotkey type
 
 // GetHotkey returns what the chain knows of a hotkey at a block
 // (0 = latest): its owner, stake, delegate status and registrations.
-func (c *Client) GetHotkey(ctx context.Context, hotkey types.AccountID, atBlock uint64) (types.HotkeyInfo, error) {
+func (c *CometBFTClient) GetHotkey(ctx context.Context, hotkey types.AccountID, atBlock uint64) (types.HotkeyInfo, error) {
 	var out types.HotkeyInfo
 	err := c.Query(ctx, types.QueryHotkey+"/"+hotkey.String(), nil, atBlock, &out)
 	return out, err
@@ -55,7 +55,7 @@ func (c *Client) GetHotkey(ctx context.Context, hotkey types.AccountID, atBlock 
 
 // UIDForHotkey returns hotkey's uid on a subnet at a block (0 = latest) and
 // whether it is registered there.
-func (c *Client) UIDForHotkey(ctx context.Context, netuid uint16, hotkey types.AccountID, atBlock uint64) (uint16, bool, error) {
+func (c *CometBFTClient) UIDForHotkey(ctx context.Context, netuid uint16, hotkey types.AccountID, atBlock uint64) (uint16, bool, error) {
 	h, err := c.GetHotkey(ctx, hotkey, atBlock)
 	if err != nil {
 		return 0, false, err
@@ -70,7 +70,7 @@ func (c *Client) UIDForHotkey(ctx context.Context, netuid uint16, hotkey types.A
 
 // IsHotkeyRegistered reports whether hotkey is registered on a subnet at a
 // block (0 = latest).
-func (c *Client) IsHotkeyRegistered(ctx context.Context, netuid uint16, hotkey types.AccountID, atBlock uint64) (bool, error) {
+func (c *CometBFTClient) IsHotkeyRegistered(ctx context.Context, netuid uint16, hotkey types.AccountID, atBlock uint64) (bool, error) {
 	_, ok, err := c.UIDForHotkey(ctx, netuid, hotkey, atBlock)
 	return ok, err
 }

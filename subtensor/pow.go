@@ -73,7 +73,7 @@ const powWorkWindow = 3
 // key meets difficulty, using every core. It follows the chain: when the
 // block it works on grows too old to be accepted, it restarts on the newest
 // block. It returns when a solution is found, Stop says so, or ctx ends.
-func (c *Client) SolvePoW(ctx context.Context, key types.AccountID, difficulty uint64, opts PowOptions) (*PowSolution, error) {
+func (c *CometBFTClient) SolvePoW(ctx context.Context, key types.AccountID, difficulty uint64, opts PowOptions) (*PowSolution, error) {
 	if difficulty == 0 {
 		return nil, errors.New("subtensor: difficulty 0")
 	}
@@ -204,7 +204,7 @@ func searchBlock(ctx context.Context, input [32]byte, difficulty uint64, opts Po
 // Faucet earns the chain's faucet amount for the signer (a coldkey) with a
 // proof of work over its key, as Bittensor's test networks allowed. It
 // keeps solving until a solution is included.
-func (c *Client) Faucet(ctx context.Context, coldkey Signer, opts PowOptions) (*TxResult, error) {
+func (c *CometBFTClient) Faucet(ctx context.Context, coldkey Signer, opts PowOptions) (*TxResult, error) {
 	p, err := c.Params(ctx)
 	if err != nil {
 		return nil, err

@@ -30,7 +30,7 @@ func BenchmarkSolvePoWRate(b *testing.B) {
 	}
 }
 
-func powRound(b *testing.B, c *subtensor.Client, key types.AccountID, powWindow time.Duration) {
+func powRound(b *testing.B, c *subtensor.CometBFTClient, key types.AccountID, powWindow time.Duration) {
 	for _, workers := range []int{1, runtime.NumCPU()} {
 		b.Run(fmt.Sprintf("SolvePoW/workers=%d", workers), func(b *testing.B) {
 			for b.Loop() {

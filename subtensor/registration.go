@@ -14,7 +14,7 @@ import (
 // WaitInclusion). maxBurn is the most coldkey agrees to pay: 0 means the
 // current burn, so that a burn that rose since the quote fails with
 // types.ErrBurnAboveMaximum rather than charging more.
-func (c *Client) BurnedRegister(ctx context.Context, coldkey Signer, netuid uint16, hotkey types.AccountID, maxBurn balance.Balance, wait Wait) (uint16, *TxResult, error) {
+func (c *CometBFTClient) BurnedRegister(ctx context.Context, coldkey Signer, netuid uint16, hotkey types.AccountID, maxBurn balance.Balance, wait Wait) (uint16, *TxResult, error) {
 	if maxBurn == 0 {
 		h, err := c.GetHyperparameters(ctx, netuid, 0)
 		if err != nil {
@@ -23,7 +23,7 @@ func (c *Client) BurnedRegister(ctx context.Context, coldkey Signer, netuid uint
 		maxBurn = balance.Balance(max(h.Burn, 1))
 	}
 	res, err := c.call(ctx, coldkey, &types.BurnedRegister{Netuid: netuid, Hotkey: hotkey, MaxBurn: maxBurn.RAO()}, wait)
-	if err != nil || wait == WaitNone {
+	if err != nil || !wait.HasOutcome() {
 		return 0, res, err
 	}
 	uid, err := res.eventUint("NeuronRegistered", "uid")
@@ -49,7 +49,7 @@ var ErrRegistrationAttempts = errors.New("subtensor: proof-of-work registration:
 // The search stops early, with an error matching types.ErrAlreadyRegistered,
 // if the hotkey becomes registered meanwhile; it moves to a newer block when
 // its block grows too old. It returns the uid and the transaction's result.
-func (c *Client) Register(ctx context.Context, hotkey Signer, coldkey types.AccountID, netuid uint16, opts RegisterOptions) (uint16, *TxResult, error) {
+func (c *CometBFTClient) Register(ctx context.Context, hotkey Signer, coldkey types.AccountID, netuid uint16, opts RegisterOptions) (uint16, *TxResult, error) {
 	who := types.AccountID(hotkey.PublicKey())
 	if opts.Attempts <= 0 {
 		opts.Attempts = 3
@@ -114,6 +114,6 @@ func (c *Client) Register(ctx context.Context, hotkey Signer, coldkey types.Acco
 // SwapHotkey moves everything of oldHotkey (registrations, stake, delegate
 // status) to newHotkey, which must never have been used on chain. coldkey
 // must own oldHotkey and pays the chain's hotkey swap cost (burned).
-func (c *Client) SwapHotkey(ctx context.Context, coldkey Signer, oldHotkey, newHotkey types.AccountID, wait Wait) (*TxResult, error) {
+func (c *CometBFTClient) SwapHotkey(ctx context.Context, coldkey Signer, oldHotkey, newHotkey types.AccountID, wait Wait) (*TxResult, error) {
 	return c.call(ctx, coldkey, &types.SwapHotkey{Hotkey: oldHotkey, NewHotkey: newHotkey}, wait)
 }

@@ -12,9 +12,9 @@ import (
 // the hotkey only if it has more stake than the least-staked validator
 // (types.ErrStakeTooLowForRoot otherwise). The hotkey becomes a delegate and
 // takes a senate seat if there is one free or it out-stakes a senator.
-func (c *Client) RootRegister(ctx context.Context, coldkey Signer, hotkey types.AccountID, wait Wait) (uint16, *TxResult, error) {
+func (c *CometBFTClient) RootRegister(ctx context.Context, coldkey Signer, hotkey types.AccountID, wait Wait) (uint16, *TxResult, error) {
 	res, err := c.call(ctx, coldkey, &types.RootRegister{Hotkey: hotkey}, wait)
-	if err != nil || wait == WaitNone {
+	if err != nil || !wait.HasOutcome() {
 		return 0, res, err
 	}
 	uid, err := res.eventUint("NeuronRegistered", "uid")
@@ -26,7 +26,7 @@ func (c *Client) RootRegister(ctx context.Context, coldkey Signer, hotkey types.
 // by the largest, scaled to 65535 and rounded (ConvertWeights), zeros
 // dropped; the chain stores them max-upscaled. Every netuid must exist
 // (types.ErrInvalidUID otherwise). All-zero weights clear the row.
-func (c *Client) RootSetWeights(ctx context.Context, hotkey Signer, netuids []uint16, weights []float64, wait Wait) (*TxResult, error) {
+func (c *CometBFTClient) RootSetWeights(ctx context.Context, hotkey Signer, netuids []uint16, weights []float64, wait Wait) (*TxResult, error) {
 	uids, vals, err := ConvertWeights(netuids, weights)
 	if err != nil {
 		return nil, err
@@ -36,7 +36,7 @@ func (c *Client) RootSetWeights(ctx context.Context, hotkey Signer, netuids []ui
 
 // RootNeurons returns the root network's validators, by uid, with their
 // stake and senate seats, at a block (0 = latest).
-func (c *Client) RootNeurons(ctx context.Context, atBlock uint64) (types.RootNeurons, error) {
+func (c *CometBFTClient) RootNeurons(ctx context.Context, atBlock uint64) (types.RootNeurons, error) {
 	var out types.RootNeurons
 	err := c.Query(ctx, types.QueryRootNeurons, nil, atBlock, &out)
 	return out, err
@@ -44,7 +44,7 @@ func (c *Client) RootNeurons(ctx context.Context, atBlock uint64) (types.RootNeu
 
 // GetRootWeights returns every root validator's stored weights on the
 // subnets at a block (0 = latest).
-func (c *Client) GetRootWeights(ctx context.Context, atBlock uint64) (types.RootWeights, error) {
+func (c *CometBFTClient) GetRootWeights(ctx context.Context, atBlock uint64) (types.RootWeights, error) {
 	var out types.RootWeights
 	err := c.Query(ctx, types.QueryRootWeights, nil, atBlock, &out)
 	return out, err

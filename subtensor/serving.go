@@ -21,7 +21,7 @@ type AxonEndpoint struct {
 
 // ServeAxon publishes hotkey's axon endpoint on a subnet it is registered
 // on. The chain rate-limits it by the subnet's serving_rate_limit.
-func (c *Client) ServeAxon(ctx context.Context, hotkey Signer, netuid uint16, e AxonEndpoint, wait Wait) (*TxResult, error) {
+func (c *CometBFTClient) ServeAxon(ctx context.Context, hotkey Signer, netuid uint16, e AxonEndpoint, wait Wait) (*TxResult, error) {
 	ip, ipType, err := types.ParseIP(e.IP)
 	if err != nil {
 		return nil, err
@@ -31,7 +31,7 @@ func (c *Client) ServeAxon(ctx context.Context, hotkey Signer, netuid uint16, e 
 
 // ServePrometheus publishes hotkey's Prometheus metrics endpoint on a
 // subnet it is registered on.
-func (c *Client) ServePrometheus(ctx context.Context, hotkey Signer, netuid uint16, ipText string, port uint16, version uint32, wait Wait) (*TxResult, error) {
+func (c *CometBFTClient) ServePrometheus(ctx context.Context, hotkey Signer, netuid uint16, ipText string, port uint16, version uint32, wait Wait) (*TxResult, error) {
 	ip, ipType, err := types.ParseIP(ipText)
 	if err != nil {
 		return nil, err

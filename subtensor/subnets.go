@@ -11,7 +11,7 @@ import (
 
 // GetSubnets returns every subnet, the root network (netuid 0) included,
 // by netuid, at a block (0 = latest).
-func (c *Client) GetSubnets(ctx context.Context, atBlock uint64) ([]types.SubnetInfo, error) {
+func (c *CometBFTClient) GetSubnets(ctx context.Context, atBlock uint64) ([]types.SubnetInfo, error) {
 	var out []types.SubnetInfo
 	err := c.Query(ctx, types.QuerySubnets, nil, atBlock, &out)
 	return out, err
@@ -20,14 +20,14 @@ func (c *Client) GetSubnets(ctx context.Context, atBlock uint64) ([]types.Subnet
 // GetSubnet returns one subnet's state and hyperparameters at a block
 // (0 = latest). A missing subnet is an error matching
 // types.ErrNetworkDoesNotExist.
-func (c *Client) GetSubnet(ctx context.Context, netuid uint16, atBlock uint64) (types.SubnetInfo, error) {
+func (c *CometBFTClient) GetSubnet(ctx context.Context, netuid uint16, atBlock uint64) (types.SubnetInfo, error) {
 	var out types.SubnetInfo
 	err := c.Query(ctx, netuidPath(types.QuerySubnet, netuid), nil, atBlock, &out)
 	return out, err
 }
 
 // SubnetExists reports whether netuid exists at a block (0 = latest).
-func (c *Client) SubnetExists(ctx context.Context, netuid uint16, atBlock uint64) (bool, error) {
+func (c *CometBFTClient) SubnetExists(ctx context.Context, netuid uint16, atBlock uint64) (bool, error) {
 	_, err := c.GetSubnet(ctx, netuid, atBlock)
 	if isChainError(err, types.ErrNetworkDoesNotExist) {
 		return false, nil
@@ -37,7 +37,7 @@ func (c *Client) SubnetExists(ctx context.Context, netuid uint16, atBlock uint64
 
 // GetHyperparameters returns a subnet's hyperparameters at a block
 // (0 = latest).
-func (c *Client) GetHyperparameters(ctx context.Context, netuid uint16, atBlock uint64) (types.Hyperparams, error) {
+func (c *CometBFTClient) GetHyperparameters(ctx context.Context, netuid uint16, atBlock uint64) (types.Hyperparams, error) {
 	var out types.Hyperparams
 	err := c.Query(ctx, netuidPath(types.QueryHyperparams, netuid), nil, atBlock, &out)
 	return out, err
@@ -45,7 +45,7 @@ func (c *Client) GetHyperparameters(ctx context.Context, netuid uint16, atBlock 
 
 // GetLockCost returns what registering a subnet costs (the lock, its decay
 // and the rate limit) as of a block (0 = latest).
-func (c *Client) GetLockCost(ctx context.Context, atBlock uint64) (types.LockCostInfo, error) {
+func (c *CometBFTClient) GetLockCost(ctx context.Context, atBlock uint64) (types.LockCostInfo, error) {
 	var out types.LockCostInfo
 	err := c.Query(ctx, types.QueryLockCost, nil, atBlock, &out)
 	return out, err
@@ -57,7 +57,7 @@ func (c *Client) GetLockCost(ctx context.Context, atBlock uint64) (types.LockCos
 // current quote, so that a cost that rose since (another registration got
 // in first) fails with types.ErrLockCostAboveMaximum instead of locking
 // more.
-func (c *Client) RegisterNetwork(ctx context.Context, coldkey Signer, maxLock balance.Balance, wait Wait) (uint16, *TxResult, error) {
+func (c *CometBFTClient) RegisterNetwork(ctx context.Context, coldkey Signer, maxLock balance.Balance, wait Wait) (uint16, *TxResult, error) {
 	if maxLock == 0 {
 		q, err := c.GetLockCost(ctx, 0)
 		if err != nil {
@@ -66,7 +66,7 @@ func (c *Client) RegisterNetwork(ctx context.Context, coldkey Signer, maxLock ba
 		maxLock = balance.Balance(q.LockCost)
 	}
 	res, err := c.call(ctx, coldkey, &types.RegisterNetwork{MaxLockCost: maxLock.RAO()}, wait)
-	if err != nil || wait == WaitNone {
+	if err != nil || !wait.HasOutcome() {
 		return 0, res, err
 	}
 	netuid, err := res.eventUint("NetworkAdded", "netuid")
@@ -75,7 +75,7 @@ func (c *Client) RegisterNetwork(ctx context.Context, coldkey Signer, maxLock ba
 
 // DissolveNetwork removes a subnet; coldkey must own it. The lock returns
 // to the owner and every neuron is deregistered.
-func (c *Client) DissolveNetwork(ctx context.Context, coldkey Signer, netuid uint16, wait Wait) (*TxResult, error) {
+func (c *CometBFTClient) DissolveNetwork(ctx context.Context, coldkey Signer, netuid uint16, wait Wait) (*TxResult, error) {
 	return c.call(ctx, coldkey, &types.DissolveNetwork{Netuid: netuid}, wait)
 }
 
@@ -85,7 +85,7 @@ func (c *Client) DissolveNetwork(ctx context.Context, coldkey Signer, netuid uin
 // Bools are 0 or 1. The signer must be the subnet's owner for the
 // parameters the owner may set (types.ParamSetter.OwnerMay), otherwise the
 // chain's sudo key.
-func (c *Client) SetHyperparameter(ctx context.Context, signer Signer, netuid uint16, name string, value uint64, wait Wait) (*TxResult, error) {
+func (c *CometBFTClient) SetHyperparameter(ctx context.Context, signer Signer, netuid uint16, name string, value uint64, wait Wait) (*TxResult, error) {
 	s, ok := types.SetterForParam(name)
 	if !ok {
 		return nil, fmt.Errorf("subtensor: no parameter %q can be set (see types.ParamSetters)", name)

@@ -19,17 +19,56 @@ import (
 // Signer signs transactions: a coldkey or hotkey (*wallet.Keypair).
 type Signer = types.Signer
 
-// Wait says how long Submit waits.
+// Wait says how far a write goes: send and return, wait for the block (or
+// its finality), or only ask the chain what would happen.
 type Wait int
 
 const (
-	// WaitNone returns once the node's mempool accepted the transaction.
+	// WaitNone returns once the node accepted the transaction into its pool.
 	WaitNone Wait = iota
-	// WaitInclusion returns once the transaction is in a committed block,
-	// with its outcome. (CometBFT blocks are final when committed, so this is
-	// also Bittensor's wait_for_finalization.)
+	// WaitInclusion returns once the transaction is in a block, with its
+	// outcome. (CometBFT blocks are final when committed, so on a
+	// go-bittensor chain this is also WaitFinalization.)
 	WaitInclusion
+	// WaitFinalization returns once the block holding the transaction is
+	// final (Bittensor's wait_for_finalization).
+	WaitFinalization
+	// DryRun sends nothing: it signs the transaction and asks the chain to
+	// run its checks and its call on the current state, and returns the
+	// result the transaction would have (its fee, its events) or the
+	// chain's refusal as the error. Nothing is charged and no nonce is used.
+	// With an Unsigned signer, a chain that can check a transaction without
+	// its signature (a go-bittensor node) answers before the key is
+	// unlocked; one that cannot (Substrate) returns ErrNoSecret.
+	DryRun
+	// FeeOnly sends and signs nothing (the Signer's secret is not used; see
+	// PublicKey): the result carries only the fee the chain would charge.
+	FeeOnly
 )
+
+// String names the mode.
+func (w Wait) String() string {
+	switch w {
+	case WaitNone:
+		return "no wait"
+	case WaitInclusion:
+		return "wait for inclusion"
+	case WaitFinalization:
+		return "wait for finalization"
+	case DryRun:
+		return "dry run"
+	case FeeOnly:
+		return "fee only"
+	}
+	return "Wait(" + strconv.Itoa(int(w)) + ")"
+}
+
+// HasOutcome reports whether a result returned under w says what the call
+// did (its events or failure): after inclusion, finalization or a dry run.
+func (w Wait) HasOutcome() bool { return w == WaitInclusion || w == WaitFinalization || w == DryRun }
+
+// Sends reports whether w sends the transaction to the chain.
+func (w Wait) Sends() bool { return w == WaitNone || w == WaitInclusion || w == WaitFinalization }
 
 // TxResult is what happened to a submitted transaction.
 type TxResult struct {
@@ -70,7 +109,7 @@ const DefaultWaitTimeout = 60 * time.Second
 // would fail) is returned as an error and nothing is charged. With
 // WaitInclusion it waits for the block and returns the outcome; a call that
 // failed in its block returns the result and its Err.
-func (c *Client) Submit(ctx context.Context, signer Signer, args types.CallArgs, wait Wait) (*TxResult, error) {
+func (c *CometBFTClient) Submit(ctx context.Context, signer Signer, args types.CallArgs, wait Wait) (*TxResult, error) {
 	res, err := c.submitOnce(ctx, signer, args, wait)
 	if errors.Is(err, types.ErrFeeTooLow) || errors.Is(err, types.ErrStaleNonce) || errors.Is(err, types.ErrFutureNonce) {
 		// Parameters or our nonce view were stale: refresh once and retry.
@@ -82,9 +121,23 @@ func (c *Client) Submit(ctx context.Context, signer Signer, args types.CallArgs,
 	return res, err
 }
 
-func (c *Client) submitOnce(ctx context.Context, signer Signer, args types.CallArgs, wait Wait) (*TxResult, error) {
+func (c *CometBFTClient) submitOnce(ctx context.Context, signer Signer, args types.CallArgs, wait Wait) (*TxResult, error) {
+	who := types.AccountID(signer.PublicKey())
+	switch wait {
+	case FeeOnly:
+		fee, err := c.EstimateFee(ctx, who, args)
+		if err != nil {
+			return nil, err
+		}
+		return &TxResult{Fee: fee}, nil
+	case DryRun:
+		return c.dryRun(ctx, signer, args)
+	case WaitNone, WaitInclusion, WaitFinalization:
+	default:
+		return nil, fmt.Errorf("subtensor: unknown %v", wait)
+	}
 	res, err := c.send(ctx, signer, args)
-	if err != nil || wait == WaitNone {
+	if err != nil || !wait.HasOutcome() {
 		return res, err
 	}
 	return c.WaitTx(ctx, res)
@@ -95,7 +148,7 @@ func (c *Client) submitOnce(ctx context.Context, signer Signer, args types.CallA
 // the nonce's reservation to the node's answer, so that its transactions
 // reach the node in nonce order: the node accepts only a signer's next
 // nonce, and concurrent sends could otherwise arrive out of order.
-func (c *Client) send(ctx context.Context, signer Signer, args types.CallArgs) (*TxResult, error) {
+func (c *CometBFTClient) send(ctx context.Context, signer Signer, args types.CallArgs) (*TxResult, error) {
 	who := types.AccountID(signer.PublicKey())
 	params, err := c.cachedParams(ctx)
 	if err != nil {
@@ -140,7 +193,7 @@ func buildTx(chainID string, signer Signer, who types.AccountID, nonce uint64, p
 }
 
 // signerLock is the lock that serialises who's sends through this client.
-func (c *Client) signerLock(who types.AccountID) *sync.Mutex {
+func (c *CometBFTClient) signerLock(who types.AccountID) *sync.Mutex {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.sending == nil {
@@ -154,6 +207,49 @@ func (c *Client) signerLock(who types.AccountID) *sync.Mutex {
 	return m
 }
 
+// dryRun signs args with the signer's next nonce and asks the node what
+// submitting it now would do (types.QueryDryRun), without sending it.
+func (c *CometBFTClient) dryRun(ctx context.Context, signer Signer, args types.CallArgs) (*TxResult, error) {
+	who := types.AccountID(signer.PublicKey())
+	params, err := c.cachedParams(ctx)
+	if err != nil {
+		return nil, err
+	}
+	nonce, err := c.peekNonce(ctx, who)
+	if err != nil {
+		return nil, err
+	}
+	tx, err := types.NewTx(c.chainID, who, nonce, 0, args)
+	if err != nil {
+		return nil, err
+	}
+	if err := params.SetFee(tx); err != nil {
+		return nil, err
+	}
+	if _, public := signer.(unsigned); !public {
+		if err := tx.Sign(signer); err != nil {
+			return nil, err
+		}
+	}
+	raw, err := tx.Encode()
+	if err != nil {
+		return nil, err
+	}
+	var info types.DryRunInfo
+	if err := c.Query(ctx, types.QueryDryRun, raw, 0, &info); err != nil {
+		return nil, err
+	}
+	res := &TxResult{Hash: types.TxHashHex(raw), Nonce: nonce, Fee: balance.Balance(info.Fee)}
+	for _, e := range info.Events {
+		ev := Event{Type: e.Type, Attrs: make(map[string]string, len(e.Attrs))}
+		for _, a := range e.Attrs {
+			ev.Attrs[a[0]] = a[1]
+		}
+		res.Events = append(res.Events, ev)
+	}
+	return res, nil
+}
+
 // Broadcast sends signed transaction bytes and returns once the node's
 // mempool accepted them. The chain's refusal is a *types.ChainError (nothing
 // was charged); the node's own are ErrAlreadySubmitted, ErrTooLarge,
@@ -164,7 +260,7 @@ func (c *Client) signerLock(who types.AccountID) *sync.Mutex {
 // another try: a failure to reach the node, and a full mempool. When a
 // retry finds the transaction already submitted, an earlier try reached
 // the node after all, and that is success.
-func (c *Client) Broadcast(ctx context.Context, raw []byte) (*TxResult, error) {
+func (c *CometBFTClient) Broadcast(ctx context.Context, raw []byte) (*TxResult, error) {
 	var res *TxResult
 	tries := 0
 	again := func(err error) bool { return isTransportError(err) || errors.Is(err, ErrMempoolFull) }
@@ -190,7 +286,7 @@ func (c *Client) Broadcast(ctx context.Context, raw []byte) (*TxResult, error) {
 
 // WaitTx waits until the transaction res names is in a committed block and
 // fills in its height, events and outcome.
-func (c *Client) WaitTx(ctx context.Context, res *TxResult) (*TxResult, error) {
+func (c *CometBFTClient) WaitTx(ctx context.Context, res *TxResult) (*TxResult, error) {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, DefaultWaitTimeout)
@@ -229,7 +325,7 @@ func (c *Client) WaitTx(ctx context.Context, res *TxResult) (*TxResult, error) {
 }
 
 // lookupTx fills res from the node's transaction index if a block holds it.
-func (c *Client) lookupTx(ctx context.Context, hash []byte, res *TxResult) (bool, error) {
+func (c *CometBFTClient) lookupTx(ctx context.Context, hash []byte, res *TxResult) (bool, error) {
 	r, err := c.rpc.Tx(ctx, hash, false)
 	if err != nil {
 		return false, nil
@@ -246,7 +342,7 @@ func (c *Client) lookupTx(ctx context.Context, hash []byte, res *TxResult) (bool
 // that it is already submitted; one that dropped it runs its checks again,
 // and their verdict (if negative) is why it was dropped. A node that cannot
 // take it or be reached just now is asked again at the next re-offer.
-func (c *Client) reoffer(ctx context.Context, hash []byte, res *TxResult) error {
+func (c *CometBFTClient) reoffer(ctx context.Context, hash []byte, res *TxResult) error {
 	r, err := c.rpc.BroadcastTxSync(ctx, res.raw)
 	if err != nil {
 		if err := nodeError("re-offer", err); !errors.Is(err, ErrAlreadySubmitted) {
@@ -278,7 +374,7 @@ func convertEvents(evs []abci.Event) []Event {
 // reserveNonce returns the signer's next nonce: the node's view (which
 // counts its mempool) or this client's, whichever is ahead, and advances
 // this client's.
-func (c *Client) reserveNonce(ctx context.Context, who types.AccountID) (uint64, error) {
+func (c *CometBFTClient) reserveNonce(ctx context.Context, who types.AccountID) (uint64, error) {
 	var ni types.NonceInfo
 	if err := c.Query(ctx, types.QueryNextNonce+"/"+who.String(), nil, 0, &ni); err != nil {
 		return 0, err
@@ -290,9 +386,21 @@ func (c *Client) reserveNonce(ctx context.Context, who types.AccountID) (uint64,
 	return n, nil
 }
 
+// peekNonce returns the nonce the signer's next transaction would use,
+// without reserving it.
+func (c *CometBFTClient) peekNonce(ctx context.Context, who types.AccountID) (uint64, error) {
+	var ni types.NonceInfo
+	if err := c.Query(ctx, types.QueryNextNonce+"/"+who.String(), nil, 0, &ni); err != nil {
+		return 0, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return max(ni.NextNonce, c.nonces[who]), nil
+}
+
 // releaseNonce gives back a nonce that was never sent, if it is still the
 // latest reserved.
-func (c *Client) releaseNonce(who types.AccountID, nonce uint64) {
+func (c *CometBFTClient) releaseNonce(who types.AccountID, nonce uint64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.nonces[who] == nonce+1 {
@@ -300,7 +408,7 @@ func (c *Client) releaseNonce(who types.AccountID, nonce uint64) {
 	}
 }
 
-func (c *Client) forgetNonce(who types.AccountID) {
+func (c *CometBFTClient) forgetNonce(who types.AccountID) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.nonces, who)
@@ -309,7 +417,7 @@ func (c *Client) forgetNonce(who types.AccountID) {
 // Transfer sends amount from the signer to dest (Balances.transfer, or
 // transfer_keep_alive when keepAlive) and, with wait, returns the block and
 // outcome.
-func (c *Client) Transfer(ctx context.Context, from Signer, dest types.AccountID, amount balance.Balance, keepAlive bool, wait Wait) (*TxResult, error) {
+func (c *CometBFTClient) Transfer(ctx context.Context, from Signer, dest types.AccountID, amount balance.Balance, keepAlive bool, wait Wait) (*TxResult, error) {
 	var args types.CallArgs = &types.Transfer{Dest: dest, Value: uint64(amount)}
 	if keepAlive {
 		args = &types.TransferKeepAlive{Dest: dest, Value: uint64(amount)}
@@ -319,7 +427,7 @@ func (c *Client) Transfer(ctx context.Context, from Signer, dest types.AccountID
 
 // EstimateFee returns the fee the chain charges for the call when signed by
 // signer (fees depend on the transaction's size).
-func (c *Client) EstimateFee(ctx context.Context, signer types.AccountID, args types.CallArgs) (balance.Balance, error) {
+func (c *CometBFTClient) EstimateFee(ctx context.Context, signer types.AccountID, args types.CallArgs) (balance.Balance, error) {
 	tx, err := types.NewTx(c.chainID, signer, 0, 0, args)
 	if err != nil {
 		return 0, err
@@ -358,4 +466,21 @@ func (r *TxResult) String() string {
 		s += ": failed: " + r.Err.Error()
 	}
 	return s
+}
+
+// ErrNoSecret is returned when a transaction must be signed by a Signer
+// that holds only a public key (see Unsigned).
+var ErrNoSecret = errors.New("subtensor: signer has no secret key")
+
+// Unsigned returns a Signer for account that holds no secret: enough to
+// price a transaction with FeeOnly before the key is unlocked. Any other
+// use fails with ErrNoSecret.
+func Unsigned(account types.AccountID) Signer { return unsigned(account) }
+
+type unsigned types.AccountID
+
+func (u unsigned) PublicKey() [32]byte { return u }
+
+func (u unsigned) Sign([]byte) ([]byte, error) {
+	return nil, fmt.Errorf("%w: %s", ErrNoSecret, types.AccountID(u))
 }

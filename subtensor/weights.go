@@ -13,7 +13,7 @@ import (
 // (u16 values; the chain max-upscales them so the largest is 65535). On the
 // root network (netuid 0) the uids are netuids. versionKey must be at least
 // the subnet's weights_version_key.
-func (c *Client) SetWeights(ctx context.Context, hotkey Signer, netuid uint16, uids, weights []uint16, versionKey uint64, wait Wait) (*TxResult, error) {
+func (c *CometBFTClient) SetWeights(ctx context.Context, hotkey Signer, netuid uint16, uids, weights []uint16, versionKey uint64, wait Wait) (*TxResult, error) {
 	if len(uids) != len(weights) {
 		return nil, fmt.Errorf("subtensor: set weights: %d uids but %d weights", len(uids), len(weights))
 	}

@@ -138,9 +138,9 @@ func (s *stats) report(window time.Duration, label string) {
 
 func runSubtensor(cfg config) error {
 	ctx := context.Background()
-	clients := make([]*subtensor.Client, len(cfg.endpoints))
+	clients := make([]*subtensor.CometBFTClient, len(cfg.endpoints))
 	for i, ep := range cfg.endpoints {
-		c, err := subtensor.Connect(ctx, ep, subtensor.Options{PollInterval: 10 * time.Millisecond})
+		c, err := subtensor.ConnectCometBFT(ctx, ep, subtensor.Options{PollInterval: 10 * time.Millisecond})
 		if err != nil {
 			return err
 		}
@@ -199,7 +199,7 @@ func runSubtensor(cfg config) error {
 }
 
 // sendLoop sends transfers from one account with consecutive nonces.
-func sendLoop(ctx context.Context, c *subtensor.Client, p types.Params, k *wallet.Keypair, ids []types.AccountID, me int, st *stats, gap time.Duration) {
+func sendLoop(ctx context.Context, c *subtensor.CometBFTClient, p types.Params, k *wallet.Keypair, ids []types.AccountID, me int, st *stats, gap time.Duration) {
 	var ni types.NonceInfo
 	if err := c.Query(ctx, types.QueryNextNonce+"/"+ids[me].String(), nil, 0, &ni); err != nil {
 		return
@@ -251,7 +251,7 @@ func pace(cfg config) time.Duration {
 }
 
 // watchBlocks reads every new block and reports its transactions.
-func watchBlocks(ctx context.Context, c *subtensor.Client, next uint64, st *stats) {
+func watchBlocks(ctx context.Context, c *subtensor.CometBFTClient, next uint64, st *stats) {
 	for ctx.Err() == nil {
 		head, err := c.GetCurrentBlock(ctx)
 		if err != nil || head < next {

@@ -23,6 +23,13 @@ const (
 	// QueryFee answers FeeInfo for the transaction in the query data (the
 	// encoded transaction; its signature may be absent).
 	QueryFee = "/fee"
+	// QueryDryRun answers DryRunInfo for the transaction in the query data:
+	// what would happen if it were submitted now. It runs every check and
+	// the call on the mempool's view of state (as CheckTx does) and keeps
+	// nothing; a transaction that would be refused or fail answers the
+	// chain's error instead, with its code and message. An unsigned
+	// transaction (no signature) skips only the signature check.
+	QueryDryRun = "/dry_run"
 )
 
 // MaxQueryPathLength is the longest query path the node answers, in bytes.
@@ -66,4 +73,19 @@ type FeeInfo struct {
 	Call string `json:"call"`
 	Fee  uint64 `json:"fee"` // RAO
 	Size int    `json:"size"`
+}
+
+// DryRunInfo is the answer to QueryDryRun for a transaction that would
+// succeed: its fee and the events its call would emit.
+type DryRunInfo struct {
+	Call   string    `json:"call"`
+	Fee    uint64    `json:"fee"` // RAO
+	Size   int       `json:"size"`
+	Events []TxEvent `json:"events"`
+}
+
+// TxEvent is one event a call emits: its kind and attributes in order.
+type TxEvent struct {
+	Type  string      `json:"type"`
+	Attrs [][2]string `json:"attrs"`
 }

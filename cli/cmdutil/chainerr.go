@@ -12,7 +12,10 @@ import (
 // The one place btcli turns the chain's refusals into sentences. The chain
 // already says what was wrong with the numbers at hand ("weights set too
 // soon: wait 37 more blocks (rate limit 100, last update at block 63)");
-// ChainError adds the error's name and what the user can do about it.
+// ChainError adds the error's name and what the user can do about it. btcli
+// learns of a refusal by asking the chain (Preflight), never by restating a
+// chain rule, so a better sentence belongs in the hints below, where it
+// serves every command and both kinds of chain.
 
 // chainHints says, per chain error, what the user can do. Errors not listed
 // get the chain's sentence alone.
@@ -29,10 +32,10 @@ var chainHints = map[uint32]string{
 	types.ErrServingRateLimitExceeded.Code:          "the subnet's serving_rate_limit applies; serve again after that many blocks",
 	types.ErrBurnAboveMaximum.Code:                  "the burn rose since it was quoted; run the command again to see the new price",
 	types.ErrLockCostAboveMaximum.Code:              "the lock cost rose since it was quoted; run the command again to see the new price",
-	types.ErrNoValidatorPermit.Code:                 "validator permits go to the subnet's top neurons by stake at each epoch; until the hotkey holds one it may only set a weight on its own uid",
-	types.ErrNotRegistered.Code:                     "register the hotkey on the subnet first (btcli subnets register, or btcli subnets pow_register)",
-	types.ErrNonAssociatedColdKey.Code:              "use the coldkey that owns the hotkey, or stake to a hotkey that is a delegate",
-	types.ErrAlreadyRegistered.Code:                 "the hotkey already has a uid there; btcli wallet overview shows it",
+	types.ErrNoValidatorPermit.Code:                 "validator permits go to the subnet's top neurons by stake at each epoch; until the hotkey holds one it may only set a weight on its own uid (--uids with that uid alone)",
+	types.ErrNotRegistered.Code:                     "register the hotkey on the subnet first (btcli subnets register, or btcli subnets pow_register; btcli root register for the root network)",
+	types.ErrNonAssociatedColdKey.Code:              "use the wallet whose coldkey owns the hotkey, or stake to a delegate (btcli root list_delegates lists them)",
+	types.ErrAlreadyRegistered.Code:                 "the hotkey already has a uid there (btcli wallet overview shows it); a hotkey swap needs a new hotkey never used on chain",
 	types.ErrRegistrationDisabled.Code:              "the subnet's owner has turned this kind of registration off (btcli subnets hyperparameters shows network_registration_allowed and network_pow_registration_allowed)",
 	types.ErrTooManyRegistrationsThisBlock.Code:     "try again in the next block",
 	types.ErrTooManyRegistrationsThisInterval.Code:  "the subnet takes no more registrations until its adjustment interval ends; try again later",
@@ -57,6 +60,14 @@ var chainHints = map[uint32]string{
 	types.ErrOperationNotPermittedOnRootSubnet.Code: "use btcli root commands for the root network (netuid 0)",
 	types.ErrInvalidWorkBlock.Code:                  "the proof of work went stale before it was included; run the command again",
 	types.ErrFaucetDisabled.Code:                    "this network has no faucet",
+	types.ErrStakeTooLowForRoot.Code:                "stake more on the hotkey than the root network's least-staked validator has (btcli root list shows their stake)",
+	types.ErrNotSenateMember.Code:                   "only senators vote (btcli root senate lists them); sign with the wallet whose hotkey holds a seat",
+	types.ErrNotMember.Code:                         "only triumvirate members propose",
+	types.ErrDuplicateVote.Code:                     "the vote is already counted; vote the other way to change it",
+	types.ErrTooEarly.Code:                          "the senate can still decide it; close it once its votes decide it or its voting period ends (btcli root proposals shows both)",
+	types.ErrWrongDuration.Code:                     "give a --duration of at least the chain's motion duration, or leave it out",
+	types.ErrDuplicateProposal.Code:                 "the same call is already proposed: vote on that proposal, or close it first",
+	types.ErrTooManyProposals.Code:                  "close a decided proposal first (btcli root proposals, btcli root close)",
 	types.ErrTooManyInPool.Code:                     "the node holds a limited number of one account's transactions until blocks include them; send the rest after the next blocks",
 	types.ErrQueryTimeout.Code:                      "the node stops a query that runs longer than its --query-timeout; try again, or ask another node",
 }
@@ -72,8 +83,8 @@ type ChainRefusal struct {
 	// InBlock is the block in which the transaction failed (0 when the node
 	// refused it before a block; then nothing was charged).
 	InBlock uint64
-	// NotSent reports that btcli found the problem itself, from the chain's
-	// state, and sent nothing.
+	// NotSent reports that the chain refused the transaction when btcli
+	// asked it first, in a dry run (Preflight): nothing was sent or charged.
 	NotSent bool
 	// Query reports that the error answered a query, not a transaction.
 	Query bool
@@ -145,14 +156,6 @@ func ChainErrorInBlock(what string, block uint64, err error) error {
 		r.InBlock = block
 	}
 	return e
-}
-
-// Precheck is the error of a command that found, before sending anything,
-// that the chain would refuse: the chain's error e with a sentence about the
-// case, and the same hint ChainError gives. It matches e under errors.Is.
-func Precheck(what string, e *types.Error, format string, args ...any) error {
-	ce := &types.ChainError{Code: e.Code, Module: e.Module, Name: e.Name, Message: e.Name + ": " + fmt.Sprintf(format, args...)}
-	return &ChainRefusal{What: what, Err: ce, Hint: chainHint(ce), NotSent: true}
 }
 
 func chainHint(ce *types.ChainError) string { return chainHints[ce.Code] }

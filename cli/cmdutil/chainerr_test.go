@@ -28,7 +28,7 @@ func TestChainError(t *testing.T) {
 		{"in a block", TxError("registration", &subtensor.TxResult{Height: 12, Err: tooFast}, tooFast),
 			"registration failed in block 12 (only the fee was charged): SettingWeightsTooFast", types.ErrSettingWeightsTooFast},
 		{"no hint", ChainError("transfer", types.NewChainError(types.ErrSelfTransfer.Code, "", "")), "transfer refused by the chain: SelfTransfer", types.ErrSelfTransfer},
-		{"precheck", Precheck("weights", types.ErrNoValidatorPermit, "uid %d has no permit", 3),
+		{"dry run", refusedInDryRun("weights", types.NewChainError(types.ErrNoValidatorPermit.Code, "", "NoValidatorPermit: uid 3 has no permit")),
 			"weights not sent: NoValidatorPermit: uid 3 has no permit (validator permits go to", types.ErrNoValidatorPermit},
 		{"query", QueryError("metagraph", types.NewChainError(types.ErrHeightPruned.Code, "", "HeightUnavailable: block 3 is pruned")),
 			"metagraph: HeightUnavailable: block 3 is pruned", types.ErrHeightPruned},

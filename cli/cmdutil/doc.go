@@ -44,6 +44,11 @@
 //     defaults.
 //   - Commands that talk to the chain add SubtensorFlags; see Factory for
 //     where the chain client will plug in.
+//   - Commands that write send through Preflight and Checked.Send (or
+//     Write): the chain checks the transaction before anything is asked,
+//     and its refusal is the error. A command never restates a chain rule
+//     to refuse early; a better sentence for a refusal goes in chainerr.go's
+//     hints.
 //   - Secrets (passwords, seeds, private keys) are never printed; a new
 //     key's mnemonic is printed once, to Out, because the user needs it.
 package cmdutil

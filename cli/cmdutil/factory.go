@@ -34,7 +34,7 @@ type Factory struct {
 
 	// Subtensor connects to the chain the flags name. NewFactory sets it to
 	// ConnectSubtensor; tests may replace it.
-	Subtensor func(ctx context.Context, s SubtensorFlags) (*subtensor.Client, error)
+	Subtensor func(ctx context.Context, s SubtensorFlags) (subtensor.Chain, error)
 
 	configOnce sync.Once
 	config     *Config
@@ -48,12 +48,12 @@ func NewFactory(version string) *Factory {
 
 // ConnectSubtensor connects to the node the flags name: the chain endpoint
 // when given, else the network.
-func ConnectSubtensor(ctx context.Context, s SubtensorFlags) (*subtensor.Client, error) {
+func ConnectSubtensor(ctx context.Context, s SubtensorFlags) (subtensor.Chain, error) {
 	return subtensor.Connect(ctx, s.Target(), subtensor.Options{})
 }
 
 // Connect connects with f.Subtensor (ConnectSubtensor when unset).
-func (f *Factory) Connect(ctx context.Context, s SubtensorFlags) (*subtensor.Client, error) {
+func (f *Factory) Connect(ctx context.Context, s SubtensorFlags) (subtensor.Chain, error) {
 	if f.Subtensor != nil {
 		return f.Subtensor(ctx, s)
 	}

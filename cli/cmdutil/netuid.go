@@ -91,7 +91,7 @@ func (n *NetuidFlag) Resolve(f *Factory, def uint16) (uint16, error) {
 
 // RequireSubnet returns the subnet netuid at the latest block, or an error
 // matching types.ErrNetworkDoesNotExist that says how to find the subnets.
-func RequireSubnet(ctx context.Context, c *subtensor.Client, netuid uint16) (types.SubnetInfo, error) {
+func RequireSubnet(ctx context.Context, c subtensor.Chain, netuid uint16) (types.SubnetInfo, error) {
 	info, err := c.GetSubnet(ctx, netuid, 0)
 	if errors.Is(err, types.ErrNetworkDoesNotExist) {
 		return info, types.Errorf(types.ErrNetworkDoesNotExist, "subnet %d does not exist (btcli subnets list shows the subnets)", netuid)

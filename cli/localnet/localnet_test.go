@@ -292,7 +292,7 @@ func TestEndToEnd(t *testing.T) {
 	if code, _, errOut := n.up(t, "--validators", "1", "--miners", "3", "--wrong", "1", "--tempo", "6"); code != 0 {
 		t.Fatalf("up: exit %d: %s", code, errOut)
 	}
-	c, err := subtensor.Connect(context.Background(), n.rpc, subtensor.Options{})
+	c, err := subtensor.ConnectCometBFT(context.Background(), n.rpc, subtensor.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

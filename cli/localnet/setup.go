@@ -121,7 +121,7 @@ func genesis(st *State, tempo uint16) (chain.Genesis, error) {
 // place: register_network by the owner, root weights on the subnet, every
 // validator and miner registered by burn (validators first, so they get the
 // lowest uids) and each validator's stake. It returns the netuid.
-func setupChain(ctx context.Context, c *subtensor.Client, h home, st *State, log func(string, ...any)) (uint16, error) {
+func setupChain(ctx context.Context, c *subtensor.CometBFTClient, h home, st *State, log func(string, ...any)) (uint16, error) {
 	keys := func(m Member) (cold, hot *wallet.Keypair, err error) {
 		w := wallet.New(m.Name, hotkeyName, h.walletDir())
 		if cold, err = w.Coldkey(nil); err != nil {
@@ -190,7 +190,7 @@ func setupChain(ctx context.Context, c *subtensor.Client, h home, st *State, log
 }
 
 // waitAll waits for submitted transactions and reports the first failure.
-func waitAll(ctx context.Context, c *subtensor.Client, txs []*subtensor.TxResult, what []string) error {
+func waitAll(ctx context.Context, c *subtensor.CometBFTClient, txs []*subtensor.TxResult, what []string) error {
 	wctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	var errs []error

@@ -54,10 +54,10 @@ func StatusRun(ctx context.Context, o *StatusOptions) error {
 	if err != nil {
 		return err
 	}
-	var c *subtensor.Client
+	var c *subtensor.CometBFTClient
 	if _, ok := running(h, st)[nodeName]; ok && st.Ready {
 		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		c, _ = subtensor.Connect(cctx, st.RPC, subtensor.Options{Retries: -1})
+		c, _ = subtensor.ConnectCometBFT(cctx, st.RPC, subtensor.Options{Retries: -1})
 		cancel()
 	}
 	v, _ := readView(ctx, c, h, st)

@@ -271,7 +271,7 @@ func create(h home, o *UpOptions) (*State, error) {
 // start starts the chain, sets a new network up on it, and starts every
 // neuron. It returns the processes by name, a chain connection and the
 // block the neurons started at.
-func start(ctx context.Context, h home, st *State, say func(string, ...any)) (map[string]*child, *subtensor.Client, uint64, error) {
+func start(ctx context.Context, h home, st *State, say func(string, ...any)) (map[string]*child, *subtensor.CometBFTClient, uint64, error) {
 	procs := map[string]*child{}
 	n, err := startChild(h, nodeName, "_node", "--home", string(h))
 	if err != nil {
@@ -333,14 +333,14 @@ func neuronArgs(h home, st *State, m Member) []string {
 
 // waitChain waits until the chain answers and has made a block; it fails
 // early, with the end of the node's log, if the node process exits.
-func waitChain(ctx context.Context, h home, st *State, n *child) (*subtensor.Client, error) {
+func waitChain(ctx context.Context, h home, st *State, n *child) (*subtensor.CometBFTClient, error) {
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if n.exited() {
 			return nil, fmt.Errorf("localnet: the chain stopped at start: %v\n%s", n.err, tail(h.logFile(nodeName), 15))
 		}
 		cctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		c, err := subtensor.Connect(cctx, st.RPC, subtensor.Options{Retries: -1, PollInterval: 50 * time.Millisecond})
+		c, err := subtensor.ConnectCometBFT(cctx, st.RPC, subtensor.Options{Retries: -1, PollInterval: 50 * time.Millisecond})
 		if err == nil {
 			var height uint64
 			if height, err = c.GetCurrentBlock(cctx); err == nil && height > 0 {
@@ -362,7 +362,7 @@ func waitChain(ctx context.Context, h home, st *State, n *child) (*subtensor.Cli
 // waitServing waits (at most d) until every miner of the network has
 // served its axon since the current block (a resumed miner serves again,
 // on a new port).
-func waitServing(ctx context.Context, c *subtensor.Client, st *State, since uint64, d time.Duration) {
+func waitServing(ctx context.Context, c *subtensor.CometBFTClient, st *State, since uint64, d time.Duration) {
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) && ctx.Err() == nil {
 		info, err := c.NeuronsLite(ctx, st.Netuid, 0)
@@ -384,7 +384,7 @@ func waitServing(ctx context.Context, c *subtensor.Client, st *State, since uint
 // watch shows the metagraph as blocks come until ctx ends (nil) or the
 // chain process exits (an error). On a terminal the view is redrawn at
 // every block; otherwise it is printed once per epoch.
-func watch(ctx context.Context, io *cmdutil.IOStreams, c *subtensor.Client, h home, st *State, chainProc *child) error {
+func watch(ctx context.Context, io *cmdutil.IOStreams, c *subtensor.CometBFTClient, h home, st *State, chainProc *child) error {
 	tty := io.IsStdoutTTY()
 	blocks, err := c.SubscribeBlocks(ctx)
 	if err != nil {

@@ -69,7 +69,7 @@ func processViews(h home, st *State) []procView {
 
 // readView reads the subnet's metagraph (at the latest block) into a view;
 // without a chain connection only the processes are filled in.
-func readView(ctx context.Context, c *subtensor.Client, h home, st *State) (*view, error) {
+func readView(ctx context.Context, c *subtensor.CometBFTClient, h home, st *State) (*view, error) {
 	v := &view{Home: string(h), Subnet: st.Subnet, Netuid: st.Netuid, RPC: st.RPC, Procs: processViews(h, st)}
 	if c == nil {
 		return v, nil

@@ -87,7 +87,7 @@ func TestRootOnDevChain(t *testing.T) {
 	if err := h.run("weights", "--wallet.name", "dave", "--netuids", "77", "--weights", "1"); !errors.Is(err, types.ErrInvalidUID) {
 		t.Errorf("root weights on a missing subnet: %v", err)
 	}
-	if err := h.run("boost", "--wallet.name", "charlie", "--netuid", "0", "--increase", "1"); err == nil || !strings.Contains(err.Error(), "not on the root network") {
+	if err := h.run("boost", "--wallet.name", "charlie", "--netuid", "0", "--increase", "1"); !errors.Is(err, types.ErrNotRegistered) || !strings.Contains(err.Error(), "root weights not sent") {
 		t.Errorf("boost by a hotkey not on root: %v", err)
 	}
 
@@ -208,7 +208,7 @@ func TestRootOnDevChain(t *testing.T) {
 	if dr.Stake != 0 || dr.Amount != balance.FromTAO(10).RAO() {
 		t.Errorf("undelegate --all %+v", dr)
 	}
-	if err := h.run("delegate", "--wallet.name", "charlie", "--delegate_ss58key", charlieHot.String(), "--amount", "1"); err == nil || !strings.Contains(err.Error(), "is not a delegate") {
+	if err := h.run("delegate", "--wallet.name", "charlie", "--delegate_ss58key", charlieHot.String(), "--amount", "1"); !errors.Is(err, types.ErrNotRegistered) || !strings.Contains(err.Error(), "delegate not sent") {
 		t.Errorf("delegate to a non-delegate: %v", err)
 	}
 
@@ -226,7 +226,7 @@ func TestRootOnDevChain(t *testing.T) {
 }
 
 // rootRow is the stored root weights of root uid.
-func rootRow(t *testing.T, c *subtensor.Client, uid uint16) types.Row {
+func rootRow(t *testing.T, c *subtensor.CometBFTClient, uid uint16) types.Row {
 	t.Helper()
 	rw, err := c.GetRootWeights(context.Background(), 0)
 	if err != nil {

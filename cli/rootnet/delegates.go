@@ -2,7 +2,6 @@ package rootnet
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strconv"
@@ -346,11 +345,6 @@ func delegateRun(ctx context.Context, opts *DelegateOptions) error {
 	if err != nil {
 		return err
 	}
-	if _, err := c.GetDelegate(ctx, opts.delegate, 0); errors.Is(err, types.ErrNotFound) {
-		return fmt.Errorf("%s is not a delegate (see btcli root list_delegates)", opts.delegate)
-	} else if err != nil {
-		return err
-	}
 	free, err := c.GetBalance(ctx, cold, 0)
 	if err != nil {
 		return err
@@ -374,28 +368,21 @@ func delegateRun(ctx context.Context, opts *DelegateOptions) error {
 			return fmt.Errorf("nothing to %s: %s has %s free and %s staked on %s", verbOf(opts), cold, free, staked, opts.delegate)
 		}
 	}
-	if opts.Undelegate && amount > staked {
-		return fmt.Errorf("%s has %s staked on %s, less than %s", cold, staked, opts.delegate, amount)
-	}
-	if !opts.Undelegate && amount > free {
-		return fmt.Errorf("%s has %s free, less than %s", cold, free, amount)
-	}
-	q := fmt.Sprintf("Do you want to %s %s %s delegate %s? [y/n]: ", verbOf(opts), amount, map[bool]string{false: "to", true: "from"}[opts.Undelegate], opts.delegate)
-	if err := cmdutil.ConfirmAction(f, q); err != nil {
-		return err
-	}
-	kp, err := w.Coldkey(cmdutil.UnlockPassword(f))
+	// The chain checks the move (a delegate, enough balance or stake)
+	// before anything is asked.
+	res, err := cmdutil.Write(ctx, f, cmdutil.Tx{What: verbOf(opts), Signer: cold,
+		Call: func(ctx context.Context, s subtensor.Signer, wait subtensor.Wait) (*subtensor.TxResult, error) {
+			if opts.Undelegate {
+				return c.RemoveStake(ctx, s, opts.delegate, amount, wait)
+			}
+			return c.Nominate(ctx, s, opts.delegate, amount, wait)
+		}},
+		func(fee balance.Balance) string {
+			return fmt.Sprintf("Do you want to %s %s %s delegate %s, for a fee of %s? [y/n]: ", verbOf(opts), amount, map[bool]string{false: "to", true: "from"}[opts.Undelegate], opts.delegate, fee)
+		},
+		cmdutil.UnlockColdkey(f, w))
 	if err != nil {
 		return err
-	}
-	var res *subtensor.TxResult
-	if opts.Undelegate {
-		res, err = c.RemoveStake(ctx, kp, opts.delegate, amount, subtensor.WaitInclusion)
-	} else {
-		res, err = c.Nominate(ctx, kp, opts.delegate, amount, subtensor.WaitInclusion)
-	}
-	if err != nil {
-		return refused(verbOf(opts), err)
 	}
 	if err := cmdutil.TxOutcome(f.IOStreams, strings.ToUpper(verbOf(opts)[:1])+verbOf(opts)[1:], res); err != nil {
 		return err
@@ -454,16 +441,20 @@ func nominateRun(ctx context.Context, opts *NominateOptions) error {
 	if err != nil {
 		return err
 	}
-	if err := cmdutil.ConfirmAction(f, fmt.Sprintf("Make hotkey %s a delegate? [y/n]: ", hk)); err != nil {
-		return err
-	}
-	kp, err := w.Coldkey(cmdutil.UnlockPassword(f))
+	cold, err := coldkeyID(w)
 	if err != nil {
 		return err
 	}
-	res, err := c.BecomeDelegate(ctx, kp, hk, subtensor.WaitInclusion)
+	res, err := cmdutil.Write(ctx, f, cmdutil.Tx{What: "nominate", Signer: cold,
+		Call: func(ctx context.Context, s subtensor.Signer, wait subtensor.Wait) (*subtensor.TxResult, error) {
+			return c.BecomeDelegate(ctx, s, hk, wait)
+		}},
+		func(fee balance.Balance) string {
+			return fmt.Sprintf("Make hotkey %s a delegate, for a fee of %s? [y/n]: ", hk, fee)
+		},
+		cmdutil.UnlockColdkey(f, w))
 	if err != nil {
-		return refused("nominate", err)
+		return err
 	}
 	if err := cmdutil.TxOutcome(f.IOStreams, "Nominate", res); err != nil {
 		return err

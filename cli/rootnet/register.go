@@ -126,16 +126,22 @@ func registerRun(ctx context.Context, opts *RegisterOptions) error {
 		}
 		return nil
 	}
-	if err := cmdutil.ConfirmAction(f, fmt.Sprintf("Register hotkey %s to the root network? [y/n]: ", hk)); err != nil {
-		return err
-	}
-	kp, err := w.Coldkey(cmdutil.UnlockPassword(f))
+	cold, err := coldkeyID(w)
 	if err != nil {
 		return err
 	}
-	uid, res, err := c.RootRegister(ctx, kp, hk, subtensor.WaitInclusion)
+	var uid uint16
+	res, err := cmdutil.Write(ctx, f, cmdutil.Tx{What: "root register", Signer: cold,
+		Call: func(ctx context.Context, s subtensor.Signer, wait subtensor.Wait) (res *subtensor.TxResult, err error) {
+			uid, res, err = c.RootRegister(ctx, s, hk, wait)
+			return res, err
+		}},
+		func(fee balance.Balance) string {
+			return fmt.Sprintf("Register hotkey %s to the root network, for a fee of %s? [y/n]: ", hk, fee)
+		},
+		cmdutil.UnlockColdkey(f, w))
 	if err != nil {
-		return refused("root register", err)
+		return err
 	}
 	if err := cmdutil.TxOutcome(f.IOStreams, "Root registration", res); err != nil {
 		return err

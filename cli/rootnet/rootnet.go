@@ -68,16 +68,16 @@ func addChainFlags(cmd *cobra.Command, c *chainFlags) {
 
 // openHotkey resolves the wallet (asking for its name and hotkey when it
 // may), reads its hotkey's address and connects to the chain.
-func (cf *chainFlags) openHotkey(ctx context.Context, f *cmdutil.Factory) (*wallet.Wallet, types.AccountID, *subtensor.Client, error) {
+func (cf *chainFlags) openHotkey(ctx context.Context, f *cmdutil.Factory) (*wallet.Wallet, types.AccountID, subtensor.Chain, error) {
 	return cf.open(ctx, f, cmdutil.PromptHotkey, hotkeyID)
 }
 
 // openColdkey is openHotkey for the wallet's coldkey address.
-func (cf *chainFlags) openColdkey(ctx context.Context, f *cmdutil.Factory) (*wallet.Wallet, types.AccountID, *subtensor.Client, error) {
+func (cf *chainFlags) openColdkey(ctx context.Context, f *cmdutil.Factory) (*wallet.Wallet, types.AccountID, subtensor.Chain, error) {
 	return cf.open(ctx, f, cmdutil.PromptName, coldkeyID)
 }
 
-func (cf *chainFlags) open(ctx context.Context, f *cmdutil.Factory, ask cmdutil.WalletPrompt, key func(*wallet.Wallet) (types.AccountID, error)) (*wallet.Wallet, types.AccountID, *subtensor.Client, error) {
+func (cf *chainFlags) open(ctx context.Context, f *cmdutil.Factory, ask cmdutil.WalletPrompt, key func(*wallet.Wallet) (types.AccountID, error)) (*wallet.Wallet, types.AccountID, subtensor.Chain, error) {
 	w, err := cf.Wallet.Resolve(f, ask)
 	if err != nil {
 		return nil, types.AccountID{}, nil, err
@@ -111,17 +111,6 @@ func coldkeyID(w *wallet.Wallet) (types.AccountID, error) {
 	return types.AccountID(kp.PublicKey()), nil
 }
 
-// refused wraps an error from sending a transaction: a chain error says
-// the chain refused it (nothing was charged when the node's check refused
-// it; the fee when it failed in a block).
-func refused(what string, err error) error {
-	var ce *types.ChainError
-	if errors.As(err, &ce) {
-		return fmt.Errorf("%s refused by the chain: %w", what, err)
-	}
-	return fmt.Errorf("%s: %w", what, err)
-}
-
 // parseHashFlag reads --proposal.
 func parseHashFlag(flag, v string) (types.Hash, error) {
 	if v == "" {
@@ -135,7 +124,7 @@ func parseHashFlag(flag, v string) (types.Hash, error) {
 }
 
 // proposalRef finds the open proposal with hash h.
-func proposalRef(ctx context.Context, c *subtensor.Client, h types.Hash) (types.ProposalInfo, error) {
+func proposalRef(ctx context.Context, c subtensor.Chain, h types.Hash) (types.ProposalInfo, error) {
 	p, err := c.Proposal(ctx, h, 0)
 	if errors.Is(err, types.ErrNotFound) {
 		return p, fmt.Errorf("no open proposal has hash %s (see btcli root proposals)", h)

@@ -4,13 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"unicode"
 
+	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
 	"github.com/go-bittensor/bittensor/subtensor"
@@ -263,14 +263,17 @@ func senateVoteRun(ctx context.Context, opts *SenateVoteOptions) error {
 		}
 		opts.approve = &yes
 	}
-	kp, err := w.Coldkey(cmdutil.UnlockPassword(f))
+	cold, err := coldkeyID(w)
 	if err != nil {
 		return err
 	}
 	ref := subtensor.ProposalRef{Hash: p.Hash, Index: p.Index}
-	res, err := c.Vote(ctx, kp, hk, ref, *opts.approve, subtensor.WaitInclusion)
+	res, err := cmdutil.Write(ctx, f, cmdutil.Tx{What: "vote", Signer: cold,
+		Call: func(ctx context.Context, s subtensor.Signer, wait subtensor.Wait) (*subtensor.TxResult, error) {
+			return c.Vote(ctx, s, hk, ref, *opts.approve, wait)
+		}}, nil, cmdutil.UnlockColdkey(f, w))
 	if err != nil {
-		return refused("vote", err)
+		return err
 	}
 	if err := cmdutil.TxOutcome(f.IOStreams, "Vote", res); err != nil {
 		return err
@@ -435,17 +438,18 @@ func proposeRun(ctx context.Context, opts *ProposeOptions) error {
 		}
 		duration = p.Governance.MotionDuration
 	}
-	q := fmt.Sprintf("Propose %s for %d blocks of voting, as %s? [y/n]: ", formatCall(pc), duration, who)
-	if err := cmdutil.ConfirmAction(f, q); err != nil {
-		return err
-	}
-	kp, err := w.Coldkey(cmdutil.UnlockPassword(f))
+	var ref subtensor.ProposalRef
+	res, err := cmdutil.Write(ctx, f, cmdutil.Tx{What: "propose", Signer: who,
+		Call: func(ctx context.Context, s subtensor.Signer, wait subtensor.Wait) (res *subtensor.TxResult, err error) {
+			ref, res, err = c.Propose(ctx, s, opts.call, duration, wait)
+			return res, err
+		}},
+		func(fee balance.Balance) string {
+			return fmt.Sprintf("Propose %s for %d blocks of voting, as %s, for a fee of %s? [y/n]: ", formatCall(pc), duration, who, fee)
+		},
+		cmdutil.UnlockColdkey(f, w))
 	if err != nil {
 		return err
-	}
-	ref, res, err := c.Propose(ctx, kp, opts.call, duration, subtensor.WaitInclusion)
-	if err != nil {
-		return refused("propose", err)
 	}
 	if err := cmdutil.TxOutcome(f.IOStreams, "Proposal", res); err != nil {
 		return err
@@ -527,16 +531,18 @@ func closeRun(ctx context.Context, opts *CloseOptions) error {
 	if err != nil {
 		return err
 	}
-	kp, err := w.Coldkey(cmdutil.UnlockPassword(f))
+	cold, err := coldkeyID(w)
 	if err != nil {
 		return err
 	}
-	out, res, err := c.Close(ctx, kp, subtensor.ProposalRef{Hash: p.Hash, Index: p.Index}, subtensor.WaitInclusion)
-	if errors.Is(err, types.ErrTooEarly) {
-		return fmt.Errorf("proposal %d is undecided (%d ayes, %d nays, threshold %d) and can be closed from block %d: %w", p.Index, len(p.Ayes), len(p.Nays), p.Threshold, p.End, err)
-	}
+	var out *subtensor.CloseOutcome
+	res, err := cmdutil.Write(ctx, f, cmdutil.Tx{What: "close", Signer: cold,
+		Call: func(ctx context.Context, s subtensor.Signer, wait subtensor.Wait) (res *subtensor.TxResult, err error) {
+			out, res, err = c.CloseProposal(ctx, s, subtensor.ProposalRef{Hash: p.Hash, Index: p.Index}, wait)
+			return res, err
+		}}, nil, cmdutil.UnlockColdkey(f, w))
 	if err != nil {
-		return refused("close", err)
+		return err
 	}
 	if err := cmdutil.TxOutcome(f.IOStreams, "Close", res); err != nil {
 		return err

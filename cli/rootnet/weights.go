@@ -105,7 +105,7 @@ type weightsResult struct {
 
 // setRootWeights shows the weights normalised, asks, and sets them with the
 // wallet's hotkey.
-func setRootWeights(ctx context.Context, f *cmdutil.Factory, c *subtensor.Client, w *wallet.Wallet, asJSON bool, netuids []uint16, weights []float64) error {
+func setRootWeights(ctx context.Context, f *cmdutil.Factory, c subtensor.Chain, w *wallet.Wallet, asJSON bool, netuids []uint16, weights []float64) error {
 	hk, err := hotkeyID(w)
 	if err != nil {
 		return err
@@ -117,6 +117,14 @@ func setRootWeights(ctx context.Context, f *cmdutil.Factory, c *subtensor.Client
 	value := make(map[uint16]uint16, len(uids))
 	for i, n := range uids {
 		value[n] = values[i]
+	}
+	// The chain checks the weights before anything is shown or asked.
+	checked, err := cmdutil.Preflight(ctx, cmdutil.Tx{What: "root weights", Signer: hk,
+		Call: func(ctx context.Context, s subtensor.Signer, wait subtensor.Wait) (*subtensor.TxResult, error) {
+			return c.RootSetWeights(ctx, s, netuids, weights, wait)
+		}})
+	if err != nil {
+		return err
 	}
 	sum := 0.0
 	for _, x := range weights {
@@ -136,16 +144,16 @@ func setRootWeights(ctx context.Context, f *cmdutil.Factory, c *subtensor.Client
 	if err := preview.Render(); err != nil {
 		return err
 	}
-	if err := cmdutil.ConfirmAction(f, "Do you want to set these root weights? [y/n]: "); err != nil {
+	if err := cmdutil.ConfirmAction(f, fmt.Sprintf("Do you want to set these root weights, for a fee of %s? [y/n]: ", checked.Fee)); err != nil {
 		return err
 	}
 	kp, err := w.Hotkey(cmdutil.UnlockPassword(f))
 	if err != nil {
 		return err
 	}
-	res, err := c.RootSetWeights(ctx, kp, netuids, weights, subtensor.WaitInclusion)
+	res, err := checked.Send(ctx, kp)
 	if err != nil {
-		return refused("root weights", err)
+		return err
 	}
 	if err := cmdutil.TxOutcome(f.IOStreams, "Root weights", res); err != nil {
 		return err
@@ -305,27 +313,25 @@ func boostRun(ctx context.Context, opts *BoostOptions) error {
 	if err != nil {
 		return err
 	}
-	netuid := uint16(opts.Netuid)
-	if !slices.Contains(rw.Netuids, netuid) {
-		return fmt.Errorf("subnet %d does not exist", netuid)
+	// A subnet that does not exist, or a hotkey with no root weights (not
+	// on the root network), is for the chain to refuse when asked.
+	netuid, netuids := uint16(opts.Netuid), rw.Netuids
+	if !slices.Contains(netuids, netuid) {
+		netuids = append(slices.Clone(netuids), netuid)
 	}
 	var row types.Row
-	found := false
 	for _, r := range rw.Rows {
 		if r.Hotkey == hk {
-			row, found = r.Weights, true
+			row = r.Weights
 		}
-	}
-	if !found {
-		return fmt.Errorf("hotkey %s is not on the root network: btcli root register first", hk)
 	}
 	sum := 0.0
 	for _, p := range row {
 		sum += float64(p[1])
 	}
-	weights := make([]float64, len(rw.Netuids))
+	weights := make([]float64, len(netuids))
 	target := 0
-	for i, n := range rw.Netuids {
+	for i, n := range netuids {
 		for _, p := range row {
 			if p[0] == n && sum > 0 {
 				weights[i] = float64(p[1]) / sum
@@ -346,5 +352,5 @@ func boostRun(ctx context.Context, opts *BoostOptions) error {
 		verb = "Slashing"
 	}
 	fmt.Fprintf(f.IOStreams.ErrOut, "%s the weight of subnet %d from %.6f to %.6f\n", verb, netuid, prev, weights[target])
-	return setRootWeights(ctx, f, c, w, opts.JSON, rw.Netuids, weights)
+	return setRootWeights(ctx, f, c, w, opts.JSON, netuids, weights)
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
+	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/spf13/cobra"
 )
 
@@ -186,19 +187,6 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 			return err
 		}
 	}
-	// Every hotkey must exist, and be the coldkey's or a delegate.
-	for _, t := range targets {
-		h, err := c.GetHotkey(ctx, t.Hotkey, 0)
-		if err != nil {
-			return err
-		}
-		if !h.Exists {
-			return cmdutil.Precheck("stake", types.ErrNotRegistered, "hotkey %s does not exist: register it on a subnet first", t)
-		}
-		if h.Owner != cold && !h.Delegate {
-			return cmdutil.Precheck("stake", types.ErrNonAssociatedColdKey, "hotkey %s is owned by %s and is not a delegate", t, h.Owner)
-		}
-	}
 	free, err := c.GetBalance(ctx, cold, 0)
 	if err != nil {
 		return err
@@ -207,10 +195,11 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 	if err != nil {
 		return err
 	}
-	fee, err := c.EstimateFee(ctx, cold, &types.AddStake{Hotkey: targets[0].Hotkey, Amount: 1})
+	quote, err := c.AddStake(ctx, subtensor.Unsigned(cold), targets[0].Hotkey, 1, subtensor.FeeOnly)
 	if err != nil {
 		return err
 	}
+	fee := quote.Fee
 	// What stays spendable: the free balance less the existential deposit
 	// and every transaction's fee.
 	spendable := int64(free.RAO()) - int64(ed.RAO()) - int64(fee.RAO())*int64(len(targets))
@@ -257,13 +246,16 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 	if total == 0 {
 		return fmt.Errorf("nothing to stake")
 	}
-	if int64(total.RAO()) > spendable {
-		return fmt.Errorf("not enough balance: %s has %s free; staking %s needs that much plus fees of %s, keeping the existential deposit of %s",
-			cold, free, total, balance.Balance(fee.RAO()*uint64(len(plan))), ed)
+	// The chain checks each move on its own (Preflight, in applyPlan);
+	// whether their sum fits is the plan's question, which no single dry
+	// run answers.
+	if len(plan) > 1 && int64(total.RAO()) > spendable {
+		return fmt.Errorf("not enough balance: %s has %s free; staking %s in %d moves needs that much plus fees of %s, keeping the existential deposit of %s",
+			cold, free, total, len(plan), balance.Balance(fee.RAO()*uint64(len(plan))), ed)
 	}
 	return applyPlan(ctx, planRun{
 		factory: f, wallet: w, coldkey: cold, free: free, json: opts.JSON,
-		question: fmt.Sprintf("Do you want to stake to the following keys from %s:\n%s\n[y/n]: ", w.Name, strings.Join(plan, "\n")),
+		question: fmt.Sprintf("Do you want to stake to the following keys from %s:\n%s", w.Name, strings.Join(plan, "\n")),
 		targets:  targets, amounts: amounts,
 		what:   func(t target) string { return "stake on " + t.String() },
 		done:   func(a balance.Balance, t target) string { return fmt.Sprintf("Staked %s on %s", a, t) },

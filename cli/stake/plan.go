@@ -15,12 +15,12 @@ import (
 // and stake remove carry out the same way.
 type planRun struct {
 	factory  *cmdutil.Factory
-	client   *subtensor.Client
+	client   subtensor.Chain
 	wallet   *wallet.Wallet
 	coldkey  types.AccountID
 	free     balance.Balance // the coldkey's free balance before
 	json     bool
-	question string // the confirmation, listing the plan
+	question string // the confirmation, listing the plan (applyPlan adds the fees)
 	targets  []target
 	amounts  []balance.Balance                    // per target; 0 skips it
 	what     func(target) string                  // "stake on name:5…", for errors
@@ -28,12 +28,31 @@ type planRun struct {
 	send     func(ctx context.Context, coldkey subtensor.Signer, hotkey types.AccountID, amount balance.Balance, wait subtensor.Wait) (*subtensor.TxResult, error)
 }
 
-// applyPlan confirms the plan, unlocks the coldkey and sends each move,
-// waiting for its block and reporting the stake it left; it stops at the
-// first failure (the moves before it stand).
+// applyPlan asks the chain about every move (cmdutil.Preflight: its
+// refusal comes before any question), confirms the plan with its fees,
+// unlocks the coldkey and sends each move, waiting for its block and
+// reporting the stake it left; it stops at the first failure (the moves
+// before it stand).
 func applyPlan(ctx context.Context, p planRun) error {
 	f, c := p.factory, p.client
-	if err := cmdutil.ConfirmAction(f, p.question); err != nil {
+	checked := make([]*cmdutil.Checked, len(p.targets))
+	var fees balance.Balance
+	for i, t := range p.targets {
+		a := p.amounts[i]
+		if a == 0 {
+			continue
+		}
+		ch, err := cmdutil.Preflight(ctx, cmdutil.Tx{What: p.what(t), Signer: p.coldkey,
+			Call: func(ctx context.Context, s subtensor.Signer, wait subtensor.Wait) (*subtensor.TxResult, error) {
+				return p.send(ctx, s, t.Hotkey, a, wait)
+			}})
+		if err != nil {
+			return err
+		}
+		checked[i] = ch
+		fees += ch.Fee
+	}
+	if err := cmdutil.ConfirmAction(f, fmt.Sprintf("%s\n  fees: %s\n[y/n]: ", p.question, fees)); err != nil {
 		return err
 	}
 	kp, err := p.wallet.Coldkey(cmdutil.UnlockPassword(f))
@@ -46,9 +65,9 @@ func applyPlan(ctx context.Context, p planRun) error {
 		if a == 0 {
 			continue
 		}
-		res, err := p.send(ctx, kp, t.Hotkey, a, subtensor.WaitInclusion)
+		res, err := checked[i].Send(ctx, kp)
 		if err != nil {
-			return cmdutil.TxError(p.what(t), res, err)
+			return err
 		}
 		now, err := c.GetStake(ctx, p.coldkey, t.Hotkey, res.Height)
 		if err != nil {

@@ -140,9 +140,6 @@ func removeRun(ctx context.Context, opts *RemoveOptions) error {
 				amounts[i] = have - opts.maxStake
 			}
 		default:
-			if have < opts.amount {
-				return cmdutil.Precheck("unstake", types.ErrNotEnoughStakeToWithdraw, "%s has %s staked on %s, less than %s", cold, have, t, opts.amount)
-			}
 			amounts[i] = opts.amount
 		}
 		if amounts[i] == 0 {
@@ -160,7 +157,7 @@ func removeRun(ctx context.Context, opts *RemoveOptions) error {
 	}
 	return applyPlan(ctx, planRun{
 		factory: f, wallet: w, coldkey: cold, free: free, json: opts.JSON,
-		question: fmt.Sprintf("Do you want to unstake from the following keys to %s:\n%s\n[y/n]: ", w.Name, strings.Join(plan, "\n")),
+		question: fmt.Sprintf("Do you want to unstake from the following keys to %s:\n%s", w.Name, strings.Join(plan, "\n")),
 		targets:  targets, amounts: amounts,
 		what:   func(t target) string { return "unstake from " + t.String() },
 		done:   func(a balance.Balance, t target) string { return fmt.Sprintf("Unstaked %s from %s", a, t) },

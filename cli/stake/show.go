@@ -119,7 +119,7 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 
 // walletStakes reads a wallet's balance and stakes at block: its own
 // hotkeys first (by name), then the delegates it stakes to.
-func walletStakes(ctx context.Context, f *cmdutil.Factory, c *subtensor.Client, w cmdutil.OwnedWallet, block uint64) (walletStake, error) {
+func walletStakes(ctx context.Context, f *cmdutil.Factory, c subtensor.Chain, w cmdutil.OwnedWallet, block uint64) (walletStake, error) {
 	out := walletStake{Wallet: w.Name, Coldkey: w.Coldkey, Hotkeys: []stakeRow{}}
 	free, err := c.GetBalance(ctx, w.Coldkey, block)
 	if err != nil {
@@ -166,7 +166,7 @@ func walletStakes(ctx context.Context, f *cmdutil.Factory, c *subtensor.Client, 
 // every subnet the hotkey is registered on, at block: each neuron's
 // emission times stake over the hotkey's total stake, in RAO (rounded
 // down).
-func Earned(ctx context.Context, c *subtensor.Client, hotkey types.AccountID, stake, block uint64) (uint64, error) {
+func Earned(ctx context.Context, c subtensor.Chain, hotkey types.AccountID, stake, block uint64) (uint64, error) {
 	h, err := c.GetHotkey(ctx, hotkey, block)
 	if err != nil || h.TotalStake == 0 {
 		return 0, err

@@ -71,23 +71,18 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 		return cmdutil.QueryError("subnet creation", err)
 	}
 	cost := balance.Balance(q.LockCost)
-	free, err := c.GetBalance(ctx, owner, 0)
+	var netuid uint16
+	res, err := cmdutil.Write(ctx, f, cmdutil.Tx{What: "subnet creation", Signer: owner,
+		Call: func(ctx context.Context, s subtensor.Signer, wait subtensor.Wait) (res *subtensor.TxResult, err error) {
+			netuid, res, err = c.RegisterNetwork(ctx, s, cost, wait)
+			return res, err
+		}},
+		func(fee balance.Balance) string {
+			return fmt.Sprintf("Do you want to register a subnet for %s (and a fee of %s)? [y/n]: ", cost, fee)
+		},
+		cmdutil.UnlockColdkey(f, w))
 	if err != nil {
 		return err
-	}
-	if free < cost {
-		return fmt.Errorf("your balance of %s is not enough to pay the subnet lock cost of %s", free, cost)
-	}
-	if err := cmdutil.ConfirmAction(f, fmt.Sprintf("Do you want to register a subnet for %s? [y/n]: ", cost)); err != nil {
-		return err
-	}
-	kp, err := w.Coldkey(cmdutil.UnlockPassword(f))
-	if err != nil {
-		return err
-	}
-	netuid, res, err := c.RegisterNetwork(ctx, kp, cost, subtensor.WaitInclusion)
-	if err != nil {
-		return cmdutil.TxError("subnet creation", res, err)
 	}
 	if opts.JSON {
 		return cmdutil.PrintJSON(f.IOStreams.Out, createResult{Netuid: netuid, Owner: owner, Lock: cost.RAO(), Block: res.Height, Tx: res.Hash})

@@ -105,9 +105,6 @@ func powRegisterRun(ctx context.Context, opts *PowRegisterOptions) error {
 	}
 	w, c, info, netuid, cold, hot, out := r.wallet, r.client, r.info, r.out.Netuid, r.out.Coldkey, r.out.Hotkey, r.out
 	h := info.Hyperparameters
-	if !h.NetworkRegistrationAllowed || !h.NetworkPowRegistrationAllowed {
-		return types.Errorf(types.ErrRegistrationDisabled, "proof-of-work registration is turned off on subnet %d", netuid)
-	}
 	q := fmt.Sprintf("Continue Registration?\n  hotkey:     %s\n  coldkey:    %s\n  network:    %s\n  difficulty: %d\n[y/n]: ",
 		hot, cold, c.Network(), h.Difficulty)
 	if err := cmdutil.ConfirmAction(f, q); err != nil {

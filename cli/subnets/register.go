@@ -81,7 +81,7 @@ func reportRegistered(f *cmdutil.Factory, asJSON bool, r registerResult) error {
 // wallet, the subnet and its terms, and whether the hotkey is already on it.
 type registration struct {
 	wallet *wallet.Wallet
-	client *subtensor.Client
+	client subtensor.Chain
 	info   types.SubnetInfo
 	out    registerResult // netuid, hotkey, coldkey; UID when already registered
 }
@@ -139,28 +139,25 @@ func registerRun(ctx context.Context, opts *RegisterOptions) error {
 		return reportRegistered(f, opts.JSON, r.out)
 	}
 	w, c, info, netuid, cold, hot, out := r.wallet, r.client, r.info, r.out.Netuid, r.out.Coldkey, r.out.Hotkey, r.out
-	if !info.Hyperparameters.NetworkRegistrationAllowed {
-		return types.Errorf(types.ErrRegistrationDisabled, "registration is turned off on subnet %d", netuid)
-	}
 	burn := balance.Balance(info.Hyperparameters.Burn)
 	free, err := c.GetBalance(ctx, cold, 0)
 	if err != nil {
 		return err
 	}
-	if free < burn {
-		return fmt.Errorf("insufficient balance %s to register on subnet %d: the burn is %s", free, netuid, burn)
-	}
-	q := fmt.Sprintf("Your balance is: %s\nThe cost to register by recycle is %s\nDo you want to continue? [y/n]: ", free, burn)
-	if err := cmdutil.ConfirmAction(f, q); err != nil {
-		return err
-	}
-	kp, err := w.Coldkey(cmdutil.UnlockPassword(f))
+	// The chain checks the registration (open, affordable, the burn not
+	// above the quote) before anything is asked.
+	var uid uint16
+	res, err := cmdutil.Write(ctx, f, cmdutil.Tx{What: "registration", Signer: cold,
+		Call: func(ctx context.Context, s subtensor.Signer, wait subtensor.Wait) (res *subtensor.TxResult, err error) {
+			uid, res, err = c.BurnedRegister(ctx, s, netuid, hot, burn, wait)
+			return res, err
+		}},
+		func(fee balance.Balance) string {
+			return fmt.Sprintf("Your balance is: %s\nThe cost to register by recycle is %s (and a fee of %s)\nDo you want to continue? [y/n]: ", free, burn, fee)
+		},
+		cmdutil.UnlockColdkey(f, w))
 	if err != nil {
 		return err
-	}
-	uid, res, err := c.BurnedRegister(ctx, kp, netuid, hot, burn, subtensor.WaitInclusion)
-	if err != nil {
-		return cmdutil.TxError("registration", res, err)
 	}
 	out.UID, out.Burn, out.Block, out.Tx = uid, burn.RAO(), res.Height, res.Hash
 	if err := reportRegistered(f, opts.JSON, out); err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/chain/yuma"
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
+	"github.com/go-bittensor/bittensor/subtensor"
 )
 
 // SimulateOptions are the options of `subnets simulate`.
@@ -160,9 +161,14 @@ func simulationInput(ctx context.Context, opts *SimulateOptions) ([]byte, string
 		}
 		return b, opts.Input, nil
 	}
-	c, err := opts.Factory.Connect(ctx, opts.Subtensor)
+	chain, err := opts.Factory.Connect(ctx, opts.Subtensor)
 	if err != nil {
 		return nil, "", err
+	}
+	// The epoch's inputs are a query of go-bittensor's own node.
+	c, ok := chain.(*subtensor.CometBFTClient)
+	if !ok {
+		return nil, "", fmt.Errorf("%w: %s (%s) does not serve a subnet's epoch inputs; simulate with --input, or against a go-bittensor node", subtensor.ErrNotSupported, chain.Network(), chain.Endpoint())
 	}
 	height, err := c.GetCurrentBlock(ctx)
 	if err != nil {

@@ -338,7 +338,7 @@ func parseNotice(t *testing.T, s string) (epoch, stateAt uint64) {
 	return epoch, stateAt
 }
 
-func waitBlock(t *testing.T, c *subtensor.Client, h uint64) {
+func waitBlock(t *testing.T, c *subtensor.CometBFTClient, h uint64) {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {

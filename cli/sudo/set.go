@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
 	"github.com/go-bittensor/bittensor/subtensor"
@@ -215,17 +216,23 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	if known {
 		from = strconv.FormatUint(previous, 10)
 	}
-	q := fmt.Sprintf("Set %s of %s from %s to %d (%s)? [y/n]: ", s.Param, where, from, opts.value, s.Call)
-	if err := cmdutil.ConfirmAction(f, q); err != nil {
-		return err
-	}
-	kp, err := w.Coldkey(cmdutil.UnlockPassword(f))
+	// The chain checks the change (who may make it, the value's range)
+	// before anything is asked: a key that may not set it is refused now,
+	// not after its password.
+	pub, err := w.ColdkeyPub()
 	if err != nil {
 		return err
 	}
-	res, err := c.SetHyperparameter(ctx, kp, netuid, s.Param, opts.value, subtensor.WaitInclusion)
+	res, err := cmdutil.Write(ctx, f, cmdutil.Tx{What: "setting " + s.Param, Signer: types.AccountID(pub.PublicKey()),
+		Call: func(ctx context.Context, k subtensor.Signer, wait subtensor.Wait) (*subtensor.TxResult, error) {
+			return c.SetHyperparameter(ctx, k, netuid, s.Param, opts.value, wait)
+		}},
+		func(fee balance.Balance) string {
+			return fmt.Sprintf("Set %s of %s from %s to %d (%s), for a fee of %s? [y/n]: ", s.Param, where, from, opts.value, s.Call, fee)
+		},
+		cmdutil.UnlockColdkey(f, w))
 	if err != nil {
-		return cmdutil.TxError("setting "+s.Param, res, err)
+		return err
 	}
 	if opts.JSON {
 		return cmdutil.PrintJSON(f.IOStreams.Out, setResult{Param: s.Param, Call: s.Call, Netuid: netuid, Previous: previous, Value: opts.value, Block: res.Height, Tx: res.Hash})

@@ -66,7 +66,7 @@ func TestTransferAndFaucetOnDevChain(t *testing.T) {
 		{[]string{"--dest", pub.SS58, "--amount", "-1"}, "--amount"},
 		{[]string{"--dest", pub.SS58, "--amount", "0.0000000001"}, "--amount"},
 		{[]string{"--dest", pub.SS58}, "--amount is required"},
-		{[]string{"--dest", pub.SS58, "--amount", "1000000000"}, "not enough balance"},
+		{[]string{"--dest", pub.SS58, "--amount", "1000000000"}, "transfer not sent: InsufficientBalance"},
 	} {
 		err := h.run(transferCmd, append(append(ep, "--wallet.name", "alice"), tt.args...)...)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {

@@ -92,9 +92,6 @@ func faucetRun(ctx context.Context, opts *FaucetOptions) error {
 	if err != nil {
 		return err
 	}
-	if !p.Faucet.Enabled {
-		return fmt.Errorf("the network at %s has no faucet", c.Endpoint())
-	}
 	who := types.AccountID(kp.PublicKey())
 	before, err := c.GetBalance(ctx, who, 0)
 	if err != nil {
@@ -109,7 +106,7 @@ func faucetRun(ctx context.Context, opts *FaucetOptions) error {
 	})
 	line.Done()
 	if err != nil {
-		return err
+		return cmdutil.TxError("faucet", res, err)
 	}
 	if err := cmdutil.TxOutcome(f.IOStreams, "Faucet", res); err != nil {
 		return err

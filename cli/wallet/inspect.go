@@ -113,7 +113,7 @@ func inspectRun(ctx context.Context, opts *InspectOptions) error {
 
 // inspectWallets reads each wallet's balance, delegations and neurons at
 // block.
-func inspectWallets(ctx context.Context, f *cmdutil.Factory, c *subtensor.Client, wallets []cmdutil.OwnedWallet, block uint64) ([]inspectWallet, error) {
+func inspectWallets(ctx context.Context, f *cmdutil.Factory, c subtensor.Chain, wallets []cmdutil.OwnedWallet, block uint64) ([]inspectWallet, error) {
 	out := []inspectWallet{}
 	for _, w := range wallets {
 		iw := inspectWallet{Wallet: w.Name, Coldkey: w.Coldkey, Delegated: []inspectDelegation{}, Neurons: []inspectNeuron{}}

@@ -183,7 +183,7 @@ func overviewRun(ctx context.Context, opts *OverviewOptions) error {
 }
 
 // overviewOf reads one wallet's neurons at block.
-func overviewOf(ctx context.Context, f *cmdutil.Factory, c *subtensor.Client, opts *OverviewOptions, w cmdutil.OwnedWallet,
+func overviewOf(ctx context.Context, f *cmdutil.Factory, c subtensor.Chain, opts *OverviewOptions, w cmdutil.OwnedWallet,
 	block uint64, tempo map[uint16]uint16, only map[uint16]bool) (overviewWallet, error) {
 	ow := overviewWallet{Wallet: w.Name, Coldkey: w.Coldkey, Neurons: []overviewNeuron{}}
 	free, err := c.GetBalance(ctx, w.Coldkey, block)

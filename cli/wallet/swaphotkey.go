@@ -93,27 +93,26 @@ func swapHotkeyRun(ctx context.Context, opts *SwapHotkeyOptions) error {
 	if err != nil {
 		return err
 	}
-	old, err := c.GetHotkey(ctx, oldK, 0)
+	// The chain checks the swap (the coldkey owns the old hotkey, the new
+	// one was never used, the cost can be paid) before anything is asked.
+	checked, err := cmdutil.Preflight(ctx, cmdutil.Tx{What: "hotkey swap", Signer: cold,
+		Call: func(ctx context.Context, s subtensor.Signer, wait subtensor.Wait) (*subtensor.TxResult, error) {
+			return c.SwapHotkey(ctx, s, oldK, newK, wait)
+		}})
 	if err != nil {
 		return err
 	}
-	switch {
-	case !old.Exists:
-		return cmdutil.Precheck("hotkey swap", types.ErrNonAssociatedColdKey, "hotkey %s (%s) does not exist on chain: nothing to swap", w.HotkeyName, oldK)
-	case old.Owner != cold:
-		return cmdutil.Precheck("hotkey swap", types.ErrNonAssociatedColdKey, "hotkey %s is owned by %s, not this wallet's coldkey %s", oldK, old.Owner, cold)
-	}
-	if nw, err := c.GetHotkey(ctx, newK, 0); err != nil {
+	old, err := c.GetHotkey(ctx, oldK, 0)
+	if err != nil {
 		return err
-	} else if nw.Exists {
-		return cmdutil.Precheck("hotkey swap", types.ErrHotkeyAlreadyExists, "hotkey %s (%s) is already owned by %s", nameB, newK, nw.Owner)
 	}
 	p, err := c.Params(ctx)
 	if err != nil {
 		return err
 	}
 	cost := balance.Balance(p.Subtensor.HotkeySwapCost)
-	q := fmt.Sprintf("Swap hotkey %s (%s) for %s (%s) on %d subnets, burning %s? [y/n]: ", w.HotkeyName, oldK, nameB, newK, len(old.Registrations), cost)
+	q := fmt.Sprintf("Swap hotkey %s (%s) for %s (%s) on %d subnets, burning %s, for a fee of %s? [y/n]: ",
+		w.HotkeyName, oldK, nameB, newK, len(old.Registrations), cost, checked.Fee)
 	if err := cmdutil.ConfirmAction(f, q); err != nil {
 		return err
 	}
@@ -121,9 +120,9 @@ func swapHotkeyRun(ctx context.Context, opts *SwapHotkeyOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := c.SwapHotkey(ctx, kp, oldK, newK, subtensor.WaitInclusion)
+	res, err := checked.Send(ctx, kp)
 	if err != nil {
-		return cmdutil.TxError("hotkey swap", res, err)
+		return err
 	}
 	if opts.JSON {
 		return cmdutil.PrintJSON(f.IOStreams.Out, swapResult{Coldkey: cold, Hotkey: oldK, NewHotkey: newK, Cost: cost.RAO(), Block: res.Height, Tx: res.Hash})

@@ -2,7 +2,6 @@ package wallet
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/go-bittensor/bittensor/balance"
@@ -111,35 +110,19 @@ func transferRun(ctx context.Context, opts *TransferOptions) error {
 	if err != nil {
 		return err
 	}
-	var args types.CallArgs = &types.Transfer{Dest: opts.dest, Value: opts.amount.RAO()}
-	if opts.KeepAlive {
-		args = &types.TransferKeepAlive{Dest: opts.dest, Value: opts.amount.RAO()}
-	}
-	fee, err := c.EstimateFee(ctx, from, args)
-	if err != nil {
-		return err
-	}
 	before, err := c.GetBalance(ctx, from, 0)
 	if err != nil {
 		return err
 	}
-	if need, ok := opts.amount.Add(fee); !ok || need > before {
-		return fmt.Errorf("not enough balance: %s has %s, the transfer needs %s plus a fee of %s", from, before, opts.amount, fee)
-	}
-	q := fmt.Sprintf("Do you want to transfer:\n  amount: %s\n  from: %s:%s\n  to: %s\n  for fee: %s\n[y/n]: ", opts.amount, w.Name, from, opts.dest, fee)
-	if err := cmdutil.ConfirmAction(f, q); err != nil {
-		return err
-	}
-	kp, err := w.Coldkey(cmdutil.UnlockPassword(f))
+	res, err := cmdutil.Write(ctx, f, cmdutil.Tx{What: "transfer", Signer: from,
+		Call: func(ctx context.Context, s subtensor.Signer, wait subtensor.Wait) (*subtensor.TxResult, error) {
+			return c.Transfer(ctx, s, opts.dest, opts.amount, opts.KeepAlive, wait)
+		}},
+		func(fee balance.Balance) string {
+			return fmt.Sprintf("Do you want to transfer:\n  amount: %s\n  from: %s:%s\n  to: %s\n  for fee: %s\n[y/n]: ", opts.amount, w.Name, from, opts.dest, fee)
+		},
+		cmdutil.UnlockColdkey(f, w))
 	if err != nil {
-		return err
-	}
-	res, err := c.Transfer(ctx, kp, opts.dest, opts.amount, opts.KeepAlive, subtensor.WaitInclusion)
-	if err != nil {
-		var ce *types.ChainError
-		if errors.As(err, &ce) {
-			return fmt.Errorf("transfer refused by the chain: %w", err)
-		}
 		return err
 	}
 	if err := cmdutil.TxOutcome(f.IOStreams, "Transfer", res); err != nil {

@@ -2,7 +2,6 @@ package weights
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -43,10 +42,12 @@ are divided by the largest and scaled to 65535, rounded, and zeros dropped;
 the chain stores them so. The normalised weights (summing to 1) are shown
 and confirmed before anything is sent.
 
-btcli checks what it can before sending: the uids exist, the hotkey is
-registered, the subnet's weights rate limit has passed, the hotkey holds a
-validator permit (or sets one weight, on its own uid), the version key is
-high enough, and there are at least the subnet's minimum weights.`,
+Before asking anything, btcli asks the chain to check the weights (a dry run
+of the transaction): the hotkey is registered, the subnet's weights rate
+limit has passed, the hotkey holds a validator permit (or sets one weight,
+on its own uid), the version key is high enough, the uids exist and there
+are at least the subnet's minimum weights. A refusal is the chain's, in its
+words, and nothing is sent.`,
 		Example: `  btcli weights set --netuid 1 --uids 0,1,2 --weights 0.5,0.3,0.2
   btcli wt set --netuid 1 --uids 4 --weights 1 --wallet.hotkey validator`,
 		Args: cmdutil.NoArgs,
@@ -170,15 +171,23 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	if err != nil {
 		return err
 	}
-	info, err := cmdutil.RequireSubnet(ctx, c, netuid)
-	if err != nil {
+	if _, err := cmdutil.RequireSubnet(ctx, c, netuid); err != nil {
 		return err
 	}
 	uids, ws, err := subtensor.ConvertWeights(opts.uids, opts.weights)
 	if err != nil {
 		return cmdutil.FlagErrorf("--weights: %v", err)
 	}
-	me, err := precheck(ctx, c, info, hot, opts.VersionKey, uids)
+	// The chain checks the weights (registration, rate limit, permit,
+	// version key, uids) before anything is asked.
+	checked, err := cmdutil.Preflight(ctx, cmdutil.Tx{What: "weights", Signer: hot,
+		Call: func(ctx context.Context, s subtensor.Signer, wait subtensor.Wait) (*subtensor.TxResult, error) {
+			return c.SetWeights(ctx, s, netuid, uids, ws, opts.VersionKey, wait)
+		}})
+	if err != nil {
+		return err
+	}
+	uid, _, err := c.UIDForHotkey(ctx, netuid, hot, 0)
 	if err != nil {
 		return err
 	}
@@ -190,8 +199,8 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	for k := range uids {
 		shown = append(shown, fmt.Sprintf("%d: %.4f", uids[k], float64(ws[k])/sum))
 	}
-	q := fmt.Sprintf("Do you want to set weights on subnet %d from %s:%s (uid %d):\n  %s\n[y/n]: ",
-		netuid, w.Name, w.HotkeyName, me.UID, strings.Join(shown, ", "))
+	q := fmt.Sprintf("Do you want to set weights on subnet %d from %s:%s (uid %d):\n  %s\n  fee: %s\n[y/n]: ",
+		netuid, w.Name, w.HotkeyName, uid, strings.Join(shown, ", "), checked.Fee)
 	if err := cmdutil.ConfirmAction(f, q); err != nil {
 		return err
 	}
@@ -199,15 +208,15 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	if err != nil {
 		return err
 	}
-	res, err := c.SetWeights(ctx, kp, netuid, uids, ws, opts.VersionKey, subtensor.WaitInclusion)
+	res, err := checked.Send(ctx, kp)
 	if err != nil {
-		return cmdutil.TxError("weights", res, err)
+		return err
 	}
 	if opts.JSON {
-		return cmdutil.PrintJSON(f.IOStreams.Out, setResult{Netuid: netuid, Hotkey: hot, UID: me.UID, UIDs: uids, Weights: ws, Block: res.Height, Tx: res.Hash})
+		return cmdutil.PrintJSON(f.IOStreams.Out, setResult{Netuid: netuid, Hotkey: hot, UID: uid, UIDs: uids, Weights: ws, Block: res.Height, Tx: res.Hash})
 	}
 	fmt.Fprintf(f.IOStreams.ErrOut, "Included in block %d (tx %s)\n", res.Height, res.Hash)
-	fmt.Fprintf(f.IOStreams.Out, "Set weights on subnet %d for %d uids (uid %d, block %d)\n", netuid, len(uids), me.UID, res.Height)
+	fmt.Fprintf(f.IOStreams.Out, "Set weights on subnet %d for %d uids (uid %d, block %d)\n", netuid, len(uids), uid, res.Height)
 	return nil
 }
 
@@ -227,46 +236,4 @@ func (o *SetOptions) ask() error {
 	}
 	o.UIDs, o.Weights = []string{u}, []string{ws}
 	return o.parse()
-}
-
-// precheck finds, from the chain's state, the reasons set_weights would be
-// refused, in the chain's order, and returns the hotkey's neuron.
-func precheck(ctx context.Context, c *subtensor.Client, info types.SubnetInfo, hot types.AccountID, versionKey uint64, uids []uint16) (types.NeuronInfo, error) {
-	const what = "weights"
-	netuid, h := info.Netuid, info.Hyperparameters
-	if len(uids) > int(info.N) {
-		return types.NeuronInfo{}, cmdutil.Precheck(what, types.ErrTooManyUids, "%d weights on a subnet of %d neurons", len(uids), info.N)
-	}
-	cur, err := c.GetCurrentBlock(ctx)
-	if err != nil {
-		return types.NeuronInfo{}, err
-	}
-	me, err := c.NeuronForHotkey(ctx, netuid, hot, cur)
-	if errors.Is(err, types.ErrNotRegistered) {
-		return me, cmdutil.Precheck(what, types.ErrNotRegistered, "hotkey %s is not registered on subnet %d", hot, netuid)
-	}
-	if err != nil {
-		return me, cmdutil.QueryError(what, err)
-	}
-	if h.WeightsVersionKey != 0 && versionKey < h.WeightsVersionKey {
-		return me, cmdutil.Precheck(what, types.ErrIncorrectNetworkVersionKey, "version key %d is below subnet %d's %d", versionKey, netuid, h.WeightsVersionKey)
-	}
-	next := cur + 1 // the earliest block the weights can land in
-	if limit := h.WeightsSetRateLimit; me.LastUpdate != 0 && me.LastUpdate+limit > next {
-		return me, cmdutil.Precheck(what, types.ErrSettingWeightsTooFast, "weights set too soon: wait %d more blocks (rate limit %d, last update at block %d)",
-			me.LastUpdate+limit-next, limit, me.LastUpdate)
-	}
-	self := len(uids) == 1 && uids[0] == me.UID
-	if !self && !me.ValidatorPermit {
-		return me, cmdutil.Precheck(what, types.ErrNoValidatorPermit, "uid %d on subnet %d has no validator permit: it may only set a weight on itself (--uids %d)", me.UID, netuid, me.UID)
-	}
-	for _, u := range uids {
-		if u >= info.N {
-			return me, cmdutil.Precheck(what, types.ErrInvalidUID, "uid %d is not a neuron of subnet %d (uids 0 to %d)", u, netuid, int(info.N)-1)
-		}
-	}
-	if minW := min(info.N, h.MinAllowedWeights); !self && len(uids) < int(minW) {
-		return me, cmdutil.Precheck(what, types.ErrNotSettingEnoughWeights, "%d non-zero weights; subnet %d requires at least %d", len(uids), netuid, minW)
-	}
-	return me, nil
 }

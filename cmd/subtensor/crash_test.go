@@ -54,12 +54,12 @@ func startProcess(t *testing.T, args ...string) *exec.Cmd {
 	return cmd
 }
 
-func connectWait(t *testing.T, rpc string) *subtensor.Client {
+func connectWait(t *testing.T, rpc string) *subtensor.CometBFTClient {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		c, err := subtensor.Connect(ctx, rpc, subtensor.Options{Retries: -1, PollInterval: 20 * time.Millisecond})
+		c, err := subtensor.ConnectCometBFT(ctx, rpc, subtensor.Options{Retries: -1, PollInterval: 20 * time.Millisecond})
 		cancel()
 		if err == nil {
 			if h, err := c.GetCurrentBlock(context.Background()); err == nil && h > 0 {

@@ -35,7 +35,7 @@ func TestFourValidatorGovernance(t *testing.T) {
 	if err := cmd.Execute(); err != nil {
 		t.Fatal(err)
 	}
-	clients := make([]*subtensor.Client, 4)
+	clients := make([]*subtensor.CometBFTClient, 4)
 	for i := range clients {
 		startProcess(t, "start", "--home", filepath.Join(out, "node"+strconv.Itoa(i)))
 	}
@@ -88,7 +88,7 @@ func TestFourValidatorGovernance(t *testing.T) {
 		res, err := clients[3-i].Vote(ctx, s.cold, types.AccountID(s.hot.PublicKey()), p, true, subtensor.WaitInclusion)
 		must("vote", res, err)
 	}
-	outcome, res, err := clients[0].Close(ctx, keyOf("//Charlie"), p, subtensor.WaitInclusion)
+	outcome, res, err := clients[0].CloseProposal(ctx, keyOf("//Charlie"), p, subtensor.WaitInclusion)
 	must("close", res, err)
 	if !outcome.Approved || outcome.Err != nil {
 		t.Fatalf("close: %+v", outcome)
@@ -103,7 +103,7 @@ func TestFourValidatorGovernance(t *testing.T) {
 		res, err := clients[i+2].Vote(ctx, s.cold, types.AccountID(s.hot.PublicKey()), p, false, subtensor.WaitInclusion)
 		must("vote", res, err)
 	}
-	outcome, res, err = clients[3].Close(ctx, keyOf("//Alice"), p, subtensor.WaitInclusion)
+	outcome, res, err = clients[3].CloseProposal(ctx, keyOf("//Alice"), p, subtensor.WaitInclusion)
 	must("close", res, err)
 	if outcome.Approved {
 		t.Fatalf("rejected proposal approved: %+v", outcome)

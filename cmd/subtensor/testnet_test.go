@@ -39,7 +39,7 @@ func TestFourValidatorNetwork(t *testing.T) {
 		t.Fatal(err)
 	}
 	procs := make([]*exec.Cmd, 4)
-	clients := make([]*subtensor.Client, 4)
+	clients := make([]*subtensor.CometBFTClient, 4)
 	for i := range procs {
 		procs[i] = startProcess(t, "start", "--home", filepath.Join(out, "node"+strconv.Itoa(i)))
 	}
@@ -93,7 +93,7 @@ func TestFourValidatorNetwork(t *testing.T) {
 	}
 }
 
-func waitFor(t *testing.T, c *subtensor.Client, h uint64) {
+func waitFor(t *testing.T, c *subtensor.CometBFTClient, h uint64) {
 	t.Helper()
 	deadline := time.Now().Add(60 * time.Second)
 	for time.Now().Before(deadline) {

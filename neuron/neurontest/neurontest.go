@@ -61,7 +61,7 @@ type Member struct {
 type Net struct {
 	Dev *nodetest.Dev
 	// Client is connected to the chain.
-	Client *subtensor.Client
+	Client *subtensor.CometBFTClient
 	// WalletPath is the directory of the members' wallets.
 	WalletPath string
 }

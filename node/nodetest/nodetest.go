@@ -71,11 +71,11 @@ func StartDev(t testing.TB, o Options) *Dev {
 }
 
 // Client connects a client to the node.
-func (d *Dev) Client(t testing.TB) *subtensor.Client {
+func (d *Dev) Client(t testing.TB) *subtensor.CometBFTClient {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, err := subtensor.Connect(ctx, d.RPC, subtensor.Options{PollInterval: 20 * time.Millisecond})
+	c, err := subtensor.ConnectCometBFT(ctx, d.RPC, subtensor.Options{PollInterval: 20 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
