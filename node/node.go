@@ -65,6 +65,9 @@ type Node struct {
 	appDB *iavldb.GoLevelDB
 	dbs   *dbSet
 
+	rpcListen string       // the RPC listen address, CometBFT's form
+	rpc       net.Listener // the node's RPC server (rpc.go)
+
 	stopOnce sync.Once
 	stopErr  error
 }
@@ -165,12 +168,15 @@ func start(ctx context.Context, home string, o StartOptions, wrap func(abci.Appl
 	}
 	dbs := &dbSet{}
 	n := &Node{home: home, cfg: cfg, app: app, log: logger, appDB: appDB, dbs: dbs}
+	// The node serves the RPC itself (rpc.go), not CometBFT.
+	n.rpcListen, cfg.RPC.ListenAddress = cfg.RPC.ListenAddress, ""
+	cmtLogger := newCmtLogger(logger.With("module", "cometbft"))
 	cmt, err := nm.NewNodeWithContext(ctx, cfg, pv, nodeKey,
 		concurrentQueries{abciApp},
 		nm.DefaultGenesisDocProviderFunc(cfg),
 		dbs.provider,
 		nm.DefaultMetricsProvider(cfg.Instrumentation),
-		newCmtLogger(logger.With("module", "cometbft")),
+		cmtLogger,
 	)
 	if err != nil {
 		n.closeStores()
@@ -181,13 +187,19 @@ func start(ctx context.Context, home string, o StartOptions, wrap func(abci.Appl
 		n.closeStores()
 		return nil, fmt.Errorf("node: start: %w", err)
 	}
+	if n.rpcListen != "" {
+		if n.rpc, err = serveRPC(cmt, cfg, n.rpcListen, cmtLogger); err != nil {
+			n.Stop()
+			return nil, err
+		}
+	}
 	logger.Info("node started", "home", home, "chain_id", cmt.GenesisDoc().ChainID, "rpc", n.RPCAddr(), "node_id", nodeKey.ID())
 	return n, nil
 }
 
 // RPCAddr is the host:port the node's RPC listens on.
 func (n *Node) RPCAddr() string {
-	return hostPort(n.cfg.RPC.ListenAddress)
+	return hostPort(n.rpcListen)
 }
 
 // ChainID is the network's chain id.
@@ -229,6 +241,9 @@ func (n *Node) Home() string { return n.home }
 // once.
 func (n *Node) Stop() error {
 	n.stopOnce.Do(func() {
+		if n.rpc != nil {
+			n.rpc.Close()
+		}
 		if n.cmt != nil && n.cmt.IsRunning() {
 			if err := n.cmt.Stop(); err != nil {
 				n.stopErr = fmt.Errorf("node: stop: %w", err)
