@@ -15,9 +15,6 @@ import (
 	"github.com/go-bittensor/bittensor/chain/yuma"
 )
 
-// AppVersion is the application protocol version reported to CometBFT.
-const AppVersion = 1
-
 // Options configure an App.
 type Options struct {
 	// Logger receives the application's logs; nil discards them.
@@ -37,6 +34,15 @@ type Options struct {
 	// whose context ends stops at its next state read and answers
 	// types.ErrQueryTimeout.
 	QueryContext func(context.Context) (context.Context, context.CancelFunc)
+	// AppVersion caps the app version the App runs (0: LatestAppVersion):
+	// the upgrades above it are unknown to it, as to an older binary. Tests
+	// use it to stand in for the release before an upgrade.
+	AppVersion uint64
+	// OnHalt, if set, is called once, from the consensus connection and
+	// without blocking, when the App will refuse the next block (an upgrade
+	// this binary does not have is due there; upgrade.go). The error says
+	// what to install. The caller should stop the node.
+	OnHalt func(error)
 }
 
 // DefaultMaxPendingPerSigner is the default per-signer mempool limit: more
@@ -73,6 +79,10 @@ type App struct {
 
 	step stepper // FinalizeBlock's per-block step; consensus connection only
 
+	up       *upgrader // the upgrades this binary knows (upgrade.go)
+	haltOnce sync.Once
+	initial  uint64 // the chain's first height (InitChain); consensus connection only
+
 	proposal *executedProposal // the block ProcessProposal accepted; consensus connection only
 }
 
@@ -92,14 +102,24 @@ func NewApp(db iavldb.DB, opts Options) (*App, error) {
 	if opts.MaxPendingPerSigner == 0 {
 		opts.MaxPendingPerSigner = DefaultMaxPendingPerSigner
 	}
+	up, err := newUpgrader(opts.AppVersion)
+	if err != nil {
+		return nil, err
+	}
 	tree := iavl.NewMutableTree(db, opts.CacheSize, false, opts.Logger)
 	if _, err := tree.Load(); err != nil {
 		return nil, fmt.Errorf("chain: load state: %w", err)
 	}
-	a := &App{log: opts.Logger, opts: opts, tree: tree, verified: make(map[[32]byte]struct{})}
+	a := &App{log: opts.Logger, opts: opts, tree: tree, verified: make(map[[32]byte]struct{}), up: up, initial: 1}
 	a.step = stepper{log: opts.Logger, ws: new(yuma.Workspace)}
 	if err := a.refreshCommitted(tree.Version()); err != nil {
 		return nil, err
+	}
+	if v := tree.Version(); v > 0 {
+		// A binary that may not execute the next block refuses to start.
+		if _, _, err := up.due(NewState(versionKV{a.committed}), uint64(v)+1); err != nil {
+			return nil, fmt.Errorf("chain: state at height %d: %w", v, err)
+		}
 	}
 	return a, nil
 }
@@ -121,7 +141,7 @@ func (a *App) refreshCommitted(version int64) error {
 	latest := a.latestKVLocked()
 	a.mu.Unlock()
 	a.checkMu.Lock()
-	a.check = newCheckState(latest, uint64(version)+1)
+	a.check = newCheckState(latest, uint64(version)+1, a.up)
 	a.checkMu.Unlock()
 	return nil
 }
@@ -133,10 +153,12 @@ func (a *App) refreshCommitted(version int64) error {
 // The subnets' Yuma epochs are left out: the view is rebuilt at every
 // commit and must stay cheap, and nothing a transaction's checks read
 // depends on them but the permits, scores and bonds an epoch in that very
-// block writes (see stepper.skipEpochs).
-func newCheckState(committed KV, next uint64) *cacheKV {
+// block writes (see stepper.skipEpochs). An upgrade due in that block is
+// applied first, as the block will.
+func newCheckState(committed KV, next uint64, up *upgrader) *cacheKV {
 	c := newCache(committed)
 	if st := NewState(c); st.ChainID() != "" {
+		up.viewUpgrade(st, next)
 		(&stepper{skipEpochs: true}).step(st, next)
 	}
 	return c
@@ -168,15 +190,18 @@ func (emptyKV) Iterate([]byte, []byte, func([]byte, []byte) bool) {}
 func (a *App) Info(context.Context, *abci.RequestInfo) (*abci.ResponseInfo, error) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	resp := &abci.ResponseInfo{Data: "go-bittensor subtensor", AppVersion: AppVersion}
+	resp := &abci.ResponseInfo{Data: "go-bittensor subtensor", AppVersion: a.up.version}
 	if a.committed != nil {
 		resp.LastBlockHeight = a.committed.Version()
 		resp.LastBlockAppHash = a.committed.Hash()
+		resp.AppVersion = NewState(versionKV{a.committed}).AppVersion()
 	}
 	return resp, nil
 }
 
-// InitChain writes the genesis state.
+// InitChain writes the genesis state: a new chain's (Genesis) or an
+// exported one (Genesis.Export), migrated to this binary's app version. It
+// reports the app version to CometBFT in the consensus parameters.
 func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.ResponseInitChain, error) {
 	g, err := ParseGenesis(req.AppStateBytes)
 	if err != nil {
@@ -185,27 +210,39 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	if a.tree.Version() != 0 {
 		return nil, fmt.Errorf("chain: InitChain on a chain already at height %d", a.tree.Version())
 	}
-	g.apply(NewState(treeKV{a.tree}), req.ChainId)
-	// Until block 1 commits, queries and CheckTx see genesis through an
-	// in-memory copy: the working tree belongs to the consensus connection.
+	a.initial = uint64(max(req.InitialHeight, 1))
+	if a.initial > 1 {
+		a.tree.SetInitialVersion(a.initial)
+	}
+	genesisVersion := req.ConsensusParams.GetVersion().GetApp()
+	version, err := a.writeGenesis(NewState(treeKV{a.tree}), g, req.ChainId, genesisVersion)
+	if err != nil {
+		return nil, err
+	}
+	// Until the first block commits, queries and CheckTx see genesis
+	// through an in-memory copy: the working tree belongs to the consensus
+	// connection.
 	gen := newCache(emptyKV{})
-	g.apply(NewState(gen), req.ChainId)
+	if _, err := a.writeGenesis(NewState(gen), g, req.ChainId, genesisVersion); err != nil {
+		return nil, err
+	}
 	gen.sortedKeys() // order the keys now: concurrent queries only read gen
 	a.mu.Lock()
 	a.genesis = gen
 	a.mu.Unlock()
 	a.checkMu.Lock()
-	a.check = newCheckState(gen, 1)
+	a.check = newCheckState(gen, a.initial, a.up)
 	a.checkMu.Unlock()
-	a.log.Info("genesis applied", "chain_id", req.ChainId, "accounts", len(g.Balances))
-	return &abci.ResponseInitChain{AppHash: a.tree.WorkingHash()}, nil
+	a.log.Info("genesis applied", "chain_id", req.ChainId, "initial_height", a.initial, "app_version", version, "export", g.Export != nil)
+	return &abci.ResponseInitChain{AppHash: a.tree.WorkingHash(), ConsensusParams: appVersionParams(version)}, nil
 }
 
 // CheckTx decides whether a transaction may enter the mempool: it runs the
 // transaction in full against the committed state plus the transactions the
 // mempool already holds, and accepts it only if it would succeed and its
 // signer has fewer than Options.MaxPendingPerSigner transactions waiting.
-func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (*abci.ResponseCheckTx, error) {
+func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (resp *abci.ResponseCheckTx, _ error) {
+	defer recoverCheckTx(a.log, &resp)
 	verifySig := req.Type != abci.CheckTxType_Recheck
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
@@ -246,7 +283,7 @@ func (a *App) nextHeight() uint64 {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	if a.committed == nil {
-		return 1
+		return a.initial
 	}
 	return uint64(a.committed.Version()) + 1
 }
@@ -271,29 +308,34 @@ func (a *App) takeVerified(raw []byte) bool {
 	return ok
 }
 
-// FinalizeBlock executes a decided block: first the per-block step, then the
-// transactions in order (executeBlock). It returns one result per
-// transaction and the app hash; Commit persists the result. A block this
-// node already executed in ProcessProposal is not executed again: its
-// writes are applied to the tree in the order they were made.
-func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (*abci.ResponseFinalizeBlock, error) {
+// FinalizeBlock executes a decided block: an upgrade due at its height,
+// the per-block step, then the transactions in order (executeBlock). It
+// returns one result per transaction and the app hash; Commit persists the
+// result. A block this node already executed in ProcessProposal is not
+// executed again: its writes are applied to the tree in the order they
+// were made.
+func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (resp *abci.ResponseFinalizeBlock, err error) {
+	defer a.recoverBlock(&resp, &err)
 	kv := treeKV{a.tree}
-	var outs []txOutcome
+	var run blockRun
 	if p := a.takeProposal(req.Height, req.Hash); p != nil {
 		p.writes.replay(kv)
-		outs = p.outcomes
+		run = p.run
 		for _, raw := range req.Txs {
 			a.takeVerified(raw)
 		}
 	} else {
-		outs, _ = a.executeBlock(kv, uint64(req.Height), req.Hash, req.Txs, a.takeVerified, false)
+		if run, err = a.executeBlock(kv, uint64(req.Height), req.Hash, req.Txs, a.takeVerified, false); err != nil {
+			a.halt(err)
+			return nil, err
+		}
 	}
 	checkInvariants(NewState(kv))
-	results := make([]*abci.ExecTxResult, len(outs))
-	for i, out := range outs {
+	results := make([]*abci.ExecTxResult, len(run.outcomes))
+	for i, out := range run.outcomes {
 		results[i] = &abci.ExecTxResult{Code: out.code, Codespace: out.codespace, Log: out.log, Events: out.events}
 	}
-	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: a.tree.WorkingHash()}, nil
+	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: a.tree.WorkingHash(), Events: run.events, ConsensusParamUpdates: run.params}, nil
 }
 
 // Commit persists the block's state as a new version and resets the
@@ -312,6 +354,7 @@ func (a *App) Commit(context.Context, *abci.RequestCommit) (*abci.ResponseCommit
 	if err := a.refreshCommitted(version); err != nil {
 		panic(err.Error())
 	}
+	a.checkNext(NewState(versionKV{a.committed}), uint64(version)+1)
 	return &abci.ResponseCommit{}, nil
 }
 

@@ -70,6 +70,10 @@ func dispatch(ctx *Context, args types.CallArgs) error {
 		return swapMember(ctx, a)
 	case *types.DisapproveProposal:
 		return disapproveProposal(ctx, a)
+	case *types.ScheduleUpgrade:
+		return scheduleUpgrade(ctx, a)
+	case *types.CancelUpgrade:
+		return cancelUpgrade(ctx, a)
 	}
 	if ctx.Origin != OriginSigned {
 		return types.Errorf(types.ErrBadOrigin, "%s must be signed by an account", args.CallName())

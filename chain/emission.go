@@ -40,7 +40,6 @@ package chain
 
 import (
 	"encoding/binary"
-	"fmt"
 	"log/slog"
 
 	"github.com/go-bittensor/bittensor/chain/economics"
@@ -123,8 +122,11 @@ type subnetEmission struct {
 // SubnetEmission returns netuid's emission record (zero if none).
 func (s *State) SubnetEmission(netuid uint16) subnetEmission {
 	v := s.kv.Get(netuidKey(prefixSubnetEmission, netuid))
-	if len(v) != 24 {
+	if v == nil {
 		return subnetEmission{}
+	}
+	if len(v) != 24 {
+		mustRead(types.Errorf(types.ErrStateUnreadable, "subnet %d emission record of %d bytes, want 24", netuid, len(v)))
 	}
 	return subnetEmission{
 		Pending:             binary.BigEndian.Uint64(v),
@@ -164,7 +166,7 @@ func encodeLoaded(l []loadedEmission) []byte {
 
 func decodeLoaded(b []byte) []loadedEmission {
 	if len(b)%loadedEmissionSize != 0 {
-		panic(fmt.Sprintf("chain: loaded emission corrupt (%d bytes)", len(b)))
+		mustRead(types.Errorf(types.ErrStateUnreadable, "loaded emission of %d bytes (not whole payouts of %d)", len(b), loadedEmissionSize))
 	}
 	out := make([]loadedEmission, len(b)/loadedEmissionSize)
 	for i := range out {

@@ -387,7 +387,7 @@ func TestCheckStateAndEpochs(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.app.check = newCheckState(c.app.check.parent, uint64(c.height)+1) // forget it
+		c.app.check = newCheckState(c.app.check.parent, uint64(c.height)+1, c.app.up) // forget it
 		if resp.Code == 0 {
 			return nil
 		}

@@ -80,7 +80,7 @@ func sparseRows(st *State, prefix byte, netuid uint16, n int) [][]yuma.Pair {
 			return false
 		}
 		if len(v)%4 != 0 {
-			panic(fmt.Sprintf("chain: weights or bonds row corrupt (%d bytes)", len(v)))
+			mustRead(errBadRow(len(v)))
 		}
 		r := make([]yuma.Pair, len(v)/4)
 		for i := range r {

@@ -14,6 +14,10 @@ import (
 // genesis.json. Every parameter and hyperparameter default lives here (in
 // Params and Root), so a development chain can use short periods and small
 // prices while a production genesis keeps the reference values.
+//
+// An app_state of the form {"export": …} is instead the state of another
+// chain at some height, as `subtensor export` wrote it (Export); the new
+// chain continues from it. Only Export is set then.
 type Genesis struct {
 	// Params are the chain-wide parameters, including the subtensor globals
 	// and the hyperparameters new subnets start with.
@@ -37,6 +41,10 @@ type Genesis struct {
 	// genesis, so that it has an owner to vote for it. Otherwise
 	// root_register fills the senate.
 	Senate []types.AccountID `json:"senate,omitempty"`
+
+	// Export, if set, is the whole initial state (see Export.AppState for
+	// its JSON form); the fields above are then empty.
+	Export *Export `json:"export,omitempty"`
 }
 
 // GenesisBalance funds one account at genesis.
@@ -83,9 +91,25 @@ func DefaultGenesis() Genesis {
 	return Genesis{Params: types.DefaultParams(), Root: types.DefaultRootHyperparams()}
 }
 
-// ParseGenesis reads and validates the JSON app state.
+// ParseGenesis reads and validates the JSON app state: a new chain's
+// Genesis, or {"export": …} (Genesis.Export).
 func ParseGenesis(b []byte) (Genesis, error) {
 	var g Genesis
+	var top map[string]json.RawMessage
+	if json.Unmarshal(b, &top) == nil {
+		if raw, ok := top["export"]; ok {
+			if len(top) != 1 {
+				return g, fmt.Errorf("chain: genesis app_state: an export's app_state holds only \"export\" (%d keys found)", len(top))
+			}
+			g.Export = new(Export)
+			dec := json.NewDecoder(bytes.NewReader(raw))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(g.Export); err != nil {
+				return g, fmt.Errorf("chain: genesis app_state export: %w", err)
+			}
+			return g, g.Validate()
+		}
+	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&g); err != nil {
@@ -96,6 +120,12 @@ func ParseGenesis(b []byte) (Genesis, error) {
 
 // Validate rejects a genesis the chain cannot start from.
 func (g Genesis) Validate() error {
+	if g.Export != nil {
+		if g.Sudo != nil || g.Balances != nil || g.Subnets != nil || g.Triumvirate != nil || g.Senate != nil {
+			return fmt.Errorf("chain: genesis: an export is the whole initial state; sudo, balances, subnets, triumvirate and senate must be empty")
+		}
+		return g.Export.Validate()
+	}
 	if err := g.Params.Validate(); err != nil {
 		return err
 	}

@@ -18,6 +18,9 @@ const (
 	keySudo             byte = 0x06 // → account(32)
 	keyChainID          byte = 0x07 // → chain id (string)
 	prefixUsedWorkByBlk byte = 0x08 // ‖ height(8) ‖ seal(32) → empty: index to expire UsedWork
+	keyAppVersion       byte = 0x09 // → u64: the app version the state is in (absent: 1)
+	keyUpgradePlan      byte = 0x0a // → types.UpgradePlan (CBOR)
+	prefixUpgradeDone   byte = 0x0b // ‖ name → app version(8) ‖ height(8): upgrades applied
 
 	// Subnets and their neurons. Every key of a subnet starts with
 	// prefix ‖ netuid(2), so removing a subnet removes it all (netuidPrefixes).

@@ -26,42 +26,61 @@ import (
 	"bytes"
 	"context"
 	"encoding/hex"
+	"log/slog"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	cmtproto "github.com/cometbft/cometbft/proto/tendermint/types"
 
 	"github.com/go-bittensor/bittensor/chain/types"
 )
 
-// executedProposal is a block ProcessProposal accepted: its writes and the
-// outcome of each of its transactions, kept for FinalizeBlock.
+// executedProposal is a block ProcessProposal accepted: its writes and what
+// executing it gave, kept for FinalizeBlock.
 type executedProposal struct {
-	height   int64
-	hash     []byte
-	writes   *journalKV
-	outcomes []txOutcome
+	height int64
+	hash   []byte
+	writes *journalKV
+	run    blockRun
 }
 
-// executeBlock runs a block over kv: the per-block step, then each
-// transaction in order. It is the one definition of what a block does:
-// FinalizeBlock runs it on the tree, ProcessProposal on a journal whose
-// writes FinalizeBlock may apply instead, so anything a block does to state
-// belongs here. verified(raw) reports whether CheckTx on this node already
-// verified the transaction's signature. With stopAtFree it stops at the
-// first transaction that fails its envelope checks and returns its index;
-// otherwise, and when there is none, the index is -1.
-func (a *App) executeBlock(kv KV, height uint64, hash []byte, txs [][]byte, verified func([]byte) bool, stopAtFree bool) ([]txOutcome, int) {
+// blockRun is what executing a block gives besides its writes.
+type blockRun struct {
+	outcomes []txOutcome               // one per transaction run
+	events   []abci.Event              // the block's own events (an upgrade's)
+	params   *cmtproto.ConsensusParams // an app version change to report, if any
+	// free is the index of the first transaction that failed its envelope
+	// checks, when execution stopped there (stopAtFree); else -1.
+	free int
+}
+
+// executeBlock runs a block over kv: an upgrade due at its height, the
+// per-block step, then each transaction in order. It is the one definition
+// of what a block does: FinalizeBlock runs it on the tree, ProcessProposal
+// on a journal whose writes FinalizeBlock may apply instead, so anything a
+// block does to state belongs here (and nowhere else in FinalizeBlock).
+// verified(raw) reports whether CheckTx on this node already verified the
+// transaction's signature. With stopAtFree it stops at the first
+// transaction that fails its envelope checks. An error means this binary
+// must not execute the block (upgradeBlock).
+func (a *App) executeBlock(kv KV, height uint64, hash []byte, txs [][]byte, verified func([]byte) bool, stopAtFree bool) (blockRun, error) {
 	st := NewState(kv)
+	events, params, err := a.upgradeBlock(st, height)
+	if err != nil {
+		return blockRun{}, err
+	}
 	st.recordBlockHash(height, hash)
 	expireWork(st, height)
 	a.step.step(st, height)
-	outs := make([]txOutcome, len(txs))
+	run := blockRun{outcomes: make([]txOutcome, 0, len(txs)), events: events, params: params, free: -1}
 	for i, raw := range txs {
-		outs[i] = a.runTx(kv, height, raw, !verified(raw))
-		if stopAtFree && !outs[i].charged {
-			return outs[:i+1], i
+		out := a.runTx(kv, height, raw, !verified(raw))
+		run.outcomes = append(run.outcomes, out)
+		if stopAtFree && !out.charged {
+			run.free = i
+			break
 		}
 	}
-	return outs, -1
+	return run, nil
 }
 
 // PrepareProposal builds this node's proposal from the mempool's
@@ -69,15 +88,18 @@ func (a *App) executeBlock(kv KV, height uint64, hash []byte, txs [][]byte, veri
 // out every transaction that would fail its envelope checks in the block
 // (ProcessProposal would reject the block). Transactions are run in order
 // over the block's state, so a transaction counts what the ones before it
-// did.
-func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
+// did. A block this binary must not execute (an upgrade it lacks is due)
+// is proposed empty; the others reject it anyway.
+func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (resp *abci.ResponsePrepareProposal, err error) {
+	defer recoverProposal(a.log, "PrepareProposal", func() { resp = &abci.ResponsePrepareProposal{} })
 	height := uint64(req.Height)
 	c := newCache(treeKV{a.tree})
-	st := NewState(c)
-	// The block's hash is not known yet; no envelope check reads it.
-	st.recordBlockHash(height, nil)
-	expireWork(st, height)
-	a.step.step(st, height)
+	// The block's own part (an upgrade, the step), then the transactions
+	// one by one. The block's hash is not known yet; no envelope check
+	// reads it.
+	if _, err := a.executeBlock(c, height, nil, nil, nil, false); err != nil {
+		return &abci.ResponsePrepareProposal{}, nil
+	}
 	var txs [][]byte
 	var size int64
 	left := 0
@@ -100,20 +122,46 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 	return &abci.ResponsePrepareProposal{Txs: txs}, nil
 }
 
-// ProcessProposal accepts a proposed block only if every transaction in it
-// passes its envelope checks where the block puts it, and keeps the
-// execution for FinalizeBlock.
-func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
+// ProcessProposal accepts a proposed block only if this binary may execute
+// it (no upgrade it lacks is due) and every transaction in it passes its
+// envelope checks where the block puts it, and keeps the execution for
+// FinalizeBlock.
+func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposal) (resp *abci.ResponseProcessProposal, err error) {
+	reject := &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}
+	defer recoverProposal(a.log, "ProcessProposal", func() { resp = reject })
 	a.proposal = nil
-	j := newJournal(treeKV{a.tree})
-	outs, bad := a.executeBlock(j, uint64(req.Height), req.Hash, req.Txs, a.isVerified, true)
-	if bad >= 0 {
-		a.log.Warn("rejecting a proposed block: a transaction in it would fail before its call",
-			"height", req.Height, "tx", bad, "err", outs[bad].log, "proposer", hex.EncodeToString(req.ProposerAddress))
-		return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}, nil
+	if a.refusesBlock(req.Height) {
+		return reject, nil
 	}
-	a.proposal = &executedProposal{height: req.Height, hash: bytes.Clone(req.Hash), writes: j, outcomes: outs}
+	j := newJournal(treeKV{a.tree})
+	run, err := a.executeBlock(j, uint64(req.Height), req.Hash, req.Txs, a.isVerified, true)
+	if err != nil {
+		return reject, nil
+	}
+	if run.free >= 0 {
+		a.log.Warn("rejecting a proposed block: a transaction in it would fail before its call",
+			"height", req.Height, "tx", run.free, "err", run.outcomes[run.free].log, "proposer", hex.EncodeToString(req.ProposerAddress))
+		return reject, nil
+	}
+	a.proposal = &executedProposal{height: req.Height, hash: bytes.Clone(req.Hash), writes: j, run: run}
 	return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_ACCEPT}, nil
+}
+
+// recoverProposal, deferred by PrepareProposal and ProcessProposal, turns
+// a stateError (a record this binary cannot read) into answer(): the node
+// cannot execute the block, and FinalizeBlock stops the node if it is
+// decided.
+func recoverProposal(log *slog.Logger, call string, answer func()) {
+	r := recover()
+	if r == nil {
+		return
+	}
+	se, ok := r.(stateError)
+	if !ok {
+		panic(r)
+	}
+	log.Error(call+" hit unreadable state", "err", se.err)
+	answer()
 }
 
 // takeProposal returns the execution ProcessProposal kept if it is of the

@@ -31,7 +31,11 @@ func BenchmarkProposalExecution(b *testing.B) {
 		g.Balances = append(g.Balances, GenesisBalance{Address: types.AccountID(k.PublicKey()), Free: 1_000_000_000_000})
 	}
 	tree := benchTree(b, g, 2)
-	a := &App{log: slog.New(slog.DiscardHandler), tree: tree, verified: map[[32]byte]struct{}{}}
+	up, err := newUpgrader(0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	a := &App{log: slog.New(slog.DiscardHandler), tree: tree, verified: map[[32]byte]struct{}{}, up: up}
 	a.step = stepper{ws: new(yuma.Workspace)}
 	var transfers [][]byte
 	for n := range uint64(10) {
@@ -69,8 +73,11 @@ func BenchmarkProposalExecution(b *testing.B) {
 		b.Run(blk.name+"/finalize", func(b *testing.B) {
 			defer cpuTimer(b)()
 			for b.Loop() {
-				outs, _ := a.executeBlock(treeKV{tree}, blk.height, nil, blk.txs, trusted, false)
-				check(outs)
+				run, err := a.executeBlock(treeKV{tree}, blk.height, nil, blk.txs, trusted, false)
+				if err != nil {
+					b.Fatal(err)
+				}
+				check(run.outcomes)
 				tree.WorkingHash()
 				tree.Rollback()
 			}
@@ -79,8 +86,11 @@ func BenchmarkProposalExecution(b *testing.B) {
 			defer cpuTimer(b)()
 			for b.Loop() {
 				j := newJournal(treeKV{tree})
-				outs, _ := a.executeBlock(j, blk.height, nil, blk.txs, trusted, true)
-				check(outs)
+				run, err := a.executeBlock(j, blk.height, nil, blk.txs, trusted, true)
+				if err != nil {
+					b.Fatal(err)
+				}
+				check(run.outcomes)
 				j.replay(treeKV{tree})
 				tree.WorkingHash()
 				tree.Rollback()

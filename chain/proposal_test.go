@@ -276,3 +276,27 @@ func TestProposalExecutionIsReused(t *testing.T) {
 		t.Errorf("the random run is too tame: %d transactions ran, %d calls failed, %d left out of proposals", ran, failedCalls, leftOut)
 	}
 }
+
+// TestProposalReuseThroughUpgrade: a block that runs an upgrade's migration,
+// executed in ProcessProposal and applied from its journal by
+// FinalizeBlock, gives the app hash, events and app version report of the
+// same block executed in FinalizeBlock.
+func TestProposalReuseThroughUpgrade(t *testing.T) {
+	direct, reused := runUpgrade(t), runUpgradeWith(t, true)
+	for h := int64(1); h <= direct.h; h++ {
+		a, err := direct.c.app.tree.GetImmutable(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := reused.c.app.tree.GetImmutable(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.Hash(), b.Hash()) {
+			t.Fatalf("height %d: app hash %X executed directly, %X reused", h, a.Hash(), b.Hash())
+		}
+	}
+	if got, want := fmt.Sprint(reused.v1Params.Events, reused.v1Params.ConsensusParamUpdates), fmt.Sprint(direct.v1Params.Events, direct.v1Params.ConsensusParamUpdates); got != want {
+		t.Errorf("the upgrade block's report: reused %s, direct %s", got, want)
+	}
+}

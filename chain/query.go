@@ -2,6 +2,7 @@ package chain
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -18,8 +19,9 @@ import (
 // tree (or the mempool's view, under its lock), never the working tree. A
 // path longer than types.MaxQueryPathLength is refused before it is parsed;
 // a query reads state through its context's budget (Options.QueryContext)
-// and answers types.ErrQueryTimeout when that ends; a query that fails
-// unexpectedly answers types.ErrInternal (the node goes on).
+// and answers types.ErrQueryTimeout when that ends; a record it cannot read
+// answers that error; a query that fails unexpectedly answers
+// types.ErrInternal (the node goes on).
 func (a *App) Query(ctx context.Context, req *abci.RequestQuery) (resp *abci.ResponseQuery, err error) {
 	if len(req.Path) > types.MaxQueryPathLength {
 		return queryError(types.Errorf(types.ErrQuery, "the path is %d bytes, longer than any query path (at most %d)", len(req.Path), types.MaxQueryPathLength)), nil
@@ -34,6 +36,9 @@ func (a *App) Query(ctx context.Context, req *abci.RequestQuery) (resp *abci.Res
 		case nil:
 		case budgetExceeded:
 			resp = queryError(types.Errorf(types.ErrQueryTimeout, "%s stopped after %d state reads: %v", r.path, r.reads, r.err))
+		case stateError:
+			a.log.Error("query hit unreadable state", "path", req.Path, "err", r.err)
+			resp = queryError(fmt.Errorf("%s: %w", req.Path, r.err))
 		default:
 			a.log.Warn("query failed", "path", req.Path, "height", req.Height, "panic", r)
 			resp = queryError(types.Errorf(types.ErrInternal, "query %s failed", req.Path))
@@ -163,6 +168,9 @@ func answer(st *State, height int64, path string, data []byte) *abci.ResponseQue
 			return resp
 		}
 		if resp, ok := answerGovernance(st, height, route, arg); ok {
+			return resp
+		}
+		if resp, ok := answerUpgrade(st, height, route); ok {
 			return resp
 		}
 		return queryError(types.Errorf(types.ErrQuery, "unknown path %q", path))

@@ -11,7 +11,8 @@ import (
 // wrapper can sit on the working tree, a transaction's cache or a committed
 // version; the rules never know which.
 type State struct {
-	kv KV
+	kv         KV
+	appVersion uint64 // the state's app version once read (see AppVersion)
 }
 
 // NewState wraps a KV.
@@ -26,8 +27,16 @@ type Account struct {
 // Account returns the record of a, zero if it does not exist.
 func (s *State) Account(a types.AccountID) Account {
 	v := s.kv.Get(accountKey(a))
-	if len(v) != 16 {
+	if v == nil {
 		return Account{}
+	}
+	return decodeAccount(v)
+}
+
+// decodeAccount reads free(8) ‖ nonce(8).
+func decodeAccount(v []byte) Account {
+	if len(v) != 16 {
+		mustRead(types.Errorf(types.ErrStateUnreadable, "account record of %d bytes, want 16", len(v)))
 	}
 	return Account{Free: binary.BigEndian.Uint64(v[:8]), Nonce: binary.BigEndian.Uint64(v[8:])}
 }
@@ -53,7 +62,7 @@ func (s *State) IterateAccounts(fn func(types.AccountID, Account) bool) {
 	s.kv.Iterate(start, prefixEnd(start), func(k, v []byte) bool {
 		var a types.AccountID
 		copy(a[:], k[1:])
-		return fn(a, Account{Free: binary.BigEndian.Uint64(v[:8]), Nonce: binary.BigEndian.Uint64(v[8:])})
+		return fn(a, decodeAccount(v))
 	})
 }
 
@@ -65,7 +74,7 @@ func (s *State) Params() types.Params {
 		panic("chain: state has no params (genesis not applied)")
 	}
 	if err := types.Unmarshal(v, &p); err != nil {
-		panic(fmt.Sprintf("chain: stored params corrupt: %v", err))
+		mustRead(types.Errorf(types.ErrStateUnreadable, "stored params: %v", err))
 	}
 	return p
 }

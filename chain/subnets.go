@@ -112,7 +112,7 @@ func mustEncode(v any) []byte {
 
 func mustDecode(b []byte, v any, what string) {
 	if err := types.Unmarshal(b, v); err != nil {
-		panic(fmt.Sprintf("chain: stored %s corrupt: %v", what, err))
+		mustRead(types.Errorf(types.ErrStateUnreadable, "stored %s: %v", what, err))
 	}
 }
 

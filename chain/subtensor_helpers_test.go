@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	iavldb "github.com/cosmos/iavl/db"
 
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/wallet"
@@ -55,6 +56,7 @@ type subtensorChain struct {
 	*testChain
 	genesis Genesis
 	blocks  [][][]byte
+	opts    Options // of the App, for twins
 }
 
 func newSubtensorChain(t testing.TB, g Genesis) *subtensorChain {
@@ -96,7 +98,7 @@ func (c *subtensorChain) must(k *wallet.Keypair, args types.CallArgs) []abci.Eve
 // twin replays the genesis and every block into a new chain.
 func (c *subtensorChain) twin() *subtensorChain {
 	c.t.Helper()
-	tw := newSubtensorChain(c.t, c.genesis)
+	tw := newChainOn(c.t, c.genesis, iavldb.NewMemDB(), c.opts)
 	for _, b := range c.blocks {
 		tw.run(b...)
 	}

@@ -91,6 +91,10 @@ type Config struct {
 		// SyncBlocks is how many blocks pass between two syncs of the
 		// metagraph (--neuron.sync_blocks).
 		SyncBlocks uint64
+		// Protocol is how the subnet's miners and validators talk:
+		// ProtocolSynapse, ProtocolBtauth or ProtocolEpistula
+		// (--neuron.protocol).
+		Protocol string
 	}
 
 	Logging struct {
@@ -106,7 +110,7 @@ type Config struct {
 // name: wallet default/default in ~/.bittensor/wallets, the local network,
 // netuid 1, the axon on port 8091 of every interface, no automatic
 // registration (at most 1 TAO when turned on), a metagraph sync every 5
-// blocks.
+// blocks, the synapse protocol.
 func DefaultConfig(name string) Config {
 	var c Config
 	c.Name = name
@@ -117,6 +121,7 @@ func DefaultConfig(name string) Config {
 	c.Neuron.Register = RegisterNone
 	c.Neuron.MaxBurn = balance.FromTAO(1)
 	c.Neuron.SyncBlocks = 5
+	c.Neuron.Protocol = ProtocolSynapse
 	return c
 }
 
@@ -138,6 +143,7 @@ func (c *Config) AddFlags(fs *pflag.FlagSet) {
 	fs.Var((*taoValue)(&c.Neuron.MaxBurn), "neuron.max_burn", "Most TAO a burned registration may cost")
 	fs.Uint64Var(&c.Neuron.SyncBlocks, "neuron.sync_blocks", c.Neuron.SyncBlocks, "Blocks between two syncs of the metagraph")
 	fs.BoolVar(&c.Logging.Debug, "logging.debug", c.Logging.Debug, "Log debug messages")
+	c.addProtocolFlag(fs)
 }
 
 // Validate checks c, naming the first flag that is wrong.
@@ -173,7 +179,7 @@ func (c *Config) Validate() error {
 	if c.Neuron.SyncBlocks == 0 {
 		return fmt.Errorf("%w: --neuron.sync_blocks must be at least 1", ErrConfig)
 	}
-	return nil
+	return c.validateProtocol()
 }
 
 // target is what to connect to: the endpoint if given, else the network.

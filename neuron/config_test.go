@@ -55,7 +55,7 @@ func TestConfigErrors(t *testing.T) {
 		{[]string{"--neuron.register", "maybe"}, "--neuron.register"},
 		{[]string{"--neuron.max_burn", "-1"}, "max_burn"},
 		{[]string{"--wallet.name", "../x"}, "--wallet.name"},
-		{[]string{"--subtensor.network", "finney"}, "Substrate"},
+		{[]string{"--subtensor.network", "mainnet"}, "neither a known network"},
 		{[]string{"--neuron.sync_blocks", "0"}, "sync_blocks"},
 		{[]string{"--neuron.epoch_length", "0"}, "epoch_length"},
 		{[]string{"--neuron.moving_average_alpha", "0"}, "moving_average_alpha"},

@@ -11,6 +11,7 @@ import (
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/neuron/neurontest"
 	"github.com/go-bittensor/bittensor/node/nodetest"
+	"github.com/go-bittensor/bittensor/signedhttp"
 	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/go-bittensor/bittensor/synapse"
 	"github.com/go-bittensor/bittensor/wallet"
@@ -101,10 +102,28 @@ type Square struct {
 	Y *int `json:"y"`
 }
 
-// squareQuery rewards 1 for the right square and 0 for anything else.
+// squareIn and squareOut are the Square question and answer over signed
+// HTTP, at POST /square.
+type squareIn struct {
+	X int `json:"x"`
+}
+type squareOut struct {
+	Y int `json:"y"`
+}
+
+// squareQuery rewards 1 for the right square and 0 for anything else, in
+// the round's protocol.
 func squareQuery(ctx context.Context, r *Round) ([]float64, error) {
 	x := 1 + r.Rand.IntN(1000)
 	out := make([]float64, len(r.Miners))
+	if r.Protocol != ProtocolSynapse {
+		for i, a := range signedhttp.PostJSONAll[squareOut](ctx, r.Client, r.Endpoints(), "/square", squareIn{X: x}, r.Timeout) {
+			if a.Err == nil && a.Value.Y == x*x {
+				out[i] = 1
+			}
+		}
+		return out, nil
+	}
 	for i, a := range r.Dendrite.Query(ctx, r.Axons(), &Square{X: x}, r.Timeout) {
 		if s := a.(*Square); s.IsSuccess() && s.Y != nil && *s.Y == x*x {
 			out[i] = 1
@@ -113,18 +132,25 @@ func squareQuery(ctx context.Context, r *Round) ([]float64, error) {
 	return out, nil
 }
 
-// startMiner runs a miner answering Square with answer(x) until the test
-// ends or stop is called; it waits until the miner serves on chain.
-func (n *testNet) startMiner(t *testing.T, cfg MinerConfig, answer func(x int) int) (m *Miner, stop func()) {
+// startMiner runs a miner answering Square with answer(x) (as a synapse
+// and at POST /square) until the test ends or stop is called; it waits
+// until the miner serves on chain. setup, if given, runs before Run.
+func (n *testNet) startMiner(t *testing.T, cfg MinerConfig, answer func(x int) int, setup ...func(*Miner)) (m *Miner, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	m, err := NewMiner(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, f := range setup {
+		f(m)
+	}
 	if err := Attach(m, func(_ context.Context, s *Square) error { y := answer(s.X); s.Y = &y; return nil }); err != nil {
 		t.Fatal(err)
 	}
+	m.Handle("POST /square", signedhttp.JSON(func(_ context.Context, _ signedhttp.Caller, in *squareIn) (*squareOut, error) {
+		return &squareOut{Y: answer(in.X)}, nil
+	}))
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx) }()
 	stop = func() {
@@ -140,7 +166,7 @@ func (n *testNet) startMiner(t *testing.T, cfg MinerConfig, answer func(x int) i
 	})
 	n.waitFor(t, "miner "+cfg.Wallet.Name+" serving", func() bool {
 		nr, err := n.client.NeuronForHotkey(context.Background(), testNetuid, types.AccountID(m.Hotkey().PublicKey()), 0)
-		return err == nil && m.Axon().Addr() != nil && int(nr.Axon.Port) == m.Axon().Info().Port
+		return err == nil && m.Addr() != nil && int(nr.Axon.Port) == m.Info().Port
 	})
 	return m, stop
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/dendrite"
+	"github.com/go-bittensor/bittensor/signedhttp"
 	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/go-bittensor/bittensor/synapse"
 )
@@ -29,14 +30,24 @@ type Round struct {
 	// Miners are the neurons to query, sampled from the serving neurons
 	// other than the validator itself.
 	Miners []Peer
-	// Dendrite is the validator's client; Timeout bounds each call.
+	// Protocol is the subnet's protocol (--neuron.protocol): with
+	// ProtocolSynapse ask the miners with Dendrite and Axons, with the
+	// signed-HTTP protocols with Client and Endpoints.
+	Protocol string
+	// Dendrite is the validator's synapse client; Timeout bounds each call.
 	Dendrite *dendrite.Dendrite
 	Timeout  time.Duration
+	// Client signs requests with the validator's hotkey in Protocol
+	// (signedhttp.PostJSONAll fans one out to Endpoints()); nil with the
+	// synapse protocol.
+	Client *signedhttp.Client
 	// Snapshot is the subnet the miners were drawn from.
 	Snapshot *Snapshot
 	// Rand is a random source for the round's questions, seeded from the
 	// operating system at start (use it from the round's goroutine only).
 	Rand *rand.Rand
+
+	endpoints []signedhttp.Endpoint
 }
 
 // Axons returns the axons of the round's miners, in order, for the
@@ -48,6 +59,10 @@ func (r *Round) Axons() []synapse.AxonInfo {
 	}
 	return out
 }
+
+// Endpoints returns where the round's miners answer signed HTTP, in order
+// (from the validator's EndpointSource); nil with the synapse protocol.
+func (r *Round) Endpoints() []signedhttp.Endpoint { return r.endpoints }
 
 // A QueryFunc asks a round's miners and returns one reward in [0, 1] per
 // miner, in the order of r.Miners: what the subnet pays for. Rewards
@@ -68,10 +83,12 @@ var ErrNoMiners = errors.New("neuron: no miner is serving")
 // Run it with the subnet's QueryFunc.
 type Validator struct {
 	*Neuron
-	cfg      ValidatorConfig
-	dendrite *dendrite.Dendrite
-	rng      *rand.Rand
-	path     string // state file
+	cfg       ValidatorConfig
+	dendrite  *dendrite.Dendrite
+	signed    *signedhttp.Client // signed-HTTP protocols only
+	endpoints EndpointSource     // signed-HTTP protocols only
+	rng       *rand.Rand
+	path      string // state file
 
 	mu           sync.Mutex
 	scores       []float64 // moving average by uid
@@ -82,7 +99,8 @@ type Validator struct {
 }
 
 // NewValidator loads the hotkey, connects to the chain and makes the
-// dendrite from cfg.
+// dendrite from cfg, and for a signed-HTTP protocol the signing client. A
+// validator serves nothing: it needs no axon of its own.
 func NewValidator(ctx context.Context, cfg ValidatorConfig) (*Validator, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, err
@@ -98,7 +116,31 @@ func NewValidator(ctx context.Context, cfg ValidatorConfig) (*Validator, error) 
 	var seed [16]byte
 	_, _ = crand.Read(seed[:])
 	rng := rand.New(rand.NewPCG(binary.LittleEndian.Uint64(seed[:8]), binary.LittleEndian.Uint64(seed[8:])))
-	return &Validator{Neuron: n, cfg: cfg, dendrite: d, rng: rng, path: filepath.Join(cfg.StateDir(), stateFile)}, nil
+	v := &Validator{Neuron: n, cfg: cfg, dendrite: d, rng: rng, path: filepath.Join(cfg.StateDir(), stateFile)}
+	if _, ok := cfg.signedHTTP(); ok {
+		v.signed = signedhttp.NewClient(cfg.requestSigner(n.hotkey), signedhttp.ClientOptions{})
+	}
+	v.SetEndpoints(nil)
+	return v, nil
+}
+
+// SetEndpoints replaces where the validator finds miners with a
+// signed-HTTP protocol (AxonEndpoints by default; nil restores it). Call it
+// before Run.
+func (v *Validator) SetEndpoints(src EndpointSource) {
+	if src == nil {
+		src = AxonEndpoints{ExternalIP: v.cfg.Axon.ExternalIP}
+	}
+	v.endpoints = src
+}
+
+// refreshEndpoints lets an EndpointRefresher follow a new snapshot.
+func (v *Validator) refreshEndpoints(ctx context.Context, s *Snapshot) {
+	if r, ok := v.endpoints.(EndpointRefresher); ok {
+		if err := r.Refresh(ctx, s); err != nil {
+			v.log.Warn("miner endpoints not refreshed", "block", s.Block, "err", err)
+		}
+	}
 }
 
 // Dendrite returns the validator's dendrite.
@@ -131,7 +173,8 @@ func (v *Validator) Run(ctx context.Context, query QueryFunc) error {
 		return err
 	}
 	v.restore(ctx, s)
-	v.log.Info("validator running", "netuid", v.cfg.Netuid, "hotkey", v.self, "block", s.Block, "step", v.step, "state", v.path)
+	v.refreshEndpoints(ctx, s)
+	v.log.Info("validator running", "netuid", v.cfg.Netuid, "hotkey", v.self, "protocol", v.cfg.Neuron.Protocol, "block", s.Block, "step", v.step, "state", v.path)
 	lastSync := s.Block
 	return v.blocks(ctx, func(height uint64) {
 		if height >= lastSync+v.cfg.Neuron.SyncBlocks {
@@ -140,6 +183,7 @@ func (v *Validator) Run(ctx context.Context, query QueryFunc) error {
 			} else {
 				lastSync = height
 				v.reconcile(s)
+				v.refreshEndpoints(ctx, s)
 				if _, ok := s.Lookup(v.self); !ok {
 					v.log.Warn("hotkey is no longer registered", "block", s.Block)
 					if _, err := v.EnsureRegistered(ctx); err != nil {
@@ -178,7 +222,13 @@ func (v *Validator) Step(ctx context.Context, query QueryFunc) error {
 	v.mu.Lock()
 	step := v.step
 	v.mu.Unlock()
-	r := &Round{Step: step, Block: s.Block, Miners: miners, Dendrite: v.dendrite, Timeout: v.cfg.Timeout, Snapshot: s, Rand: v.rng}
+	r := &Round{Step: step, Block: s.Block, Miners: miners, Protocol: v.cfg.Neuron.Protocol, Dendrite: v.dendrite, Timeout: v.cfg.Timeout, Client: v.signed, Snapshot: s, Rand: v.rng}
+	if v.signed != nil {
+		r.endpoints = make([]signedhttp.Endpoint, len(miners))
+		for i, p := range miners {
+			r.endpoints[i], _ = v.endpoints.Endpoint(p)
+		}
+	}
 	// A query that outlives every call's timeout is cut short.
 	rctx, cancel := context.WithTimeout(ctx, 2*v.cfg.Timeout+time.Second)
 	defer cancel()
@@ -225,11 +275,19 @@ func clampReward(x float64) float64 {
 }
 
 // sample picks the round's miners: serving neurons other than the
-// validator, at most SampleSize of them, at random.
+// validator, at most SampleSize of them, at random. With a signed-HTTP
+// protocol, serving means having an endpoint in the EndpointSource.
 func (v *Validator) sample(s *Snapshot) []Peer {
 	var serving []Peer
 	for _, p := range s.Peers {
-		if p.Hotkey != v.self && p.Axon.IsServing() {
+		if p.Hotkey == v.self {
+			continue
+		}
+		ok := p.Axon.IsServing()
+		if v.signed != nil {
+			_, ok = v.endpoints.Endpoint(p)
+		}
+		if ok {
 			serving = append(serving, p)
 		}
 	}

@@ -208,7 +208,7 @@ func TestDevNodeSubnetEarns(t *testing.T) {
 	c := dev.Client(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	netuid, _, err := c.RegisterNetwork(ctx, alice, 0, subtensor.WaitInclusion)
+	netuid, _, err := c.RegisterNetwork(ctx, alice, types.AccountID{}, 0, subtensor.WaitInclusion)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ func TestDevNodeGovernance(t *testing.T) {
 	if err != nil || len(tri.Members) != 3 || tri.MaxMembers != 3 {
 		t.Fatalf("dev triumvirate %+v, %v", tri, err)
 	}
-	netuid, _, err := c.RegisterNetwork(ctx, alice, 0, subtensor.WaitInclusion)
+	netuid, _, err := c.RegisterNetwork(ctx, alice, types.AccountID{}, 0, subtensor.WaitInclusion)
 	if err != nil {
 		t.Fatal(err)
 	}

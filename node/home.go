@@ -46,6 +46,10 @@ type InitOptions struct {
 	// NoPeerExchange turns off peer discovery (for a node with no peers,
 	// such as a dev chain, or one whose peers are all listed).
 	NoPeerExchange bool
+	// AppVersion is the app version a new network starts at, written in
+	// its genesis (0: this binary's, chain.LatestAppVersion); see
+	// StartOptions.AppVersion.
+	AppVersion uint64
 }
 
 // Init creates a node home: CometBFT configuration, a validator key, a node
@@ -90,7 +94,7 @@ func Init(home string, o InitOptions) error {
 			return fmt.Errorf("node: validator key: %w", err)
 		}
 		vals := []cmttypes.GenesisValidator{{Address: pub.Address(), PubKey: pub, Power: 10, Name: cfg.Moniker}}
-		if err := writeGenesis(cfg.GenesisFile(), o.ChainID, o.Genesis, vals); err != nil {
+		if err := writeGenesis(cfg.GenesisFile(), o.ChainID, o.Genesis, vals, o.AppVersion); err != nil {
 			return err
 		}
 	}
@@ -136,8 +140,10 @@ func orDefault(s, def string) string {
 	return s
 }
 
-// writeGenesis writes a CometBFT genesis.json whose app_state is g.
-func writeGenesis(path, chainID string, g chain.Genesis, vals []cmttypes.GenesisValidator) error {
+// writeGenesis writes a CometBFT genesis.json whose app_state is g, for a
+// network starting at appVersion (0: chain.LatestAppVersion), which the
+// consensus parameters record (and every block header carries).
+func writeGenesis(path, chainID string, g chain.Genesis, vals []cmttypes.GenesisValidator, appVersion uint64) error {
 	app, err := json.Marshal(g)
 	if err != nil {
 		return fmt.Errorf("node: encode genesis: %w", err)
@@ -152,6 +158,10 @@ func writeGenesis(path, chainID string, g chain.Genesis, vals []cmttypes.Genesis
 	}
 	// Blocks carry up to 4 MiB of transactions.
 	doc.ConsensusParams.Block.MaxBytes = 4 << 20
+	doc.ConsensusParams.Version.App = appVersion
+	if appVersion == 0 {
+		doc.ConsensusParams.Version.App = chain.LatestAppVersion()
+	}
 	if err := doc.ValidateAndComplete(); err != nil {
 		return fmt.Errorf("node: genesis: %w", err)
 	}

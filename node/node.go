@@ -46,6 +46,10 @@ type StartOptions struct {
 	// config.toml, with the overrides above) before the node starts: for
 	// tests and tools that need other mempool or RPC limits.
 	Config func(*cmtcfg.Config)
+	// AppVersion caps the chain's app version (0: this binary's newest), so
+	// that the node runs as the release before an upgrade would: for tests
+	// of upgrades (chain.Options.AppVersion).
+	AppVersion uint64
 }
 
 // DefaultQueryTimeout is the default time one query may run: far more than
@@ -70,6 +74,10 @@ type Node struct {
 
 	stopOnce sync.Once
 	stopErr  error
+
+	haltOnce sync.Once
+	halted   chan struct{} // closed when the chain refuses the next block
+	haltErr  error         // why; set before halted closes
 }
 
 // dbSet opens CometBFT's databases and remembers them, so that Stop can close
@@ -146,6 +154,7 @@ func start(ctx context.Context, home string, o StartOptions, wrap func(abci.Appl
 	if err != nil {
 		return nil, fmt.Errorf("node: open application state in %s: %w", cfg.DBDir(), err)
 	}
+	n := &Node{home: home, cfg: cfg, log: logger, appDB: appDB, halted: make(chan struct{})}
 	queryTimeout := o.QueryTimeout
 	if queryTimeout <= 0 {
 		queryTimeout = DefaultQueryTimeout
@@ -153,6 +162,8 @@ func start(ctx context.Context, home string, o StartOptions, wrap func(abci.Appl
 	app, err := chain.NewApp(appDB, chain.Options{
 		Logger:              logger.With("module", "chain"),
 		KeepVersions:        o.KeepVersions,
+		AppVersion:          o.AppVersion,
+		OnHalt:              n.halt,
 		MaxPendingPerSigner: o.MaxPendingPerSigner,
 		QueryContext: func(ctx context.Context) (context.Context, context.CancelFunc) {
 			return context.WithTimeout(ctx, queryTimeout)
@@ -167,7 +178,7 @@ func start(ctx context.Context, home string, o StartOptions, wrap func(abci.Appl
 		abciApp = wrap(app)
 	}
 	dbs := &dbSet{}
-	n := &Node{home: home, cfg: cfg, app: app, log: logger, appDB: appDB, dbs: dbs}
+	n.app, n.dbs = app, dbs
 	// The node serves the RPC itself (rpc.go), not CometBFT.
 	n.rpcListen, cfg.RPC.ListenAddress = cfg.RPC.ListenAddress, ""
 	cmtLogger := newCmtLogger(logger.With("module", "cometbft"))
@@ -195,6 +206,31 @@ func start(ctx context.Context, home string, o StartOptions, wrap func(abci.Appl
 	}
 	logger.Info("node started", "home", home, "chain_id", cmt.GenesisDoc().ChainID, "rpc", n.RPCAddr(), "node_id", nodeKey.ID())
 	return n, nil
+}
+
+// halt records why the chain cannot go on and signals Halted. It is called
+// from the consensus connection and does not block.
+func (n *Node) halt(err error) {
+	n.haltOnce.Do(func() {
+		n.haltErr = err
+		close(n.halted)
+	})
+}
+
+// Halted is closed when the chain refuses to execute the next block: an
+// upgrade this binary does not have is due (see chain's upgrade.go). The
+// node has committed the block before; its owner should Stop it and report
+// HaltErr, which says what to install.
+func (n *Node) Halted() <-chan struct{} { return n.halted }
+
+// HaltErr is why the node halted (nil until Halted is closed).
+func (n *Node) HaltErr() error {
+	select {
+	case <-n.halted:
+		return n.haltErr
+	default:
+		return nil
+	}
 }
 
 // RPCAddr is the host:port the node's RPC listens on.

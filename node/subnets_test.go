@@ -30,7 +30,7 @@ func TestDevNodeSubnetLifecycle(t *testing.T) {
 	if err != nil || quote.LockCost == 0 {
 		t.Fatalf("lock cost %+v, %v", quote, err)
 	}
-	netuid, res, err := c.RegisterNetwork(ctx, alice, 0, subtensor.WaitInclusion)
+	netuid, res, err := c.RegisterNetwork(ctx, alice, types.AccountID{}, 0, subtensor.WaitInclusion)
 	if err != nil {
 		t.Fatalf("register network: %v", err)
 	}

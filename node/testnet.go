@@ -27,6 +27,7 @@ type TestnetOptions struct {
 	P2PPort    int           // node i listens for peers on P2PPort+i (default 26656)
 	RPCPort    int           // node i serves RPC on RPCPort+i (default 9944)
 	BlockTime  time.Duration // default 1s
+	AppVersion uint64        // the network's first app version (0: this binary's); see InitOptions.AppVersion
 }
 
 // Testnet creates one home per validator, all with the same genesis (every
@@ -98,7 +99,7 @@ func Testnet(o TestnetOptions) ([]string, error) {
 			}
 		}
 		cfg.P2P.PersistentPeers = strings.Join(peers, ",")
-		if err := writeGenesis(cfg.GenesisFile(), o.ChainID, o.Genesis, vals); err != nil {
+		if err := writeGenesis(cfg.GenesisFile(), o.ChainID, o.Genesis, vals, o.AppVersion); err != nil {
 			return nil, err
 		}
 		cmtcfg.WriteConfigFile(filepath.Join(homes[i], "config", "config.toml"), cfg)

@@ -84,7 +84,9 @@ type Subnets interface {
 	SubnetExists(ctx context.Context, netuid uint16, atBlock uint64) (bool, error)
 	GetHyperparameters(ctx context.Context, netuid uint16, atBlock uint64) (types.Hyperparams, error)
 	GetLockCost(ctx context.Context, atBlock uint64) (types.LockCostInfo, error)
-	RegisterNetwork(ctx context.Context, coldkey Signer, maxLock balance.Balance, wait Wait) (uint16, *TxResult, error)
+	// RegisterNetwork registers a subnet owned by coldkey; hotkey is its
+	// owner hotkey where the chain asks for one (Substrate).
+	RegisterNetwork(ctx context.Context, coldkey Signer, hotkey types.AccountID, maxLock balance.Balance, wait Wait) (uint16, *TxResult, error)
 	DissolveNetwork(ctx context.Context, coldkey Signer, netuid uint16, wait Wait) (*TxResult, error)
 	SetHyperparameter(ctx context.Context, signer Signer, netuid uint16, name string, value uint64, wait Wait) (*TxResult, error)
 }

@@ -16,6 +16,8 @@ import (
 	rpcclient "github.com/cometbft/cometbft/rpc/client"
 	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 
+	"github.com/go-bittensor/bittensor/substrate/rpc"
+
 	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
 )
@@ -25,22 +27,54 @@ import (
 // (ErrAlreadySubmitted, ErrTooLarge, ErrMempoolFull, ErrRefused).
 var ErrUnavailable = errors.New("subtensor: node unavailable")
 
-// Options configure a Client.
+// Options configure a connection to a chain. The zero value is ready to
+// use.
 type Options struct {
 	// Logger receives the client's debug logs; nil discards them.
 	Logger *slog.Logger
-	// Retries is how many times a read is retried after a transport error
-	// (Bittensor retries three times); -1 disables retries.
+	// Backend forces the kind of node (Connect asks the node when it is
+	// BackendAuto and the network name does not say).
+	Backend Backend
+
+	// Retries is how many times a CometBFT read is retried after a
+	// transport error (Bittensor retries three times); -1 disables retries.
 	Retries int
-	// PollInterval is how often the client polls for new blocks and for
-	// transaction inclusion. Default 100ms.
+	// PollInterval is how often the CometBFT client polls for new blocks
+	// and for transaction inclusion. Default 100ms.
 	PollInterval time.Duration
-	// HTTPClient replaces the pooled HTTP client (for tests and tools).
+	// HTTPClient replaces the CometBFT client's pooled HTTP client (for
+	// tests and tools).
 	HTTPClient *http.Client
+
+	// RPC configures the Substrate client's websocket (timeouts,
+	// keep-alive, reconnect); its zero value is ready to use.
+	RPC rpc.Options
+	// EraPeriod is how many blocks a Substrate extrinsic stays valid
+	// (btcli's --period; default 16); negative for immortal ones.
+	EraPeriod int
 }
 
-// Client talks to one subtensor node. It is safe for concurrent use; share
-// one per process.
+// withDefaults fills Options' zero fields.
+func (o Options) withDefaults() Options {
+	if o.Logger == nil {
+		o.Logger = discardLogger()
+	}
+	if o.Retries == 0 {
+		o.Retries = 3
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 100 * time.Millisecond
+	}
+	if o.RPC.Logger == nil {
+		o.RPC.Logger = o.Logger
+	}
+	return o
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// CometBFTClient talks to one go-bittensor node (CometBFT). It is safe for
+// concurrent use; share one per process.
 type CometBFTClient struct {
 	network  string
 	endpoint string
@@ -56,22 +90,23 @@ type CometBFTClient struct {
 	params  *types.Params
 }
 
-// Connect resolves target (a network name such as "local", or an endpoint)
-// and checks that a node answers there.
+// ConnectCometBFT connects to a go-bittensor node: target is a network name
+// ("local") or an endpoint (host:port or a URL), and checks that a node
+// answers there.
 func ConnectCometBFT(ctx context.Context, target string, opts Options) (*CometBFTClient, error) {
-	network, endpoint, err := ResolveNetwork(target)
+	r, err := resolve(target)
 	if err != nil {
 		return nil, err
 	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
+	if r.backend == BackendSubstrate {
+		return nil, fmt.Errorf("subtensor: network %q is Bittensor's Substrate chain, not a go-bittensor node: use Connect or ConnectSubstrate", r.network)
 	}
-	if opts.Retries == 0 {
-		opts.Retries = 3
-	}
-	if opts.PollInterval <= 0 {
-		opts.PollInterval = 100 * time.Millisecond
-	}
+	return connectCometBFT(ctx, r, opts)
+}
+
+func connectCometBFT(ctx context.Context, r resolved, opts Options) (*CometBFTClient, error) {
+	network, endpoint := r.network, r.httpURL()
+	opts = opts.withDefaults()
 	hc := opts.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Transport: &http.Transport{
@@ -82,14 +117,14 @@ func ConnectCometBFT(ctx context.Context, target string, opts Options) (*CometBF
 			IdleConnTimeout:     90 * time.Second,
 		}}
 	}
-	rpc, err := rpchttp.NewWithClient(endpoint, "/websocket", hc)
+	cl, err := rpchttp.NewWithClient(endpoint, "/websocket", hc)
 	if err != nil {
 		return nil, fmt.Errorf("subtensor: %s: %w", endpoint, err)
 	}
-	c := &CometBFTClient{network: network, endpoint: endpoint, rpc: rpc, hc: hc, log: opts.Logger, opts: opts, nonces: make(map[types.AccountID]uint64)}
+	c := &CometBFTClient{network: network, endpoint: endpoint, rpc: cl, hc: hc, log: opts.Logger, opts: opts, nonces: make(map[types.AccountID]uint64)}
 	var st *statusResult
 	err = c.retry(ctx, func() error {
-		s, err := rpc.Status(ctx)
+		s, err := cl.Status(ctx)
 		if err == nil {
 			st = &statusResult{chainID: s.NodeInfo.Network}
 		}

@@ -16,8 +16,8 @@ func TestResolveNetwork(t *testing.T) {
 		{"ws://10.0.0.5:9944", "unknown", "http://10.0.0.5:9944", ""},
 		{"wss://node.example.org/websocket", "unknown", "https://node.example.org", ""},
 		{"http://node.example.org:26657/", "unknown", "http://node.example.org:26657", ""},
-		{"finney", "", "", "Substrate"},
-		{"test", "", "", "Substrate"},
+		{"finney", "finney", "https://entrypoint-finney.opentensor.ai:443", ""},
+		{"test", "test", "https://test.finney.opentensor.ai:443", ""},
 		{"mainnet", "", "", "neither a known network"},
 		{"ftp://x:1", "", "", "scheme"},
 	}

@@ -74,6 +74,12 @@ const powWorkWindow = 3
 // block it works on grows too old to be accepted, it restarts on the newest
 // block. It returns when a solution is found, Stop says so, or ctx ends.
 func (c *CometBFTClient) SolvePoW(ctx context.Context, key types.AccountID, difficulty uint64, opts PowOptions) (*PowSolution, error) {
+	return SolvePoW(ctx, c, key, difficulty, opts)
+}
+
+// SolvePoW is the proof-of-work search of Chain.SolvePoW over any chain's
+// blocks: the seal is Bittensor's, so the same search serves both backends.
+func SolvePoW(ctx context.Context, c Blocks, key types.AccountID, difficulty uint64, opts PowOptions) (*PowSolution, error) {
 	if difficulty == 0 {
 		return nil, errors.New("subtensor: difficulty 0")
 	}

@@ -51,6 +51,29 @@ var ErrRegistrationAttempts = errors.New("subtensor: proof-of-work registration:
 // its block grows too old. It returns the uid and the transaction's result.
 func (c *CometBFTClient) Register(ctx context.Context, hotkey Signer, coldkey types.AccountID, netuid uint16, opts RegisterOptions) (uint16, *TxResult, error) {
 	who := types.AccountID(hotkey.PublicKey())
+	return registerWithPoW(ctx, c, who, netuid, opts, func(ctx context.Context, sol *PowSolution) (uint16, *TxResult, error) {
+		args := &types.Register{Netuid: netuid, BlockNumber: sol.Block, Nonce: sol.Nonce, Work: sol.Seal, Hotkey: who, Coldkey: coldkey}
+		res, err := c.call(ctx, hotkey, args, WaitInclusion)
+		if err != nil {
+			return 0, res, err
+		}
+		uid, err := res.eventUint("NeuronRegistered", "uid")
+		return uint16(uid), res, err
+	})
+}
+
+// powChain is what a proof-of-work registration reads of a chain.
+type powChain interface {
+	Blocks
+	GetHyperparameters(ctx context.Context, netuid uint16, atBlock uint64) (types.Hyperparams, error)
+	UIDForHotkey(ctx context.Context, netuid uint16, hotkey types.AccountID, atBlock uint64) (uint16, bool, error)
+}
+
+// registerWithPoW is Chain.Register on any backend: solve, send (the
+// backend's register call), and solve again while the chain refuses the
+// work as stale or spent, up to opts.Attempts times.
+func registerWithPoW(ctx context.Context, c powChain, who types.AccountID, netuid uint16, opts RegisterOptions,
+	send func(ctx context.Context, sol *PowSolution) (uint16, *TxResult, error)) (uint16, *TxResult, error) {
 	if opts.Attempts <= 0 {
 		opts.Attempts = 3
 	}
@@ -83,7 +106,7 @@ func (c *CometBFTClient) Register(ctx context.Context, hotkey Signer, coldkey ty
 		} else if ok {
 			return uid, nil, types.Errorf(types.ErrAlreadyRegistered, "hotkey %s is registered on subnet %d as uid %d", who, netuid, uid)
 		}
-		sol, err := c.SolvePoW(ctx, who, max(h.Difficulty, 1), pow)
+		sol, err := SolvePoW(ctx, c, who, max(h.Difficulty, 1), pow)
 		if errors.Is(err, ErrPowStopped) {
 			if uid, ok, _ := c.UIDForHotkey(ctx, netuid, who, 0); ok {
 				return uid, nil, types.Errorf(types.ErrAlreadyRegistered, "hotkey %s became registered on subnet %d as uid %d", who, netuid, uid)
@@ -93,15 +116,12 @@ func (c *CometBFTClient) Register(ctx context.Context, hotkey Signer, coldkey ty
 		if err != nil {
 			return 0, nil, err
 		}
-		args := &types.Register{Netuid: netuid, BlockNumber: sol.Block, Nonce: sol.Nonce, Work: sol.Seal, Hotkey: who, Coldkey: coldkey}
-		res, err := c.call(ctx, hotkey, args, WaitInclusion)
+		uid, res, err := send(ctx, sol)
 		switch {
 		case err == nil:
-			uid, err := res.eventUint("NeuronRegistered", "uid")
-			return uint16(uid), res, err
+			return uid, res, nil
 		case isChainError(err, types.ErrInvalidWorkBlock), isChainError(err, types.ErrInvalidDifficulty),
 			isChainError(err, types.ErrWorkAlreadyUsed), isChainError(err, types.ErrTooManyRegistrationsThisBlock):
-			c.log.Debug("proof of work refused; solving again", "attempt", attempt+1, "err", err)
 			lastErr = err
 			continue
 		default:

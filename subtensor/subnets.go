@@ -57,7 +57,7 @@ func (c *CometBFTClient) GetLockCost(ctx context.Context, atBlock uint64) (types
 // current quote, so that a cost that rose since (another registration got
 // in first) fails with types.ErrLockCostAboveMaximum instead of locking
 // more.
-func (c *CometBFTClient) RegisterNetwork(ctx context.Context, coldkey Signer, maxLock balance.Balance, wait Wait) (uint16, *TxResult, error) {
+func (c *CometBFTClient) RegisterNetwork(ctx context.Context, coldkey Signer, _ types.AccountID, maxLock balance.Balance, wait Wait) (uint16, *TxResult, error) {
 	if maxLock == 0 {
 		q, err := c.GetLockCost(ctx, 0)
 		if err != nil {

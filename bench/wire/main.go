@@ -7,6 +7,8 @@
 //	wire fanout  -axons 256 -rounds 200     dendrite rounds to in-process axons
 //	wire valid   -url U -d 10s              a dendrite's success rate and latency, one query at a time
 //	wire junk    -url U -c 64 -d 12s        a flood of junk requests
+//	wire signed-serve -proto btauth|epistula|axon -port P      a signed-HTTP server (or the axon) with the dummy work
+//	wire signed-load  -proto … -url U -pid P    pre-signed load; accepted requests per server CPU-second
 package main
 
 import (
@@ -39,7 +41,7 @@ type dummy struct {
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: wire serve|load|ceiling|fanout|valid|junk [flags]")
+		fmt.Fprintln(os.Stderr, "usage: wire serve|load|ceiling|fanout|valid|junk|signed-serve|signed-load [flags]")
 		os.Exit(2)
 	}
 	var err error
@@ -56,6 +58,10 @@ func main() {
 		err = valid(os.Args[2:])
 	case "junk":
 		err = junk(os.Args[2:])
+	case "signed-serve":
+		err = signedServe(os.Args[2:])
+	case "signed-load":
+		err = signedLoad(os.Args[2:])
 	default:
 		err = fmt.Errorf("unknown command %q", os.Args[1])
 	}

@@ -69,13 +69,14 @@ func (p Params) Validate() error {
 // otherwise switch sides without limit; Bittensor refunds the first), and so
 // do the Root-only calls (membership changes, disapprove_proposal), like the
 // setters; propose (triumvirate only, at most MaxProposals open) and close
-// (refused unless it ends a proposal) are free.
+// (refused unless it ends a proposal) are free. The Root-only upgrade calls
+// pay, like the setters.
 func PaysFee(call string) bool {
 	switch call {
 	case CallVote, CallDisapproveProposal:
 		return true
 	}
-	for _, pallet := range []string{"Balances.", "AdminUtils.", string(Triumvirate) + ".", string(Senate) + "."} {
+	for _, pallet := range []string{"Balances.", "AdminUtils.", string(Triumvirate) + ".", string(Senate) + ".", "Upgrade."} {
 		if strings.HasPrefix(call, pallet) {
 			return true
 		}

@@ -27,6 +27,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
+	"github.com/go-bittensor/bittensor/neuron"
 	"github.com/go-bittensor/bittensor/node"
 	"github.com/go-bittensor/bittensor/subnets/tensor/topk"
 	"github.com/go-bittensor/bittensor/subnets/text/prompting"
@@ -80,6 +81,12 @@ var programs = map[string]func(ctx context.Context, args []string) error{
 
 // subnets are the values of --subnet.
 var subnets = []string{"tensor", "text"}
+
+// protocols are the values of --protocol each subnet speaks.
+var protocols = map[string][]string{
+	"tensor": {neuron.ProtocolSynapse, neuron.ProtocolBtauth, neuron.ProtocolEpistula},
+	"text":   {neuron.ProtocolSynapse},
+}
 
 // newCmdRun is the hidden `localnet _run <program> [flags]`: one neuron
 // program, stopped by SIGINT or SIGTERM.
@@ -142,8 +149,13 @@ func newCmdNode() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			<-ctx.Done()
-			return n.Stop()
+			select {
+			case <-ctx.Done():
+				return n.Stop()
+			case <-n.Halted(): // an upgrade this binary lacks is due
+				n.Stop()
+				return n.HaltErr()
+			}
 		},
 	}
 	homeFlag(cmd, &dir)

@@ -78,6 +78,7 @@ func (n *network) up(t *testing.T, args ...string) (int, string, string) {
 type status struct {
 	Block     uint64 `json:"block"`
 	Netuid    uint16 `json:"netuid"`
+	Protocol  string `json:"protocol"`
 	Chain     bool   `json:"chain_reachable"`
 	Processes []struct {
 		Name    string `json:"name"`
@@ -95,6 +96,8 @@ type status struct {
 		Dividends float64 `json:"dividends"`
 		VPermit   bool    `json:"validator_permit"`
 		Axon      string  `json:"axon"`
+		// LastUpdate is the block of the neuron's last weights.
+		LastUpdate uint64 `json:"last_update"`
 	} `json:"neurons"`
 }
 
@@ -221,6 +224,8 @@ func TestUpFlags(t *testing.T) {
 		{[]string{"--wrong", "4"}, "--wrong 4"},
 		{[]string{"--tempo", "0"}, "--tempo"},
 		{[]string{"--rpc", "nowhere"}, "--rpc"},
+		{[]string{"--protocol", "grpc"}, `--protocol "grpc": the tensor subnet speaks synapse, btauth, epistula`},
+		{[]string{"--subnet", "text", "--protocol", "btauth"}, "the text subnet speaks synapse"},
 		{[]string{"extra"}, "takes no arguments"},
 	}
 	for _, tc := range tests {
@@ -383,6 +388,54 @@ func TestEndToEnd(t *testing.T) {
 			t.Errorf("the restarted validator weighs miner1 %d against miner2's %d: it forgot its scores", w[1], w[2])
 		}
 		break
+	}
+}
+
+// TestEndToEndBtauth runs the tensor subnet with btauth/1 signed HTTP
+// instead of synapses (`localnet up --protocol btauth`): the validator,
+// which serves nothing, finds the miners' endpoints in the metagraph and
+// pays the honest miner, as Yuma's incentive shows; resumed, the network
+// keeps its protocol and the validator sets weights again.
+func TestEndToEndBtauth(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a local network for several epochs")
+	}
+	n := newNetwork(t)
+	if code, _, errOut := n.up(t, "--protocol", "btauth", "--miners", "2", "--wrong", "1", "--tempo", "4"); code != 0 {
+		t.Fatalf("up: exit %d: %s", code, errOut)
+	}
+	// uids: 0 validator1, 1 miner1, 2 miner2 (wrong).
+	waitIncentive := func(what string, weightsAfter uint64) {
+		t.Helper()
+		deadline := time.Now().Add(60 * time.Second)
+		for {
+			s := n.status(t)
+			if s.Protocol != "btauth" {
+				t.Fatalf("status says protocol %q", s.Protocol)
+			}
+			if len(s.Neurons) == 3 && s.Neurons[1].Incentive >= 0.9 && s.Neurons[0].Dividends > 0 && s.Neurons[0].LastUpdate > weightsAfter {
+				t.Logf("%s: block %d: honest incentive %.3f, wrong miner %.3f, validator dividends %.3f",
+					what, s.Block, s.Neurons[1].Incentive, s.Neurons[2].Incentive, s.Neurons[0].Dividends)
+				return
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: %+v", what, s.Neurons)
+			}
+			time.Sleep(250 * time.Millisecond)
+		}
+	}
+	waitIncentive("started", 0)
+
+	if code, _, errOut := btcli(t, "localnet", "down", "--home", n.home); code != 0 {
+		t.Fatalf("down: %s", errOut)
+	}
+	if code, _, errOut := n.up(t); code != 0 {
+		t.Fatalf("up (resume): exit %d: %s", code, errOut)
+	}
+	waitIncentive("resumed", n.status(t).Block)
+	logs, err := os.ReadFile(filepath.Join(n.home, "logs", "miner1.log"))
+	if err != nil || strings.Count(string(logs), "protocol=btauth") != 2 {
+		t.Fatalf("miner1 did not run btauth twice (%v):\n%s", err, logs)
 	}
 }
 

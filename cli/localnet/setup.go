@@ -134,7 +134,7 @@ func setupChain(ctx context.Context, c *subtensor.CometBFTClient, h home, st *St
 	if err != nil {
 		return 0, fmt.Errorf("localnet: owner's keys: %w", err)
 	}
-	netuid, _, err := c.RegisterNetwork(ctx, ownerCold, 0, subtensor.WaitInclusion)
+	netuid, _, err := c.RegisterNetwork(ctx, ownerCold, types.AccountID{}, 0, subtensor.WaitInclusion)
 	if err != nil {
 		return 0, fmt.Errorf("localnet: create the subnet: %w", err)
 	}

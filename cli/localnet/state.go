@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/go-bittensor/bittensor/neuron"
 )
 
 // A localnet home holds everything of one local network:
@@ -61,6 +63,9 @@ type State struct {
 	Tempo uint16 `json:"tempo"`
 	// ExternalIP is the address miners announce on chain (see up's help).
 	ExternalIP string `json:"external_ip"`
+	// Protocol is how the neurons talk (--neuron.protocol); "" is the
+	// synapse protocol, as in networks made before the flag existed.
+	Protocol string `json:"protocol,omitempty"`
 	// Owner owns the subnet and is the root validator that directs
 	// emission to it; Neurons are the validators then the miners.
 	Owner   Member   `json:"owner"`
@@ -75,6 +80,14 @@ type Member struct {
 	Coldkey string `json:"coldkey"`
 	// Wrong marks a miner started with --miner.wrong.
 	Wrong bool `json:"wrong,omitempty"`
+}
+
+// protocol is the neurons' protocol, never "".
+func (s *State) protocol() string {
+	if s.Protocol == "" {
+		return neuron.ProtocolSynapse
+	}
+	return s.Protocol
 }
 
 // member returns the member with a hotkey.

@@ -17,6 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
+	"github.com/go-bittensor/bittensor/neuron"
 	"github.com/go-bittensor/bittensor/subtensor"
 )
 
@@ -49,6 +50,9 @@ type UpOptions struct {
 	RPC        string
 	BlockTime  time.Duration
 	Tempo      uint16
+	// Protocol is how the neurons talk: neuron.ProtocolSynapse,
+	// ProtocolBtauth or ProtocolEpistula.
+	Protocol string
 
 	// given reports which flags were set on the command line.
 	given func(flag string) bool
@@ -108,6 +112,7 @@ does for axons announcing its own external address.`,
 	fs.StringVar(&o.RPC, "rpc", DefaultRPC, "Chain RPC address (host:port); btcli's local network is 127.0.0.1:9944")
 	fs.DurationVar(&o.BlockTime, "block-time", DefaultBlockTime, "Block interval of the chain")
 	fs.Uint16Var(&o.Tempo, "tempo", DefaultTempo, "Blocks between the subnet's epochs (payouts) minus one")
+	fs.StringVar(&o.Protocol, "protocol", neuron.ProtocolSynapse, "How validators and miners talk: synapse (Bittensor 6.x axon and dendrite), btauth (btauth/1 signed HTTP) or epistula (Epistula v2); the tensor subnet speaks all three, the text subnet synapse only")
 	return cmd
 }
 
@@ -137,6 +142,18 @@ func (o *UpOptions) validate() error {
 	}
 	if _, _, err := net.SplitHostPort(o.RPC); err != nil {
 		return cmdutil.FlagErrorf("--rpc %q: want host:port", o.RPC)
+	}
+	return o.validateProtocol()
+}
+
+// validateProtocol checks --protocol against what the subnet speaks.
+func (o *UpOptions) validateProtocol() error {
+	if o.Protocol == "" {
+		o.Protocol = neuron.ProtocolSynapse
+	}
+	speaks, ok := protocols[o.Subnet]
+	if !ok || !slices.Contains(speaks, o.Protocol) {
+		return cmdutil.FlagErrorf("--protocol %q: the %s subnet speaks %s", o.Protocol, o.Subnet, strings.Join(speaks, ", "))
 	}
 	return nil
 }
@@ -175,7 +192,7 @@ func UpRun(ctx context.Context, o *UpOptions) error {
 
 	resume := st != nil
 	if resume {
-		for _, flag := range []string{"subnet", "validators", "miners", "wrong", "tempo", "block-time"} {
+		for _, flag := range []string{"subnet", "validators", "miners", "wrong", "tempo", "block-time", "protocol"} {
 			if o.given(flag) {
 				say("--%s ignored: resuming the existing network (use --reset for a new one)", flag)
 			}
@@ -195,7 +212,7 @@ func UpRun(ctx context.Context, o *UpOptions) error {
 		if o.Wrong > 0 {
 			wrong = fmt.Sprintf(" (%d answering wrongly)", o.Wrong)
 		}
-		say("creating a %s network in %s: %d validator(s), %d miner(s)%s", st.Subnet, h, o.Validators, o.Miners, wrong)
+		say("creating a %s network in %s: %d validator(s), %d miner(s)%s, protocol %s", st.Subnet, h, o.Validators, o.Miners, wrong, st.protocol())
 	}
 	if err := portFree(st.RPC); err != nil {
 		return err
@@ -253,6 +270,9 @@ func create(h home, o *UpOptions) (*State, error) {
 	st := &State{
 		Created: time.Now().UTC().Truncate(time.Second), Subnet: o.Subnet, ChainID: "localnet",
 		RPC: o.RPC, BlockTime: Duration(o.BlockTime), ExternalIP: ExternalIP, Tempo: o.Tempo,
+	}
+	if o.Protocol != neuron.ProtocolSynapse {
+		st.Protocol = o.Protocol
 	}
 	owner, neurons, err := newMembers(h, o.Validators, o.Miners, o.Wrong)
 	if err != nil {
@@ -317,6 +337,9 @@ func neuronArgs(h home, st *State, m Member) []string {
 		"--neuron.full_path", h.neuronDir(m.Name),
 		"--neuron.register", "burn", "--neuron.max_burn", maxBurn.TAOString(),
 		"--neuron.sync_blocks", "2",
+	}
+	if st.Protocol != "" {
+		a = append(a, "--neuron.protocol", st.Protocol)
 	}
 	switch m.Role {
 	case roleMiner:

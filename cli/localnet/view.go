@@ -18,15 +18,16 @@ import (
 // metagraph at one block, each neuron named after its member, with the
 // state of its process.
 type view struct {
-	Home    string       `json:"home"`
-	Subnet  string       `json:"subnet"`
-	Netuid  uint16       `json:"netuid"`
-	RPC     string       `json:"rpc"`
-	Block   uint64       `json:"block"`
-	Tempo   uint16       `json:"tempo"`
-	Procs   []procView   `json:"processes"`
-	Neurons []neuronView `json:"neurons"`
-	Chain   bool         `json:"chain_reachable"`
+	Home     string       `json:"home"`
+	Subnet   string       `json:"subnet"`
+	Protocol string       `json:"protocol"`
+	Netuid   uint16       `json:"netuid"`
+	RPC      string       `json:"rpc"`
+	Block    uint64       `json:"block"`
+	Tempo    uint16       `json:"tempo"`
+	Procs    []procView   `json:"processes"`
+	Neurons  []neuronView `json:"neurons"`
+	Chain    bool         `json:"chain_reachable"`
 }
 
 type procView struct {
@@ -70,7 +71,7 @@ func processViews(h home, st *State) []procView {
 // readView reads the subnet's metagraph (at the latest block) into a view;
 // without a chain connection only the processes are filled in.
 func readView(ctx context.Context, c *subtensor.CometBFTClient, h home, st *State) (*view, error) {
-	v := &view{Home: string(h), Subnet: st.Subnet, Netuid: st.Netuid, RPC: st.RPC, Procs: processViews(h, st)}
+	v := &view{Home: string(h), Subnet: st.Subnet, Protocol: st.protocol(), Netuid: st.Netuid, RPC: st.RPC, Procs: processViews(h, st)}
 	if c == nil {
 		return v, nil
 	}
@@ -118,10 +119,10 @@ func (v *view) render(w io.Writer, tty bool) error {
 	streams := &cmdutil.IOStreams{Out: &buf}
 	streams.SetStdoutTTY(tty)
 	if v.Chain {
-		fmt.Fprintf(&buf, "localnet · %s subnet, netuid %d · block %d · epoch every %d blocks, next in %d · chain %s\n",
-			v.Subnet, v.Netuid, v.Block, v.Tempo+1, v.nextEpoch(), v.RPC)
+		fmt.Fprintf(&buf, "localnet · %s subnet, netuid %d, %s protocol · block %d · epoch every %d blocks, next in %d · chain %s\n",
+			v.Subnet, v.Netuid, v.Protocol, v.Block, v.Tempo+1, v.nextEpoch(), v.RPC)
 	} else {
-		fmt.Fprintf(&buf, "localnet · %s subnet, netuid %d · chain %s not reachable\n", v.Subnet, v.Netuid, v.RPC)
+		fmt.Fprintf(&buf, "localnet · %s subnet, netuid %d, %s protocol · chain %s not reachable\n", v.Subnet, v.Netuid, v.Protocol, v.RPC)
 	}
 	if len(v.Neurons) > 0 {
 		t := cmdutil.NewTablePrinter(streams, "UID", "NAME", "STAKE(τ)", "TRUST", "INCENTIVE", "DIVIDENDS", "EMISSION(ρ)", "VTRUST", "VPERMIT", "UPDATED", "AXON")

@@ -36,7 +36,7 @@ func TestRootOnDevChain(t *testing.T) {
 		_, senatorHot[name] = h.addWallet(name, uri, uri+"//root")
 	}
 	alice, _ := wallet.KeypairFromURI("//Alice")
-	netuid, _, err := c.RegisterNetwork(ctx, alice, 0, subtensor.WaitInclusion)
+	netuid, _, err := c.RegisterNetwork(ctx, alice, types.AccountID{}, 0, subtensor.WaitInclusion)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -62,6 +62,12 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 		return err
 	}
 	owner := types.AccountID(pub.PublicKey())
+	// The subnet's owner hotkey, where the chain asks for one (Bittensor's
+	// Substrate runtime does; a go-bittensor node does not).
+	var ownerHotkey types.AccountID
+	if hp, err := w.HotkeyPub(); err == nil {
+		ownerHotkey = types.AccountID(hp.PublicKey())
+	}
 	c, err := f.Connect(ctx, opts.Subtensor)
 	if err != nil {
 		return err
@@ -74,7 +80,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 	var netuid uint16
 	res, err := cmdutil.Write(ctx, f, cmdutil.Tx{What: "subnet creation", Signer: owner,
 		Call: func(ctx context.Context, s subtensor.Signer, wait subtensor.Wait) (res *subtensor.TxResult, err error) {
-			netuid, res, err = c.RegisterNetwork(ctx, s, cost, wait)
+			netuid, res, err = c.RegisterNetwork(ctx, s, ownerHotkey, cost, wait)
 			return res, err
 		}},
 		func(fee balance.Balance) string {

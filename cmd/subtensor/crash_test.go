@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -24,8 +25,10 @@ import (
 // separate process and kill it.
 func TestMain(m *testing.M) {
 	if os.Getenv("SUBTENSOR_AS_MAIN") == "1" {
-		main()
-		os.Exit(0)
+		// SUBTENSOR_APP_VERSION runs the binary as the release of that app
+		// version (the one before an upgrade).
+		v, _ := strconv.ParseUint(os.Getenv("SUBTENSOR_APP_VERSION"), 10, 64)
+		os.Exit(run(newRootCmdAt(v)))
 	}
 	os.Exit(m.Run())
 }

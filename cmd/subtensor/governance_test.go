@@ -58,7 +58,7 @@ func TestFourValidatorGovernance(t *testing.T) {
 		return res
 	}
 
-	netuid, _, err := clients[0].RegisterNetwork(ctx, keyOf("//Alice"), 0, subtensor.WaitInclusion)
+	netuid, _, err := clients[0].RegisterNetwork(ctx, keyOf("//Alice"), types.AccountID{}, 0, subtensor.WaitInclusion)
 	if err != nil {
 		t.Fatal(err)
 	}

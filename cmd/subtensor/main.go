@@ -1,7 +1,8 @@
 // Command subtensor runs a node of the subtensor chain: a development chain
 // in one command (subtensor dev), or a validator of a named network
 // (subtensor init, subtensor start), or a whole multi-validator network on
-// one machine (subtensor testnet).
+// one machine (subtensor testnet). subtensor export writes a stopped node's
+// state as the genesis of a network that continues from it.
 package main
 
 import (
@@ -23,19 +24,30 @@ import (
 	"github.com/go-bittensor/bittensor/version"
 )
 
-func main() {
-	if err := newRootCmd().Execute(); err != nil {
+func main() { os.Exit(run(newRootCmd())) }
+
+// run executes the command and returns the exit status.
+func run(cmd *cobra.Command) int {
+	if err := cmd.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "subtensor:", err)
-		os.Exit(1)
+		return 1
 	}
+	return 0
 }
 
 type globalOptions struct {
 	logLevel string
+	// appVersion caps the chain's app version (0: this binary's newest):
+	// tests run the binary as the release before an upgrade with it.
+	appVersion uint64
 }
 
-func newRootCmd() *cobra.Command {
-	g := &globalOptions{}
+func newRootCmd() *cobra.Command { return newRootCmdAt(0) }
+
+// newRootCmdAt is the command tree of a binary that runs the chain at
+// appVersion (0: its newest); see chain.Options.AppVersion.
+func newRootCmdAt(appVersion uint64) *cobra.Command {
+	g := &globalOptions{appVersion: appVersion}
 	root := &cobra.Command{
 		Use:           "subtensor",
 		Short:         "Run a subtensor node (the Bittensor chain on CometBFT)",
@@ -44,7 +56,7 @@ func newRootCmd() *cobra.Command {
 		Version:       version.String(),
 	}
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
-	root.AddCommand(newDevCmd(g), newInitCmd(), newStartCmd(g), newTestnetCmd(), newVersionCmd())
+	root.AddCommand(newDevCmd(g), newInitCmd(g), newStartCmd(g), newTestnetCmd(g), newExportCmd(), newVersionCmd())
 	return root
 }
 
@@ -61,7 +73,10 @@ func newVersionCmd() *cobra.Command {
 		Use:   "version",
 		Short: "Print the version",
 		Args:  cobra.NoArgs,
-		Run:   func(cmd *cobra.Command, _ []string) { fmt.Fprintln(cmd.OutOrStdout(), version.String()) },
+		Run: func(cmd *cobra.Command, _ []string) {
+			ups := chain.Upgrades()
+			fmt.Fprintf(cmd.OutOrStdout(), "%s\nchain app version %d (newest upgrade: %s)\n", version.String(), chain.LatestAppVersion(), ups[len(ups)-1].Name)
+		},
 	}
 }
 
@@ -73,23 +88,43 @@ func defaultHome(network string) string {
 	return filepath.Join(dir, ".bittensor", "subtensor", network)
 }
 
+// haltGrace is how long a node that halted for an upgrade goes on serving
+// its peers before it stops: a validator a moment behind it still gets the
+// last block from it (the chain refuses the next one, so none is made).
+const haltGrace = 5 * time.Second
+
 // runUntilSignal runs a started node until SIGINT or SIGTERM, then stops it
-// cleanly.
+// cleanly. A node that halts for an upgrade it does not have stops too
+// (after haltGrace), and the error says what to install.
 func runUntilSignal(n *node.Node, log *slog.Logger) error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	<-ctx.Done()
-	fmt.Fprintln(os.Stderr, "stopping…")
-	return n.Stop()
+	select {
+	case <-ctx.Done():
+		fmt.Fprintln(os.Stderr, "stopping…")
+		return n.Stop()
+	case <-n.Halted():
+		h := n.Height()
+		fmt.Fprintf(os.Stderr, "halted after block %d: %v\nstopping in %s…\n", h, n.HaltErr(), haltGrace)
+		select {
+		case <-ctx.Done():
+		case <-time.After(haltGrace):
+		}
+		if err := n.Stop(); err != nil {
+			log.Warn("stopping the node", "err", err)
+		}
+		return fmt.Errorf("the node stopped after block %d: %w", h, n.HaltErr())
+	}
 }
 
 type devOptions struct {
-	home      string
-	rpc       string
-	p2p       string
-	blockTime time.Duration
-	reset     bool
-	limits    limitOptions
+	home       string
+	rpc        string
+	p2p        string
+	blockTime  time.Duration
+	reset      bool
+	appVersion uint64
+	limits     limitOptions
 }
 
 // limitOptions are the limits a node enforces on requests (docs/operations.md).
@@ -115,7 +150,7 @@ func (l *limitOptions) apply(o *node.StartOptions) error {
 }
 
 func newDevCmd(g *globalOptions) *cobra.Command {
-	o := &devOptions{}
+	o := &devOptions{appVersion: g.appVersion}
 	cmd := &cobra.Command{
 		Use:   "dev",
 		Short: "Run a single-validator development chain with funded dev accounts",
@@ -154,7 +189,7 @@ func runDev(o *devOptions, log *slog.Logger) error {
 			return fmt.Errorf("reset %s: %w", o.home, err)
 		}
 	}
-	start := node.StartOptions{Logger: log, RPCListen: o.rpc, P2PListen: o.p2p, BlockTime: o.blockTime}
+	start := node.StartOptions{Logger: log, RPCListen: o.rpc, P2PListen: o.p2p, BlockTime: o.blockTime, AppVersion: o.appVersion}
 	if err := o.limits.apply(&start); err != nil {
 		return err
 	}
@@ -164,7 +199,7 @@ func runDev(o *devOptions, log *slog.Logger) error {
 		if err != nil {
 			return err
 		}
-		if err := node.Init(o.home, node.InitOptions{ChainID: node.DevChainID, Genesis: g, Moniker: "dev", RPCListen: o.rpc, P2PListen: o.p2p, BlockTime: o.blockTime, NoPeerExchange: true}); err != nil {
+		if err := node.Init(o.home, node.InitOptions{ChainID: node.DevChainID, Genesis: g, Moniker: "dev", RPCListen: o.rpc, P2PListen: o.p2p, BlockTime: o.blockTime, NoPeerExchange: true, AppVersion: o.appVersion}); err != nil {
 			return err
 		}
 	}
@@ -190,22 +225,24 @@ type initOptions struct {
 	blockTime                                 time.Duration
 }
 
-func newInitCmd() *cobra.Command {
+func newInitCmd(g *globalOptions) *cobra.Command {
 	o := &initOptions{}
 	cmd := &cobra.Command{
 		Use:   "init --home DIR (--chain-id ID | --genesis FILE)",
 		Short: "Create a node home for a network",
 		Long: `Create a node home: configuration, validator and node keys, and genesis.
-With --genesis the node joins that network (copy the network's genesis.json);
-without it a new network is created with this node as its only validator and
-the reference parameters (edit config/genesis.json's app_state to fund accounts
-before the first start).`,
+With --genesis the node joins that network (copy the network's genesis.json),
+or a network that continues from another's state (a genesis written by
+subtensor export; copy each validator's config/priv_validator_key.json into
+its new home). Without --genesis a new network is created with this node as
+its only validator and the reference parameters (edit config/genesis.json's
+app_state to fund accounts before the first start).`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if o.home == "" {
 				return errors.New("--home is required")
 			}
-			opts := node.InitOptions{ChainID: o.chainID, GenesisFile: o.genesis, Moniker: o.moniker, RPCListen: o.rpc, P2PListen: o.p2p, BlockTime: o.blockTime, Genesis: chain.DefaultGenesis()}
+			opts := node.InitOptions{ChainID: o.chainID, GenesisFile: o.genesis, Moniker: o.moniker, RPCListen: o.rpc, P2PListen: o.p2p, BlockTime: o.blockTime, Genesis: chain.DefaultGenesis(), AppVersion: g.appVersion}
 			if o.genesis == "" && o.chainID == "" {
 				return errors.New("give --chain-id for a new network, or --genesis FILE to join one")
 			}
@@ -220,6 +257,9 @@ before the first start).`,
 				return fmt.Errorf("genesis is for chain %q, not %q", id, o.chainID)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "initialised %s for chain %s; start it with: subtensor start --home %s\n", o.home, id, o.home)
+			if ok, err := node.IsGenesisValidator(o.home); err == nil && !ok {
+				fmt.Fprintf(cmd.OutOrStdout(), "note: this node's validator key is not among the genesis's validators, so it will follow the chain without voting; to validate, copy your validator's config/priv_validator_key.json into %s before the first start\n", filepath.Join(o.home, "config"))
+			}
 			return nil
 		},
 	}
@@ -253,7 +293,7 @@ func newStartCmd(g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			start := node.StartOptions{Logger: log, RPCListen: o.rpc, P2PListen: o.p2p, KeepVersions: o.keep}
+			start := node.StartOptions{Logger: log, RPCListen: o.rpc, P2PListen: o.p2p, KeepVersions: o.keep, AppVersion: g.appVersion}
 			if err := o.limits.apply(&start); err != nil {
 				return err
 			}
@@ -282,7 +322,7 @@ type testnetOptions struct {
 	noDevAccounts    bool
 }
 
-func newTestnetCmd() *cobra.Command {
+func newTestnetCmd(g *globalOptions) *cobra.Command {
 	o := &testnetOptions{}
 	cmd := &cobra.Command{
 		Use:   "testnet --validators N --output DIR",
@@ -296,14 +336,14 @@ subtensor start --home DIR/nodeI.`,
 			if o.output == "" {
 				return errors.New("--output is required")
 			}
-			g := chain.DefaultGenesis()
+			gen := chain.DefaultGenesis()
 			if !o.noDevAccounts {
 				var err error
-				if g, err = node.DevGenesis(); err != nil {
+				if gen, err = node.DevGenesis(); err != nil {
 					return err
 				}
 			}
-			homes, err := node.Testnet(node.TestnetOptions{Validators: o.validators, OutputDir: o.output, ChainID: o.chainID, Genesis: g, Host: o.host, P2PPort: o.p2pPort, RPCPort: o.rpcPort, BlockTime: o.blockTime})
+			homes, err := node.Testnet(node.TestnetOptions{Validators: o.validators, OutputDir: o.output, ChainID: o.chainID, Genesis: gen, Host: o.host, P2PPort: o.p2pPort, RPCPort: o.rpcPort, BlockTime: o.blockTime, AppVersion: g.appVersion})
 			if err != nil {
 				return err
 			}
@@ -323,5 +363,49 @@ subtensor start --home DIR/nodeI.`,
 	cmd.Flags().IntVar(&o.rpcPort, "rpc-port", 9944, "first RPC port")
 	cmd.Flags().DurationVar(&o.blockTime, "block-time", time.Second, "block interval")
 	cmd.Flags().BoolVar(&o.noDevAccounts, "no-dev-accounts", false, "do not fund the dev accounts //Alice … //Ferdie")
+	return cmd
+}
+
+type exportOptions struct {
+	home, chainID, output string
+	height                int64
+}
+
+func newExportCmd() *cobra.Command {
+	o := &exportOptions{}
+	cmd := &cobra.Command{
+		Use:   "export --home DIR [--height N] [--output FILE]",
+		Short: "Write a stopped node's state as a genesis to continue the chain from",
+		Long: `Write the chain's state after block --height (default: the latest the node
+committed) as a genesis.json: the network's genesis with its app_state
+replaced by the whole state in readable JSON (every list in key order, so the
+same state always gives the same bytes), initial_height the next block, and
+the state's app version. subtensor init --genesis FILE starts a network that
+continues from it. The node must be stopped. The state at the genesis's own
+height (initial_height − 1) is the one the chain started from.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if o.home == "" {
+				return errors.New("--home is required")
+			}
+			b, err := node.Export(o.home, node.ExportOptions{Height: o.height, ChainID: o.chainID})
+			if err != nil {
+				return err
+			}
+			if o.output == "" || o.output == "-" {
+				_, err = cmd.OutOrStdout().Write(b)
+				return err
+			}
+			if err := os.WriteFile(o.output, b, 0o644); err != nil {
+				return fmt.Errorf("write %s: %w", o.output, err)
+			}
+			fmt.Fprintf(cmd.ErrOrStderr(), "wrote %s (%d bytes)\n", o.output, len(b))
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&o.home, "home", "", "node home directory (required)")
+	cmd.Flags().Int64Var(&o.height, "height", 0, "export the state after this block (0: the latest)")
+	cmd.Flags().StringVar(&o.chainID, "chain-id", "", "chain id of the network that continues from the export (default: the same)")
+	cmd.Flags().StringVar(&o.output, "output", "", "write to this file (default: standard output)")
 	return cmd
 }

@@ -126,6 +126,11 @@ func (d *dec) alloc(n int) []Value {
 	}
 	if n > cap(d.slab)-len(d.slab) {
 		size := 1024
+		if d.slab == nil {
+			// A small input holds few values: a first slab of a full size
+			// would cost more than the decode (one-byte values are common).
+			size = min(size, max(16, 2*(len(d.buf)-d.off)))
+		}
 		if n > size/4 {
 			return make([]Value, n)
 		}

@@ -6,12 +6,14 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/go-bittensor/bittensor/neuron"
+	"github.com/go-bittensor/bittensor/signedhttp"
 	"github.com/go-bittensor/bittensor/tensor"
 )
 
 // RunMiner is the tensor subnet's miner program: it answers Topk requests
-// from registered validators with Solve until ctx ends. args are its
-// command-line flags: neuron.MinerConfig's, plus --miner.wrong.
+// from registered validators with Solve until ctx ends, as a Topk synapse
+// or at POST /topk over signed HTTP, as --neuron.protocol says. args are
+// its command-line flags: neuron.MinerConfig's, plus --miner.wrong.
 func RunMiner(ctx context.Context, args []string) error {
 	cfg := neuron.DefaultMinerConfig("tensor-miner")
 	fs := pflag.NewFlagSet("tensor-miner", pflag.ContinueOnError)
@@ -25,13 +27,14 @@ func RunMiner(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	answer := Answer
+	answer, serve := Answer, Serve
 	if *wrong {
-		answer = Lie
+		answer, serve = Lie, ServeLie
 	}
-	if err := neuron.Attach(m, answer); err != nil {
+	if err := neuron.Attach(m, answer); err != nil { // --neuron.protocol synapse
 		return err
 	}
+	m.Handle("POST "+Route, signedhttp.JSON(serve)) // --neuron.protocol btauth or epistula
 	return m.Run(ctx)
 }
 

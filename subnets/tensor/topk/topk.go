@@ -185,17 +185,25 @@ func (c *Challenge) K() int { return c.k }
 // be the k largest values, largest first. Any answer is safe to check: a
 // malformed one is an error wrapping ErrWrongAnswer, never a panic.
 func (c *Challenge) Check(answer *Topk) error {
-	if answer == nil || answer.Values == nil || answer.Indices == nil {
+	if answer == nil {
+		return fmt.Errorf("%w: no values or indices (no answer)", ErrWrongAnswer)
+	}
+	return c.check(answer.Values, answer.Indices)
+}
+
+// check is Check of an answer's two tensors, however they came.
+func (c *Challenge) check(values, indices *tensor.Tensor) error {
+	if values == nil || indices == nil {
 		return fmt.Errorf("%w: no values or indices", ErrWrongAnswer)
 	}
-	if !shapeIs(answer.Values, c.k) || !shapeIs(answer.Indices, c.k) {
-		return fmt.Errorf("%w: shapes %v and %v, want [%d]", ErrWrongAnswer, answer.Values.Shape, answer.Indices.Shape, c.k)
+	if !shapeIs(values, c.k) || !shapeIs(indices, c.k) {
+		return fmt.Errorf("%w: shapes %v and %v, want [%d]", ErrWrongAnswer, values.Shape, indices.Shape, c.k)
 	}
-	vals, _, err := tensor.Values[float32](*answer.Values)
+	vals, _, err := tensor.Values[float32](*values)
 	if err != nil {
 		return fmt.Errorf("%w: values: %v", ErrWrongAnswer, err)
 	}
-	idx, _, err := tensor.Values[int64](*answer.Indices)
+	idx, _, err := tensor.Values[int64](*indices)
 	if err != nil {
 		return fmt.Errorf("%w: indices: %v", ErrWrongAnswer, err)
 	}

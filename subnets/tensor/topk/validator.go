@@ -8,6 +8,7 @@ import (
 
 	"github.com/go-bittensor/bittensor/dendrite"
 	"github.com/go-bittensor/bittensor/neuron"
+	"github.com/go-bittensor/bittensor/signedhttp"
 )
 
 // RunValidator is the tensor subnet's validator program: each round it
@@ -36,16 +37,24 @@ func RunValidator(ctx context.Context, args []string) error {
 }
 
 // Query is the validator's round: a new Challenge of size values and k up
-// to maxK, sent to the round's miners, each answer rewarded with
-// Challenge.Score.
+// to maxK, sent to the round's miners in the round's protocol, each answer
+// rewarded with Challenge.Score (a synapse) or Challenge.ScoreReply
+// (signed HTTP).
 func Query(size, maxK int) neuron.QueryFunc {
 	return func(ctx context.Context, r *neuron.Round) ([]float64, error) {
 		c, err := NewChallenge(r.Rand, size, maxK)
 		if err != nil {
 			return nil, err
 		}
+		rewards := make([]float64, len(r.Miners))
+		if r.Protocol != neuron.ProtocolSynapse {
+			replies := signedhttp.PostJSONAll[Response](ctx, r.Client, r.Endpoints(), Route, c.Request(), r.Timeout)
+			for i, a := range replies {
+				rewards[i] = c.ScoreReply(a, r.Timeout)
+			}
+			return rewards, nil
+		}
 		answers := dendrite.Forward(ctx, r.Dendrite, r.Axons(), c.Synapse(), r.Timeout)
-		rewards := make([]float64, len(answers))
 		for i, a := range answers {
 			rewards[i] = c.Score(a, r.Timeout)
 		}
