@@ -31,7 +31,7 @@ func BenchmarkProposalExecution(b *testing.B) {
 		g.Balances = append(g.Balances, GenesisBalance{Address: types.AccountID(k.PublicKey()), Free: 1_000_000_000_000})
 	}
 	tree := benchTree(b, g, 2)
-	up, err := newUpgrader(0)
+	up, err := newUpgrader(firstAppVersion) // benchTree writes the genesis as the first release did
 	if err != nil {
 		b.Fatal(err)
 	}
