@@ -24,6 +24,16 @@ type Options struct {
 	KeepVersions int64
 	// CacheSize is the IAVL node cache size, in nodes; 0 picks a default.
 	CacheSize int
+	// MaxPendingPerSigner is how many transactions of one signer the
+	// mempool may hold at once; CheckTx refuses more with
+	// types.ErrTooManyInPool. 0 means DefaultMaxPendingPerSigner; a
+	// negative value removes the limit.
+	MaxPendingPerSigner int
+	// QueryContext, if set, derives the context each query runs under; the
+	// node uses it to give every query a deadline (its budget). A query
+	// whose context ends stops at its next state read and answers
+	// types.ErrQueryTimeout.
+	QueryContext func(context.Context) (context.Context, context.CancelFunc)
 	// AppVersion caps the app version the App runs (0: LatestAppVersion):
 	// the upgrades above it are unknown to it, as to an older binary. Tests
 	// use it to stand in for the release before an upgrade.
@@ -34,6 +44,12 @@ type Options struct {
 	// what to install. The caller should stop the node.
 	OnHalt func(error)
 }
+
+// DefaultMaxPendingPerSigner is the default per-signer mempool limit: more
+// than a client sends ahead of the chain in the ordinary course (btcli's
+// batch commands, a validator's weights and serving), few enough that one
+// account cannot take a large part of the mempool.
+const DefaultMaxPendingPerSigner = 64
 
 // App is the subtensor state machine behind CometBFT's ABCI. It is a thin
 // adapter: it decodes and checks transaction envelopes, runs each call
@@ -66,6 +82,8 @@ type App struct {
 	up       *upgrader // the upgrades this binary knows (upgrade.go)
 	haltOnce sync.Once
 	initial  uint64 // the chain's first height (InitChain); consensus connection only
+
+	proposal *executedProposal // the block ProcessProposal accepted; consensus connection only
 }
 
 var _ abci.Application = (*App)(nil)
@@ -80,6 +98,9 @@ func NewApp(db iavldb.DB, opts Options) (*App, error) {
 	}
 	if opts.CacheSize == 0 {
 		opts.CacheSize = 100_000
+	}
+	if opts.MaxPendingPerSigner == 0 {
+		opts.MaxPendingPerSigner = DefaultMaxPendingPerSigner
 	}
 	up, err := newUpgrader(opts.AppVersion)
 	if err != nil {
@@ -205,6 +226,7 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 	if _, err := a.writeGenesis(NewState(gen), g, req.ChainId, genesisVersion); err != nil {
 		return nil, err
 	}
+	gen.sortedKeys() // order the keys now: concurrent queries only read gen
 	a.mu.Lock()
 	a.genesis = gen
 	a.mu.Unlock()
@@ -217,7 +239,8 @@ func (a *App) InitChain(_ context.Context, req *abci.RequestInitChain) (*abci.Re
 
 // CheckTx decides whether a transaction may enter the mempool: it runs the
 // transaction in full against the committed state plus the transactions the
-// mempool already holds, and accepts it only if it would succeed.
+// mempool already holds, and accepts it only if it would succeed and its
+// signer has fewer than Options.MaxPendingPerSigner transactions waiting.
 func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (resp *abci.ResponseCheckTx, _ error) {
 	defer recoverCheckTx(a.log, &resp)
 	verifySig := req.Type != abci.CheckTxType_Recheck
@@ -226,6 +249,9 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (resp *abci.R
 	height := a.nextHeight()
 	child := newCache(a.check)
 	out := a.runTx(child, height, req.Tx, verifySig)
+	if out.code == 0 && req.Type == abci.CheckTxType_New {
+		out = a.checkPending(child, out.signer)
+	}
 	if out.code != 0 {
 		return &abci.ResponseCheckTx{Code: out.code, Codespace: out.codespace, Log: out.log}, nil
 	}
@@ -234,6 +260,23 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (resp *abci.R
 		a.markVerified(req.Tx)
 	}
 	return &abci.ResponseCheckTx{Code: abci.CodeTypeOK, GasWanted: 1}, nil
+}
+
+// checkPending refuses a transaction that would give its signer more than
+// MaxPendingPerSigner transactions in the mempool. CheckTx accepts only a
+// signer's next nonce, so the signer's nonce in the mempool's view (after
+// this transaction, in view) less its committed nonce is the number it has
+// waiting. Rechecks after a block are never refused: they only shrink.
+func (a *App) checkPending(view *cacheKV, signer types.AccountID) txOutcome {
+	limit := a.opts.MaxPendingPerSigner
+	if limit < 0 {
+		return txOutcome{}
+	}
+	pending := NewState(view).Account(signer).Nonce - NewState(a.check.parent).Account(signer).Nonce
+	if pending > uint64(limit) {
+		return failed(types.Errorf(types.ErrTooManyInPool, "%s already has %d transactions waiting in this node's mempool (the limit is %d); send more once blocks include them", signer, pending-1, limit))
+	}
+	return txOutcome{}
 }
 
 func (a *App) nextHeight() uint64 {
@@ -265,55 +308,34 @@ func (a *App) takeVerified(raw []byte) bool {
 	return ok
 }
 
-// PrepareProposal keeps the mempool's order and the size limit.
-func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposal) (*abci.ResponsePrepareProposal, error) {
-	var txs [][]byte
-	var size int64
-	for _, tx := range req.Txs {
-		size += int64(len(tx))
-		if size > req.MaxTxBytes {
-			break
-		}
-		txs = append(txs, tx)
-	}
-	return &abci.ResponsePrepareProposal{Txs: txs}, nil
-}
-
-// ProcessProposal accepts any proposal: every transaction in it either
-// applies or fails deterministically in FinalizeBlock. It rejects a block
-// this binary must not execute (an upgrade it lacks is due), so that it
-// never votes for one.
-func (a *App) ProcessProposal(_ context.Context, req *abci.RequestProcessProposal) (*abci.ResponseProcessProposal, error) {
-	if a.refusesBlock(req.Height) {
-		return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_REJECT}, nil
-	}
-	return &abci.ResponseProcessProposal{Status: abci.ResponseProcessProposal_ACCEPT}, nil
-}
-
-// FinalizeBlock executes a decided block: first the per-block step, then the
-// transactions in order. It returns one result per transaction and the app
-// hash; Commit persists the result.
+// FinalizeBlock executes a decided block: an upgrade due at its height,
+// the per-block step, then the transactions in order (executeBlock). It
+// returns one result per transaction and the app hash; Commit persists the
+// result. A block this node already executed in ProcessProposal is not
+// executed again: its writes are applied to the tree in the order they
+// were made.
 func (a *App) FinalizeBlock(_ context.Context, req *abci.RequestFinalizeBlock) (resp *abci.ResponseFinalizeBlock, err error) {
 	defer a.recoverBlock(&resp, &err)
-	height := uint64(req.Height)
 	kv := treeKV{a.tree}
-	st := NewState(kv)
-	upgraded, params, err := a.upgradeBlock(st, height)
-	if err != nil {
-		a.halt(err)
-		return nil, err
+	var run blockRun
+	if p := a.takeProposal(req.Height, req.Hash); p != nil {
+		p.writes.replay(kv)
+		run = p.run
+		for _, raw := range req.Txs {
+			a.takeVerified(raw)
+		}
+	} else {
+		if run, err = a.executeBlock(kv, uint64(req.Height), req.Hash, req.Txs, a.takeVerified, false); err != nil {
+			a.halt(err)
+			return nil, err
+		}
 	}
-	st.recordBlockHash(height, req.Hash)
-	expireWork(st, height)
-	a.step.step(st, height)
-
-	results := make([]*abci.ExecTxResult, len(req.Txs))
-	for i, raw := range req.Txs {
-		out := a.runTx(kv, height, raw, !a.takeVerified(raw))
+	checkInvariants(NewState(kv))
+	results := make([]*abci.ExecTxResult, len(run.outcomes))
+	for i, out := range run.outcomes {
 		results[i] = &abci.ExecTxResult{Code: out.code, Codespace: out.codespace, Log: out.log, Events: out.events}
 	}
-	checkInvariants(st)
-	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: a.tree.WorkingHash(), Events: upgraded, ConsensusParamUpdates: params}, nil
+	return &abci.ResponseFinalizeBlock{TxResults: results, AppHash: a.tree.WorkingHash(), Events: run.events, ConsensusParamUpdates: run.params}, nil
 }
 
 // Commit persists the block's state as a new version and resets the
@@ -342,6 +364,11 @@ type txOutcome struct {
 	codespace string
 	log       string
 	events    []abci.Event
+	// charged reports that the transaction passed its envelope checks and
+	// paid its nonce and fee: it succeeded, or its call failed. A
+	// transaction that was not charged changed nothing.
+	charged bool
+	signer  types.AccountID // when the envelope decoded
 }
 
 func failed(err error) txOutcome {
@@ -358,6 +385,12 @@ func (a *App) runTx(kv KV, height uint64, raw []byte, verifySig bool) txOutcome 
 	if err != nil {
 		return failed(err)
 	}
+	out := a.runDecodedTx(kv, height, raw, tx, verifySig)
+	out.signer = tx.Signer
+	return out
+}
+
+func (a *App) runDecodedTx(kv KV, height uint64, raw []byte, tx *types.Tx, verifySig bool) txOutcome {
 	st := NewState(kv)
 	if chainID := st.ChainID(); tx.ChainID != chainID {
 		return failed(types.Errorf(types.ErrWrongChain, "transaction is for chain %q, this is %q", tx.ChainID, chainID))
@@ -393,10 +426,12 @@ func (a *App) runTx(kv KV, height uint64, raw []byte, verifySig bool) txOutcome 
 	cache := newCache(kv)
 	ctx := &Context{State: NewState(cache), Height: height, Signer: tx.Signer, Params: params}
 	if err := dispatch(ctx, args); err != nil {
-		return failed(err)
+		out := failed(err)
+		out.charged = true
+		return out
 	}
 	cache.Write()
-	return txOutcome{events: ctx.events}
+	return txOutcome{events: ctx.events, charged: true}
 }
 
 // queryJSON answers a query with v as JSON.

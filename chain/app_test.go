@@ -35,7 +35,12 @@ func key(t testing.TB, uri string) *wallet.Keypair {
 
 func newTestChain(t testing.TB, g Genesis) *testChain {
 	t.Helper()
-	app, err := NewApp(iavldb.NewMemDB(), Options{})
+	return newTestChainWith(t, g, Options{})
+}
+
+func newTestChainWith(t testing.TB, g Genesis, opts Options) *testChain {
+	t.Helper()
+	app, err := NewApp(iavldb.NewMemDB(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}

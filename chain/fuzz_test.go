@@ -2,6 +2,7 @@ package chain
 
 import (
 	"context"
+	"encoding/json"
 	"testing"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -41,6 +42,34 @@ func FuzzCheckTx(f *testing.F) {
 		}
 		if after := NewState(c.app.check).Account(aliceID); after != before {
 			t.Fatalf("rejected input changed state: %+v → %+v", before, after)
+		}
+	})
+}
+
+// FuzzParseGenesis: a genesis file's app state either parses and validates
+// or is refused with an error; one that validates is applied by InitChain
+// without a panic, and the state it makes holds the issuance it declares.
+func FuzzParseGenesis(f *testing.F) {
+	t := &testing.T{}
+	for _, g := range []Genesis{DefaultGenesis(), devGenesis(t, 1_000_000_000_000, "//Alice", "//Bob"), weightsGenesis(t), subtensorGenesis(t, "//Alice")} {
+		b, err := json.Marshal(g)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"balances": [{"address": "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY", "free": 18446744073709551615}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		g, err := ParseGenesis(b)
+		if err != nil {
+			return
+		}
+		kv := newCache(emptyKV{})
+		g.apply(NewState(kv), testChainID)
+		st := NewState(kv)
+		if held(st) != st.TotalIssuance() {
+			t.Fatalf("genesis declares issuance %d, holds %d", st.TotalIssuance(), held(st))
 		}
 	})
 }

@@ -2,6 +2,7 @@ package chain
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -12,23 +13,104 @@ import (
 
 // Query answers the read paths of chain/types (QueryBlock, QueryAccount, …)
 // from the committed state at req.Height (0 = latest). Answers are JSON.
-func (a *App) Query(_ context.Context, req *abci.RequestQuery) (resp *abci.ResponseQuery, _ error) {
-	defer recoverQuery(a.log, req.Path, &resp)
+//
+// Queries may run concurrently with each other and with the consensus and
+// mempool connections: each reads an immutable committed version of the
+// tree (or the mempool's view, under its lock), never the working tree. A
+// path longer than types.MaxQueryPathLength is refused before it is parsed;
+// a query reads state through its context's budget (Options.QueryContext)
+// and answers types.ErrQueryTimeout when that ends; a record it cannot read
+// answers that error; a query that fails unexpectedly answers
+// types.ErrInternal (the node goes on).
+func (a *App) Query(ctx context.Context, req *abci.RequestQuery) (resp *abci.ResponseQuery, err error) {
+	if len(req.Path) > types.MaxQueryPathLength {
+		return queryError(types.Errorf(types.ErrQuery, "the path is %d bytes, longer than any query path (at most %d)", len(req.Path), types.MaxQueryPathLength)), nil
+	}
+	if a.opts.QueryContext != nil {
+		var cancel context.CancelFunc
+		ctx, cancel = a.opts.QueryContext(ctx)
+		defer cancel()
+	}
+	defer func() {
+		switch r := recover().(type) {
+		case nil:
+		case budgetExceeded:
+			resp = queryError(types.Errorf(types.ErrQueryTimeout, "%s stopped after %d state reads: %v", r.path, r.reads, r.err))
+		case stateError:
+			a.log.Error("query hit unreadable state", "path", req.Path, "err", r.err)
+			resp = queryError(fmt.Errorf("%s: %w", req.Path, r.err))
+		default:
+			a.log.Warn("query failed", "path", req.Path, "height", req.Height, "panic", r)
+			resp = queryError(types.Errorf(types.ErrInternal, "query %s failed", req.Path))
+		}
+	}()
 	path := strings.TrimSuffix(req.Path, "/")
 	if path == types.QueryNextNonce || strings.HasPrefix(path, types.QueryNextNonce+"/") {
 		return a.queryNextNonce(path), nil
 	}
 	if path == types.QueryFee {
-		return a.queryFee(req.Data), nil
+		return a.queryFee(ctx, req.Data), nil
 	}
 	if path == types.QueryDryRun {
-		return a.queryDryRun(req.Data), nil
+		return a.queryDryRun(ctx, req.Data), nil
 	}
 	st, height, err := a.stateAt(req.Height)
 	if err != nil {
 		return queryError(err), nil
 	}
-	return answer(st, height, path, req.Data), nil
+	return answer(withBudget(ctx, st, path), height, path, req.Data), nil
+}
+
+// budgetKV reads through kv and stops the query it serves, by panicking with
+// budgetExceeded (which Query recovers), once ctx is done: however much state
+// a query reads, it cannot run far past its budget. ctx is checked every
+// budgetCheckEvery reads, starting with the first.
+type budgetKV struct {
+	kv    KV
+	ctx   context.Context
+	path  string
+	reads int
+}
+
+// budgetCheckEvery is how many state reads pass between two looks at the
+// query's context (an IAVL read takes about a microsecond).
+const budgetCheckEvery = 64
+
+// budgetExceeded is the panic value budgetKV stops a query with.
+type budgetExceeded struct {
+	path  string
+	reads int
+	err   error
+}
+
+// withBudget returns st read through ctx's budget.
+func withBudget(ctx context.Context, st *State, path string) *State {
+	return NewState(&budgetKV{kv: st.kv, ctx: ctx, path: path})
+}
+
+func (b *budgetKV) spend() {
+	if b.reads%budgetCheckEvery == 0 {
+		if err := b.ctx.Err(); err != nil {
+			panic(budgetExceeded{path: b.path, reads: b.reads, err: err})
+		}
+	}
+	b.reads++
+}
+
+func (b *budgetKV) Get(key []byte) []byte {
+	b.spend()
+	return b.kv.Get(key)
+}
+
+func (b *budgetKV) Set([]byte, []byte) { panic("chain: a query writes state") }
+func (b *budgetKV) Delete([]byte)      { panic("chain: a query writes state") }
+
+func (b *budgetKV) Iterate(start, end []byte, fn func(key, value []byte) bool) {
+	b.spend()
+	b.kv.Iterate(start, end, func(k, v []byte) bool {
+		b.spend()
+		return fn(k, v)
+	})
 }
 
 // stateAt opens the committed state at height (0 = latest).
@@ -129,7 +211,7 @@ func (a *App) queryNextNonce(path string) *abci.ResponseQuery {
 
 // queryFee prices the transaction in data (its signature may be missing; a
 // 64-byte signature is counted).
-func (a *App) queryFee(data []byte) *abci.ResponseQuery {
+func (a *App) queryFee(ctx context.Context, data []byte) *abci.ResponseQuery {
 	tx, err := types.DecodeTx(data)
 	if err != nil {
 		return queryError(err)
@@ -147,6 +229,7 @@ func (a *App) queryFee(data []byte) *abci.ResponseQuery {
 	if err != nil {
 		return queryError(err)
 	}
+	st = withBudget(ctx, st, types.QueryFee)
 	return queryJSON(height, types.FeeInfo{Call: tx.Call.Name, Fee: st.Params().Fee(tx.Call.Name, size), Size: size})
 }
 
@@ -156,14 +239,15 @@ func (a *App) queryFee(data []byte) *abci.ResponseQuery {
 // and the mempool does not see the transaction. A transaction without a
 // signature is run with every check but the signature's, so a client can
 // learn the verdict before the user unlocks the key.
-func (a *App) queryDryRun(data []byte) *abci.ResponseQuery {
+func (a *App) queryDryRun(ctx context.Context, data []byte) *abci.ResponseQuery {
 	tx, err := types.DecodeTx(data)
 	if err != nil {
 		return queryError(err)
 	}
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
-	out := a.runTx(newCache(a.check), a.nextHeight(), data, len(tx.Signature) > 0)
+	view := &budgetKV{kv: a.check, ctx: ctx, path: types.QueryDryRun}
+	out := a.runTx(newCache(view), a.nextHeight(), data, len(tx.Signature) > 0)
 	if out.code != 0 {
 		return &abci.ResponseQuery{Code: out.code, Codespace: out.codespace, Log: out.log}
 	}

@@ -1,7 +1,6 @@
 package chain
 
 import (
-	"fmt"
 	"log/slog"
 
 	abci "github.com/cometbft/cometbft/abci/types"
@@ -84,19 +83,4 @@ func recoverCheckTx(log *slog.Logger, resp **abci.ResponseCheckTx) {
 	log.Error("CheckTx hit unreadable state", "err", se.err)
 	e := types.CodeOf(se.err)
 	*resp = &abci.ResponseCheckTx{Code: e.Code, Codespace: e.Module, Log: se.err.Error()}
-}
-
-// recoverQuery, deferred by Query, answers a stateError raised while
-// answering as an error rather than failing the node's query connection.
-func recoverQuery(log *slog.Logger, path string, resp **abci.ResponseQuery) {
-	r := recover()
-	if r == nil {
-		return
-	}
-	se, ok := r.(stateError)
-	if !ok {
-		panic(r)
-	}
-	log.Error("query hit unreadable state", "path", path, "err", se.err)
-	*resp = queryError(fmt.Errorf("%s: %w", path, se.err))
 }

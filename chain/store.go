@@ -3,6 +3,7 @@ package chain
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"sort"
 
 	corestore "cosmossdk.io/core/store"
@@ -93,9 +94,18 @@ func walk(it corestore.Iterator, err error, fn func(key, value []byte) bool) {
 // the order of operations) sees the same sequence on every node. Discarding
 // a cacheKV leaves the parent untouched: this is how a failed call changes
 // nothing.
+//
+// A cacheKV is not safe for concurrent use, with one exception: once no
+// longer written and its keys ordered (sortedKeys), it may be read (Get,
+// Iterate) concurrently, as the genesis state is by queries.
 type cacheKV struct {
 	parent KV
 	dirty  map[string]cacheEntry
+	// keys holds dirty's keys in ascending order, but for those in added:
+	// keys first buffered since keys was last brought up to date. The order
+	// is kept here, never taken from the map.
+	keys  []string
+	added []string
 }
 
 type cacheEntry struct {
@@ -121,23 +131,56 @@ func (c *cacheKV) Set(key, value []byte) {
 	if value == nil {
 		panic("chain: nil value")
 	}
-	c.dirty[string(key)] = cacheEntry{value: value}
+	c.put(string(key), cacheEntry{value: value})
 }
 
 func (c *cacheKV) Delete(key []byte) {
-	c.dirty[string(key)] = cacheEntry{deleted: true}
+	c.put(string(key), cacheEntry{deleted: true})
+}
+
+func (c *cacheKV) put(key string, e cacheEntry) {
+	if _, ok := c.dirty[key]; !ok {
+		c.added = append(c.added, key)
+	}
+	c.dirty[key] = e
+}
+
+// sortedKeys returns every buffered key in ascending order. The returned
+// slice is never modified afterwards (new keys are merged into a new one),
+// so a caller may hold it while the cache changes.
+func (c *cacheKV) sortedKeys() []string {
+	if len(c.added) == 0 {
+		return c.keys
+	}
+	slices.Sort(c.added)
+	merged := make([]string, 0, len(c.keys)+len(c.added))
+	i, j := 0, 0
+	for i < len(c.keys) && j < len(c.added) {
+		if c.keys[i] < c.added[j] {
+			merged = append(merged, c.keys[i])
+			i++
+		} else {
+			merged = append(merged, c.added[j])
+			j++
+		}
+	}
+	merged = append(merged, c.keys[i:]...)
+	merged = append(merged, c.added[j:]...)
+	c.keys, c.added = merged, nil
+	return c.keys
 }
 
 // sortedDirty returns the buffered keys in [start, end), sorted.
 func (c *cacheKV) sortedDirty(start, end []byte) []string {
-	keys := make([]string, 0, len(c.dirty))
-	for k := range c.dirty {
-		if (start == nil || k >= string(start)) && (end == nil || k < string(end)) {
-			keys = append(keys, k)
-		}
+	keys := c.sortedKeys()
+	lo, hi := 0, len(keys)
+	if start != nil {
+		lo = sort.SearchStrings(keys, string(start))
 	}
-	sort.Strings(keys)
-	return keys
+	if end != nil {
+		hi = max(lo, sort.SearchStrings(keys, string(end)))
+	}
+	return keys[lo:hi]
 }
 
 func (c *cacheKV) Iterate(start, end []byte, fn func(key, value []byte) bool) {
@@ -187,7 +230,7 @@ func (c *cacheKV) Iterate(start, end []byte, fn func(key, value []byte) bool) {
 // Write applies the buffered writes to the parent in key order and empties
 // the cache.
 func (c *cacheKV) Write() {
-	for _, k := range c.sortedDirty(nil, nil) {
+	for _, k := range c.sortedKeys() {
 		e := c.dirty[k]
 		if e.deleted {
 			c.parent.Delete([]byte(k))
@@ -196,6 +239,7 @@ func (c *cacheKV) Write() {
 		}
 	}
 	clear(c.dirty)
+	c.keys, c.added = nil, nil
 }
 
 // prefixEnd returns the smallest key greater than every key with the given

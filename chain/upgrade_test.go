@@ -192,7 +192,13 @@ type upgradeRun struct {
 	v1Params *abci.ResponseFinalizeBlock
 }
 
-func runUpgrade(t *testing.T) *upgradeRun {
+func runUpgrade(t *testing.T) *upgradeRun { return runUpgradeWith(t, false) }
+
+// runUpgradeWith is runUpgrade; with reuse, version 2's ProcessProposal at
+// the upgrade's height sees the block's hash, so that FinalizeBlock applies
+// the writes ProcessProposal made (the migration's among them) instead of
+// executing the block itself.
+func runUpgradeWith(t *testing.T, reuse bool) *upgradeRun {
 	t.Helper()
 	u := &upgradeRun{db: iavldb.NewMemDB()}
 	opts := Options{AppVersion: 1, OnHalt: func(err error) { u.halted = err }}
@@ -238,7 +244,11 @@ func runUpgrade(t *testing.T) *upgradeRun {
 		t.Fatal(err)
 	}
 	c.app = app
-	if pp, err := app.ProcessProposal(context.Background(), &abci.RequestProcessProposal{Height: u.h}); err != nil || pp.Status != abci.ResponseProcessProposal_ACCEPT {
+	proposed := &abci.RequestProcessProposal{Height: u.h}
+	if reuse {
+		proposed.Hash = hashOf(u.h)
+	}
+	if pp, err := app.ProcessProposal(context.Background(), proposed); err != nil || pp.Status != abci.ResponseProcessProposal_ACCEPT {
 		t.Fatalf("version 2 ProcessProposal at the upgrade height: %v %v", pp, err)
 	}
 	resp, err := app.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: u.h, Hash: hashOf(u.h)})

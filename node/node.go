@@ -17,7 +17,6 @@ import (
 	nm "github.com/cometbft/cometbft/node"
 	"github.com/cometbft/cometbft/p2p"
 	"github.com/cometbft/cometbft/privval"
-	"github.com/cometbft/cometbft/proxy"
 	iavldb "github.com/cosmos/iavl/db"
 
 	"github.com/go-bittensor/bittensor/chain"
@@ -36,11 +35,27 @@ type StartOptions struct {
 	KeepVersions int64
 	// BlockTime, if set, overrides the block interval (timeout_commit).
 	BlockTime time.Duration
+	// QueryTimeout is how long one query may run before it is stopped and
+	// answered with QueryTimeout (0 = DefaultQueryTimeout).
+	QueryTimeout time.Duration
+	// MaxPendingPerSigner is how many transactions of one signer the
+	// mempool may hold (0 = chain.DefaultMaxPendingPerSigner; negative: no
+	// limit).
+	MaxPendingPerSigner int
+	// Config, if set, adjusts CometBFT's configuration (as read from
+	// config.toml, with the overrides above) before the node starts: for
+	// tests and tools that need other mempool or RPC limits.
+	Config func(*cmtcfg.Config)
 	// AppVersion caps the chain's app version (0: this binary's newest), so
 	// that the node runs as the release before an upgrade would: for tests
 	// of upgrades (chain.Options.AppVersion).
 	AppVersion uint64
 }
+
+// DefaultQueryTimeout is the default time one query may run: far more than
+// the heaviest query needs (the neurons of a full subnet, an epoch's input),
+// little enough that abusive queries cannot pile up.
+const DefaultQueryTimeout = 5 * time.Second
 
 // Node is a running subtensor node: CometBFT with the chain application
 // embedded.
@@ -53,6 +68,9 @@ type Node struct {
 
 	appDB *iavldb.GoLevelDB
 	dbs   *dbSet
+
+	rpcListen string       // the RPC listen address, CometBFT's form
+	rpc       net.Listener // the node's RPC server (rpc.go)
 
 	stopOnce sync.Once
 	stopErr  error
@@ -97,6 +115,12 @@ func (s *dbSet) closeAll() error {
 // Start opens the node in home and starts it: it replays any blocks the
 // application has not applied, then joins consensus and serves RPC.
 func Start(ctx context.Context, home string, o StartOptions) (*Node, error) {
+	return start(ctx, home, o, nil)
+}
+
+// start is Start with the application CometBFT calls passed through wrap,
+// when given (tests: a proposer that misbehaves).
+func start(ctx context.Context, home string, o StartOptions, wrap func(abci.Application) abci.Application) (*Node, error) {
 	logger := o.Logger
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
@@ -114,6 +138,12 @@ func Start(ctx context.Context, home string, o StartOptions) (*Node, error) {
 	if o.BlockTime > 0 {
 		cfg.Consensus.TimeoutCommit = o.BlockTime
 	}
+	if o.Config != nil {
+		o.Config(cfg)
+		if err := cfg.ValidateBasic(); err != nil {
+			return nil, fmt.Errorf("node: config: %w", err)
+		}
+	}
 	nodeKey, err := p2p.LoadNodeKey(cfg.NodeKeyFile())
 	if err != nil {
 		return nil, fmt.Errorf("node: node key: %w", err)
@@ -125,20 +155,39 @@ func Start(ctx context.Context, home string, o StartOptions) (*Node, error) {
 		return nil, fmt.Errorf("node: open application state in %s: %w", cfg.DBDir(), err)
 	}
 	n := &Node{home: home, cfg: cfg, log: logger, appDB: appDB, halted: make(chan struct{})}
-	app, err := chain.NewApp(appDB, chain.Options{Logger: logger.With("module", "chain"), KeepVersions: o.KeepVersions,
-		AppVersion: o.AppVersion, OnHalt: n.halt})
+	queryTimeout := o.QueryTimeout
+	if queryTimeout <= 0 {
+		queryTimeout = DefaultQueryTimeout
+	}
+	app, err := chain.NewApp(appDB, chain.Options{
+		Logger:              logger.With("module", "chain"),
+		KeepVersions:        o.KeepVersions,
+		AppVersion:          o.AppVersion,
+		OnHalt:              n.halt,
+		MaxPendingPerSigner: o.MaxPendingPerSigner,
+		QueryContext: func(ctx context.Context) (context.Context, context.CancelFunc) {
+			return context.WithTimeout(ctx, queryTimeout)
+		},
+	})
 	if err != nil {
 		appDB.Close()
 		return nil, err
 	}
+	var abciApp abci.Application = app
+	if wrap != nil {
+		abciApp = wrap(app)
+	}
 	dbs := &dbSet{}
 	n.app, n.dbs = app, dbs
+	// The node serves the RPC itself (rpc.go), not CometBFT.
+	n.rpcListen, cfg.RPC.ListenAddress = cfg.RPC.ListenAddress, ""
+	cmtLogger := newCmtLogger(logger.With("module", "cometbft"))
 	cmt, err := nm.NewNodeWithContext(ctx, cfg, pv, nodeKey,
-		proxy.NewConnSyncLocalClientCreator(app),
+		concurrentQueries{abciApp},
 		nm.DefaultGenesisDocProviderFunc(cfg),
 		dbs.provider,
 		nm.DefaultMetricsProvider(cfg.Instrumentation),
-		newCmtLogger(logger.With("module", "cometbft")),
+		cmtLogger,
 	)
 	if err != nil {
 		n.closeStores()
@@ -148,6 +197,12 @@ func Start(ctx context.Context, home string, o StartOptions) (*Node, error) {
 	if err := cmt.Start(); err != nil {
 		n.closeStores()
 		return nil, fmt.Errorf("node: start: %w", err)
+	}
+	if n.rpcListen != "" {
+		if n.rpc, err = serveRPC(cmt, cfg, n.rpcListen, cmtLogger); err != nil {
+			n.Stop()
+			return nil, err
+		}
 	}
 	logger.Info("node started", "home", home, "chain_id", cmt.GenesisDoc().ChainID, "rpc", n.RPCAddr(), "node_id", nodeKey.ID())
 	return n, nil
@@ -180,7 +235,7 @@ func (n *Node) HaltErr() error {
 
 // RPCAddr is the host:port the node's RPC listens on.
 func (n *Node) RPCAddr() string {
-	return hostPort(n.cfg.RPC.ListenAddress)
+	return hostPort(n.rpcListen)
 }
 
 // ChainID is the network's chain id.
@@ -222,6 +277,9 @@ func (n *Node) Home() string { return n.home }
 // once.
 func (n *Node) Stop() error {
 	n.stopOnce.Do(func() {
+		if n.rpc != nil {
+			n.rpc.Close()
+		}
 		if n.cmt != nil && n.cmt.IsRunning() {
 			if err := n.cmt.Stop(); err != nil {
 				n.stopErr = fmt.Errorf("node: stop: %w", err)

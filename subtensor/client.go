@@ -22,7 +22,9 @@ import (
 	"github.com/go-bittensor/bittensor/chain/types"
 )
 
-// ErrUnavailable wraps failures to reach the node (after retries).
+// ErrUnavailable wraps failures to reach the node or to read its answer
+// (after retries). The node's refusals have names of their own
+// (ErrAlreadySubmitted, ErrTooLarge, ErrMempoolFull, ErrRefused).
 var ErrUnavailable = errors.New("subtensor: node unavailable")
 
 // Options configure a connection to a chain. The zero value is ready to
@@ -82,9 +84,10 @@ type CometBFTClient struct {
 	log      *slog.Logger
 	opts     Options
 
-	mu     sync.Mutex
-	nonces map[types.AccountID]uint64 // next nonce per signer, as this client knows it
-	params *types.Params
+	mu      sync.Mutex
+	nonces  map[types.AccountID]uint64      // next nonce per signer, as this client knows it
+	sending map[types.AccountID]*sync.Mutex // held by a signer's send (tx.go)
+	params  *types.Params
 }
 
 // ConnectCometBFT connects to a go-bittensor node: target is a network name
@@ -145,14 +148,21 @@ func (c *CometBFTClient) Endpoint() string { return c.endpoint }
 // ChainID is the connected network's chain id.
 func (c *CometBFTClient) ChainID() string { return c.chainID }
 
-// retry runs f, retrying transport errors with backoff (2s doubling, at most
-// 4s, as Bittensor's client; shorter here since nodes are usually near).
+// retry runs f, retrying transport errors with backoff (200ms doubling, at
+// most 2s, up to Options.Retries times; Bittensor's client waits 2s doubling
+// to 4s, but nodes are usually near). Answers are not retried: the chain's
+// verdicts, the node's refusals, the caller's context ending.
 func (c *CometBFTClient) retry(ctx context.Context, f func() error) error {
+	return c.retryIf(ctx, isTransportError, f)
+}
+
+// retryIf is retry with its own rule of what to retry.
+func (c *CometBFTClient) retryIf(ctx context.Context, again func(error) bool, f func() error) error {
 	delay := 200 * time.Millisecond
 	var err error
 	for attempt := 0; ; attempt++ {
 		err = f()
-		if err == nil || !isTransportError(err) || attempt >= c.opts.Retries || c.opts.Retries < 0 {
+		if err == nil || !again(err) || attempt >= c.opts.Retries || c.opts.Retries < 0 {
 			return err
 		}
 		c.log.Debug("retrying after transport error", "err", err, "attempt", attempt+1)
@@ -165,30 +175,13 @@ func (c *CometBFTClient) retry(ctx context.Context, f func() error) error {
 	}
 }
 
-func isTransportError(err error) bool {
-	var ce *types.ChainError
-	if errors.As(err, &ce) {
-		return false
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return false
-	}
-	var ne net.Error
-	if errors.As(err, &ne) {
-		return true
-	}
-	s := err.Error()
-	return strings.Contains(s, "connection refused") || strings.Contains(s, "EOF") ||
-		strings.Contains(s, "connection reset") || strings.Contains(s, "post failed")
-}
-
 // Query reads path (see the Query* constants of chain/types) at height
 // (0 = latest) into out (JSON).
 func (c *CometBFTClient) Query(ctx context.Context, path string, data []byte, height uint64, out any) error {
 	return c.retry(ctx, func() error {
 		res, err := c.rpc.ABCIQueryWithOptions(ctx, path, data, rpcclient.ABCIQueryOptions{Height: int64(height)})
 		if err != nil {
-			return fmt.Errorf("subtensor: query %s: %w", path, err)
+			return nodeError("query "+path, err)
 		}
 		r := res.Response
 		if r.Code != 0 {
@@ -210,7 +203,7 @@ func (c *CometBFTClient) queryCBOR(ctx context.Context, path string, height uint
 	return c.retry(ctx, func() error {
 		res, err := c.rpc.ABCIQueryWithOptions(ctx, path, []byte(types.AnswerCBOR), rpcclient.ABCIQueryOptions{Height: int64(height)})
 		if err != nil {
-			return fmt.Errorf("subtensor: query %s: %w", path, err)
+			return nodeError("query "+path, err)
 		}
 		r := res.Response
 		if r.Code != 0 {

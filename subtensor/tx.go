@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/cometbft/cometbft/crypto/tmhash"
 
 	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
@@ -134,28 +136,32 @@ func (c *CometBFTClient) submitOnce(ctx context.Context, signer Signer, args typ
 	default:
 		return nil, fmt.Errorf("subtensor: unknown %v", wait)
 	}
+	res, err := c.send(ctx, signer, args)
+	if err != nil || !wait.HasOutcome() {
+		return res, err
+	}
+	return c.WaitTx(ctx, res)
+}
+
+// send signs args with the signer's next nonce and the chain's fee and
+// broadcasts it. A signer's sends through this client are serialised from
+// the nonce's reservation to the node's answer, so that its transactions
+// reach the node in nonce order: the node accepts only a signer's next
+// nonce, and concurrent sends could otherwise arrive out of order.
+func (c *CometBFTClient) send(ctx context.Context, signer Signer, args types.CallArgs) (*TxResult, error) {
+	who := types.AccountID(signer.PublicKey())
 	params, err := c.cachedParams(ctx)
 	if err != nil {
 		return nil, err
 	}
+	lock := c.signerLock(who)
+	lock.Lock()
+	defer lock.Unlock()
 	nonce, err := c.reserveNonce(ctx, who)
 	if err != nil {
 		return nil, err
 	}
-	tx, err := types.NewTx(c.chainID, who, nonce, 0, args)
-	if err != nil {
-		c.releaseNonce(who, nonce)
-		return nil, err
-	}
-	if err := params.SetFee(tx); err != nil {
-		c.releaseNonce(who, nonce)
-		return nil, err
-	}
-	if err := tx.Sign(signer); err != nil {
-		c.releaseNonce(who, nonce)
-		return nil, err
-	}
-	raw, err := tx.Encode()
+	raw, fee, err := buildTx(c.chainID, signer, who, nonce, params, args)
 	if err != nil {
 		c.releaseNonce(who, nonce)
 		return nil, err
@@ -165,11 +171,40 @@ func (c *CometBFTClient) submitOnce(ctx context.Context, signer Signer, args typ
 		c.releaseNonce(who, nonce)
 		return nil, err
 	}
-	res.Nonce, res.Fee = nonce, balance.Balance(tx.Fee)
-	if !wait.HasOutcome() {
-		return res, nil
+	res.Nonce, res.Fee = nonce, balance.Balance(fee)
+	return res, nil
+}
+
+// buildTx signs args as a transaction of who with nonce and the fee params
+// set, and encodes it.
+func buildTx(chainID string, signer Signer, who types.AccountID, nonce uint64, params types.Params, args types.CallArgs) ([]byte, uint64, error) {
+	tx, err := types.NewTx(chainID, who, nonce, 0, args)
+	if err != nil {
+		return nil, 0, err
 	}
-	return c.WaitTx(ctx, res)
+	if err := params.SetFee(tx); err != nil {
+		return nil, 0, err
+	}
+	if err := tx.Sign(signer); err != nil {
+		return nil, 0, err
+	}
+	raw, err := tx.Encode()
+	return raw, tx.Fee, err
+}
+
+// signerLock is the lock that serialises who's sends through this client.
+func (c *CometBFTClient) signerLock(who types.AccountID) *sync.Mutex {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.sending == nil {
+		c.sending = make(map[types.AccountID]*sync.Mutex)
+	}
+	m := c.sending[who]
+	if m == nil {
+		m = new(sync.Mutex)
+		c.sending[who] = m
+	}
+	return m
 }
 
 // dryRun signs args with the signer's next nonce and asks the node what
@@ -216,16 +251,37 @@ func (c *CometBFTClient) dryRun(ctx context.Context, signer Signer, args types.C
 }
 
 // Broadcast sends signed transaction bytes and returns once the node's
-// mempool accepted them.
+// mempool accepted them. The chain's refusal is a *types.ChainError (nothing
+// was charged); the node's own are ErrAlreadySubmitted, ErrTooLarge,
+// ErrMempoolFull and ErrRefused, and ErrUnavailable when it cannot be
+// reached.
+//
+// It retries, up to Options.Retries times with backoff, what may pass on
+// another try: a failure to reach the node, and a full mempool. When a
+// retry finds the transaction already submitted, an earlier try reached
+// the node after all, and that is success.
 func (c *CometBFTClient) Broadcast(ctx context.Context, raw []byte) (*TxResult, error) {
-	r, err := c.rpc.BroadcastTxSync(ctx, raw)
-	if err != nil {
-		return nil, fmt.Errorf("%w: broadcast: %v", ErrUnavailable, err)
-	}
-	if r.Code != abci.CodeTypeOK {
-		return nil, types.NewChainError(r.Code, r.Codespace, r.Log)
-	}
-	return &TxResult{Hash: r.Hash.String(), raw: raw}, nil
+	var res *TxResult
+	tries := 0
+	again := func(err error) bool { return isTransportError(err) || errors.Is(err, ErrMempoolFull) }
+	err := c.retryIf(ctx, again, func() error {
+		tries++
+		r, err := c.rpc.BroadcastTxSync(ctx, raw)
+		if err != nil {
+			err = nodeError("broadcast", err)
+			if tries > 1 && errors.Is(err, ErrAlreadySubmitted) {
+				res = &TxResult{Hash: fmt.Sprintf("%X", tmhash.Sum(raw)), raw: raw}
+				return nil
+			}
+			return err
+		}
+		if r.Code != abci.CodeTypeOK {
+			return types.NewChainError(r.Code, r.Codespace, r.Log)
+		}
+		res = &TxResult{Hash: r.Hash.String(), raw: raw}
+		return nil
+	})
+	return res, err
 }
 
 // WaitTx waits until the transaction res names is in a committed block and
@@ -283,12 +339,19 @@ func (c *CometBFTClient) lookupTx(ctx context.Context, hash []byte, res *TxResul
 }
 
 // reoffer sends the transaction again. A node that still holds it answers
-// "already in cache"; one that dropped it runs its checks again, and their
-// verdict (if negative) is why it was dropped.
+// that it is already submitted; one that dropped it runs its checks again,
+// and their verdict (if negative) is why it was dropped. A node that cannot
+// take it or be reached just now is asked again at the next re-offer.
 func (c *CometBFTClient) reoffer(ctx context.Context, hash []byte, res *TxResult) error {
 	r, err := c.rpc.BroadcastTxSync(ctx, res.raw)
-	if err != nil || r.Code == abci.CodeTypeOK {
-		return nil // still pending (in cache), or accepted again
+	if err != nil {
+		if err := nodeError("re-offer", err); !errors.Is(err, ErrAlreadySubmitted) {
+			c.log.Debug("re-offering a transaction", "hash", res.Hash, "err", err)
+		}
+		return nil
+	}
+	if r.Code == abci.CodeTypeOK {
+		return nil // it had been dropped, and is waiting again
 	}
 	if done, _ := c.lookupTx(ctx, hash, res); done {
 		return nil

@@ -47,6 +47,11 @@ var (
 	ErrKeyExists = errors.New("wallet: key already exists")
 	// ErrKeyfileNotFound is returned when a keyfile does not exist.
 	ErrKeyfileNotFound = errors.New("wallet: keyfile does not exist")
+	// ErrNotKeyfile is returned when a path cannot hold a keyfile: it is
+	// not a regular file (a directory, a named pipe, a device such as
+	// /dev/zero, directly or through a symbolic link) or it is larger than
+	// MaxKeyfileSize. Nothing past the bound is read.
+	ErrNotKeyfile = errors.New("wallet: not a keyfile")
 )
 
 // Layout selects the JSON layout MarshalKeyfile writes.

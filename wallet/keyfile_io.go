@@ -3,18 +3,29 @@ package wallet
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 )
 
 // KeyfileMode is the permission of every keyfile written here (owner read
 // and write only), as Bittensor sets with chmod after each write.
 const KeyfileMode fs.FileMode = 0o600
 
-// dirMode is the permission of directories created for keyfiles, before the
-// umask (Python's os.makedirs default).
-const dirMode fs.FileMode = 0o777
+// dirMode is the permission of directories created for keyfiles (a
+// wallet's directory, its hotkeys directory): owner only, so that other
+// users cannot list a machine's wallets and hotkeys. Existing directories
+// keep their permissions. (Bittensor creates them with Python's default,
+// 0777 before the umask.)
+const dirMode fs.FileMode = 0o700
+
+// MaxKeyfileSize is the largest keyfile read, in bytes. Keyfiles in every
+// format Bittensor has written, and Polkadot-JS account exports, are under
+// 4 KiB; the bound keeps a mistaken or hostile path (a huge file, or a link
+// to /dev/zero) from filling memory.
+const MaxKeyfileSize = 64 << 10
 
 // WriteOptions say how WriteKeyfile stores a key.
 type WriteOptions struct {
@@ -32,16 +43,68 @@ type WriteOptions struct {
 }
 
 // ReadKeyfileData returns the raw bytes of the keyfile at path, encrypted or
-// not. A missing file gives an error wrapping ErrKeyfileNotFound.
+// not. A missing file gives an error wrapping ErrKeyfileNotFound; a path
+// that is not a regular file (after symbolic links) or is larger than
+// MaxKeyfileSize gives ErrNotKeyfile, without blocking on a named pipe or
+// reading past the bound. Polkadot-JS exports are read with it too.
 func ReadKeyfileData(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
+	info, err := os.Stat(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, fmt.Errorf("%w: %s", ErrKeyfileNotFound, path)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("wallet: read keyfile: %w", err)
 	}
+	if err := checkKeyfileInfo(path, info); err != nil {
+		return nil, err
+	}
+	// O_NONBLOCK: should the path become a named pipe after the check,
+	// opening it does not wait for a writer (the check below then refuses
+	// it). It changes nothing for a regular file.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
+	if err != nil {
+		return nil, fmt.Errorf("wallet: read keyfile: %w", err)
+	}
+	defer f.Close()
+	if info, err = f.Stat(); err != nil {
+		return nil, fmt.Errorf("wallet: read keyfile: %w", err)
+	}
+	if err := checkKeyfileInfo(path, info); err != nil {
+		return nil, err
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxKeyfileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("wallet: read keyfile %s: %w", path, err)
+	}
+	if len(data) > MaxKeyfileSize {
+		return nil, fmt.Errorf("%w: %s grew past %d bytes while read (a keyfile is at most %d)", ErrNotKeyfile, path, MaxKeyfileSize, MaxKeyfileSize)
+	}
 	return data, nil
+}
+
+// checkKeyfileInfo refuses what cannot be a keyfile: anything but a regular
+// file of at most MaxKeyfileSize bytes.
+func checkKeyfileInfo(path string, info fs.FileInfo) error {
+	mode := info.Mode()
+	var what string
+	switch {
+	case mode.IsRegular():
+		if info.Size() > MaxKeyfileSize {
+			return fmt.Errorf("%w: %s is %d bytes, larger than any keyfile (at most %d)", ErrNotKeyfile, path, info.Size(), MaxKeyfileSize)
+		}
+		return nil
+	case mode.IsDir():
+		what = "a directory"
+	case mode&fs.ModeNamedPipe != 0:
+		what = "a named pipe (FIFO)"
+	case mode&fs.ModeSocket != 0:
+		what = "a socket"
+	case mode&fs.ModeDevice != 0:
+		what = "a device"
+	default:
+		what = "not a regular file"
+	}
+	return fmt.Errorf("%w: %s is %s; a keyfile is a regular file", ErrNotKeyfile, path, what)
 }
 
 // ReadKeyfile reads and decodes the keyfile at path. If it is encrypted the

@@ -1,6 +1,7 @@
 package wallet
 
 import (
+	"bytes"
 	"encoding/hex"
 	"errors"
 	"strings"
@@ -119,6 +120,29 @@ func TestSS58RoundTrip(t *testing.T) {
 	}
 }
 
+// TestMaxSS58Length checks the bound SS58Decode applies before decoding:
+// no 32-byte account of any format encodes longer, and some encode exactly
+// that long.
+func TestMaxSS58Length(t *testing.T) {
+	longest := 0
+	for _, fill := range []byte{0x00, 0xff} {
+		pub := bytes.Repeat([]byte{fill}, PublicKeySize)
+		for format := uint16(0); format < 16384; format++ {
+			addr := SS58Encode(pub, format)
+			if len(addr) > MaxSS58Length {
+				t.Fatalf("format %d: %q is %d characters, over MaxSS58Length", format, addr, len(addr))
+			}
+			longest = max(longest, len(addr))
+			if _, f, err := SS58Decode(addr); err != nil || f != format {
+				t.Fatalf("format %d: decode %q: %v (format %d)", format, addr, err, f)
+			}
+		}
+	}
+	if longest != MaxSS58Length {
+		t.Errorf("longest address is %d characters; MaxSS58Length %d is not tight", longest, MaxSS58Length)
+	}
+}
+
 func TestSS58DecodeErrors(t *testing.T) {
 	good := "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
 	tests := []struct {
@@ -130,6 +154,8 @@ func TestSS58DecodeErrors(t *testing.T) {
 		{"checksum", good[:47] + "Z", "checksum"},
 		{"short", good[:40], "bytes"},
 		{"long", good + "1", "bytes"},
+		{"huge", strings.Repeat(good, 1<<15), "longer than any address"},
+		{"one past the longest", strings.Repeat("z", MaxSS58Length+1), "longer than any address"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,6 +165,9 @@ func TestSS58DecodeErrors(t *testing.T) {
 			}
 			if !errors.Is(err, ErrBadAddress) || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("error %q, want it to mention %q", err, tt.want)
+			}
+			if len(err.Error()) > 200 {
+				t.Errorf("error is %d bytes long; it must not echo the whole input", len(err.Error()))
 			}
 		})
 	}

@@ -29,6 +29,19 @@ var fernetSalt = []byte("Iguesscyborgslikemyselfhaveatendencytobeparanoidaboutou
 // decryptFernet opens a legacy Fernet keyfile. The token is checked before
 // the key is derived, so damaged data is reported without the slow KDF.
 func decryptFernet(data []byte, password string) ([]byte, error) {
+	raw, err := parseFernet(data)
+	if err != nil {
+		return nil, err
+	}
+	key, err := pbkdf2.Key(sha256.New, password, fernetSalt, fernetRounds, 32)
+	if err != nil {
+		return nil, fmt.Errorf("wallet: pbkdf2: %w", err)
+	}
+	return openFernet(key, raw)
+}
+
+// parseFernet decodes a Fernet token and checks its length and version.
+func parseFernet(data []byte) ([]byte, error) {
 	tok := bytes.TrimSpace(data)
 	raw, err := base64.URLEncoding.DecodeString(string(tok))
 	if err != nil {
@@ -41,10 +54,12 @@ func decryptFernet(data []byte, password string) ([]byte, error) {
 	if raw[0] != fernetVersion {
 		return nil, fmt.Errorf("%w: Fernet token version 0x%02x, want 0x80", ErrKeyfileCorrupt, raw[0])
 	}
-	key, err := pbkdf2.Key(sha256.New, password, fernetSalt, fernetRounds, 32)
-	if err != nil {
-		return nil, fmt.Errorf("wallet: pbkdf2: %w", err)
-	}
+	return raw, nil
+}
+
+// openFernet checks the HMAC of a parsed token with the 32-byte derived key
+// (signing key ‖ encryption key) and decrypts it.
+func openFernet(key, raw []byte) ([]byte, error) {
 	signKey, encKey := key[:16], key[16:]
 	body, tag := raw[:len(raw)-sha256.Size], raw[len(raw)-sha256.Size:]
 	mac := hmac.New(sha256.New, signKey)

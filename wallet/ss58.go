@@ -18,6 +18,14 @@ var ErrBadAddress = errors.New("invalid SS58 address")
 
 const base58Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
+// MaxSS58Length is the length of the longest SS58 address of a 32-byte
+// account: 36 bytes (a two-byte format prefix, whose first byte is below
+// 128, the key and a two-byte checksum), a number below 2^287, take at most
+// 49 base58 characters. SS58Decode refuses longer
+// input before decoding it, so its cost is bounded whatever it is given
+// (base58 decoding takes time quadratic in the length).
+const MaxSS58Length = 49
+
 // SS58Encode encodes a 32-byte public key as an SS58 address of the given
 // format (0–16383). It panics if pub is not 32 bytes or the format is out of
 // range, which are caller bugs.
@@ -44,12 +52,17 @@ func SS58Encode(pub []byte, format uint16) string {
 }
 
 // SS58Decode decodes an SS58 address holding a 32-byte public key and returns
-// the key and the address format. It rejects characters outside the base58
-// alphabet, wrong lengths and bad checksums, each with an error saying which.
+// the key and the address format. It rejects input longer than
+// MaxSS58Length, characters outside the base58 alphabet, wrong lengths and
+// bad checksums, each with an error saying which; an error quotes the input
+// only when it is no longer than an address.
 func SS58Decode(addr string) ([PublicKeySize]byte, uint16, error) {
 	var pub [PublicKeySize]byte
 	if addr == "" {
 		return pub, 0, fmt.Errorf("%w: empty", ErrBadAddress)
+	}
+	if len(addr) > MaxSS58Length {
+		return pub, 0, fmt.Errorf("%w: %d bytes long, longer than any address (at most %d characters)", ErrBadAddress, len(addr), MaxSS58Length)
 	}
 	if i := strings.IndexFunc(addr, func(r rune) bool { return !strings.ContainsRune(base58Alphabet, r) }); i >= 0 {
 		return pub, 0, fmt.Errorf("%w %q: character %q at position %d is not base58", ErrBadAddress, addr, addr[i], i+1)

@@ -24,11 +24,21 @@ func (a AccountID) IsZero() bool { return a == AccountID{} }
 // them in.
 func (a AccountID) Compare(b AccountID) int { return bytes.Compare(a[:], b[:]) }
 
+// maxAccountText is the length of the longest account text
+// ParseAccountID accepts: a 0x-prefixed hex key (an SS58 address is at most
+// wallet.MaxSS58Length characters).
+const maxAccountText = 2 + 2*len(AccountID{})
+
 // ParseAccountID reads an SS58 address or a 0x-prefixed 64-character hex
-// public key.
+// public key (surrounding spaces ignored). Longer text is refused before it
+// is decoded, and errors quote no more than an account's length of it.
 func ParseAccountID(s string) (AccountID, error) {
 	var a AccountID
 	s = strings.TrimSpace(s)
+	if len(s) > maxAccountText {
+		return a, fmt.Errorf("%w: %d bytes, longer than an SS58 address (%d characters at most) or a 0x hex key (%d)",
+			wallet.ErrBadAddress, len(s), wallet.MaxSS58Length, maxAccountText)
+	}
 	if strings.HasPrefix(s, "0x") || strings.HasPrefix(s, "0X") {
 		b, err := hex.DecodeString(s[2:])
 		if err != nil || len(b) != len(a) {

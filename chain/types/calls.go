@@ -2,7 +2,8 @@ package types
 
 import (
 	"fmt"
-	"sort"
+	"maps"
+	"slices"
 )
 
 // CallArgs is the argument struct of one chain call. Its CallName is the
@@ -45,14 +46,7 @@ func buildCallTypes() map[string]func() CallArgs {
 }
 
 // CallNames returns the names of every call the chain knows, sorted.
-func CallNames() []string {
-	names := make([]string, 0, len(callTypes))
-	for n := range callTypes {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func CallNames() []string { return slices.Sorted(maps.Keys(callTypes)) }
 
 // EncodeCall encodes args as a Call.
 func EncodeCall(args CallArgs) (Call, error) {

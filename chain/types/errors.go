@@ -66,6 +66,7 @@ var (
 	ErrNotFound      = register(&Error{21, "query", "NotFound", "nothing is stored there"})
 	ErrHeightPruned  = register(&Error{22, "query", "HeightUnavailable", "the state at that height is not kept by this node"})
 	ErrTooManyInPool = register(&Error{23, "tx", "PoolLimit", "the signer has too many transactions waiting"})
+	ErrQueryTimeout  = register(&Error{24, "query", "QueryTimeout", "the query did not finish within the node's time for one query"})
 )
 
 // Balances errors. Codes 100–199.

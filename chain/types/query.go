@@ -32,6 +32,11 @@ const (
 	QueryDryRun = "/dry_run"
 )
 
+// MaxQueryPathLength is the longest query path the node answers, in bytes.
+// The longest path it knows (QueryStake with two SS58 addresses) is about
+// 110 bytes; a longer one is refused before any part of it is parsed.
+const MaxQueryPathLength = 256
+
 // BlockHashCount is how many recent block hashes the chain keeps in state
 // for proof-of-work checks and queries (as Substrate's BlockHashCount).
 const BlockHashCount = 2400

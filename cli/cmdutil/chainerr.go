@@ -68,6 +68,8 @@ var chainHints = map[uint32]string{
 	types.ErrWrongDuration.Code:                     "give a --duration of at least the chain's motion duration, or leave it out",
 	types.ErrDuplicateProposal.Code:                 "the same call is already proposed: vote on that proposal, or close it first",
 	types.ErrTooManyProposals.Code:                  "close a decided proposal first (btcli root proposals, btcli root close)",
+	types.ErrTooManyInPool.Code:                     "the node holds a limited number of one account's transactions until blocks include them; send the rest after the next blocks",
+	types.ErrQueryTimeout.Code:                      "the node stops a query that runs longer than its --query-timeout; try again, or ask another node",
 }
 
 // ChainRefusal is a chain error explained for a user: what was refused, the

@@ -3,7 +3,6 @@ package wallet
 import (
 	"errors"
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 
@@ -170,7 +169,7 @@ func regenKeypair(opts *RegenOptions) (*wallet.Keypair, error) {
 		}
 		return kp, nil
 	case opts.JSON != "":
-		data, err := os.ReadFile(opts.JSON)
+		data, err := wallet.ReadKeyfileData(opts.JSON)
 		if err != nil {
 			return nil, fmt.Errorf("--json: %w", err)
 		}

@@ -141,6 +141,10 @@ func TestRegenBadInput(t *testing.T) {
 	if err := os.WriteFile(jsonPath, []byte(pjsAlice), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	notExport := filepath.Join(t.TempDir(), "notes.txt")
+	if err := os.WriteFile(notExport, []byte("not an export"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	words := strings.Fields(k2Phrase)
 	tests := []struct {
 		name string
@@ -157,7 +161,8 @@ func TestRegenBadInput(t *testing.T) {
 		{"uri bad phrase", []string{"--uri", "old leopard//x"}, "the phrase before the path"},
 		{"json missing file", []string{"--json", "/nonexistent/file.json", "--json_password", "x"}, "/nonexistent/file.json"},
 		{"json wrong password", []string{"--json", jsonPath, "--json_password", "nope"}, "wrong password"},
-		{"json not an export", []string{"--json", "/dev/null", "--json_password", "x"}, "Polkadot-JS"},
+		{"json not an export", []string{"--json", notExport, "--json_password", "x"}, "Polkadot-JS"},
+		{"json a device", []string{"--json", "/dev/zero", "--json_password", "x"}, "is a device"},
 		{"json no password, no prompt", []string{"--json", jsonPath}, "--json_password"},
 		{"nothing given, no prompt", nil, "--mnemonic, --seed, --json or --uri"},
 	}

@@ -124,6 +124,29 @@ type devOptions struct {
 	blockTime  time.Duration
 	reset      bool
 	appVersion uint64
+	limits     limitOptions
+}
+
+// limitOptions are the limits a node enforces on requests (docs/operations.md).
+type limitOptions struct {
+	queryTimeout        time.Duration
+	maxPendingPerSigner int
+}
+
+func (l *limitOptions) addFlags(cmd *cobra.Command) {
+	cmd.Flags().DurationVar(&l.queryTimeout, "query-timeout", node.DefaultQueryTimeout, "how long one query may run before it is answered with QueryTimeout")
+	cmd.Flags().IntVar(&l.maxPendingPerSigner, "mempool-max-per-signer", chain.DefaultMaxPendingPerSigner, "how many transactions of one signer the mempool holds at once (-1: no limit)")
+}
+
+func (l *limitOptions) apply(o *node.StartOptions) error {
+	if l.queryTimeout <= 0 {
+		return fmt.Errorf("--query-timeout must be positive, got %s", l.queryTimeout)
+	}
+	if l.maxPendingPerSigner == 0 || l.maxPendingPerSigner < -1 {
+		return fmt.Errorf("--mempool-max-per-signer must be positive or -1 (no limit), got %d", l.maxPendingPerSigner)
+	}
+	o.QueryTimeout, o.MaxPendingPerSigner = l.queryTimeout, l.maxPendingPerSigner
+	return nil
 }
 
 func newDevCmd(g *globalOptions) *cobra.Command {
@@ -153,6 +176,7 @@ State is kept in --home and survives restarts unless --reset is given.`,
 	cmd.Flags().StringVar(&o.p2p, "p2p", "127.0.0.1:26656", "p2p listen address (host:port)")
 	cmd.Flags().DurationVar(&o.blockTime, "block-time", 250*time.Millisecond, "block interval")
 	cmd.Flags().BoolVar(&o.reset, "reset", false, "delete the chain in --home and start a new one")
+	o.limits.addFlags(cmd)
 	return cmd
 }
 
@@ -165,6 +189,10 @@ func runDev(o *devOptions, log *slog.Logger) error {
 			return fmt.Errorf("reset %s: %w", o.home, err)
 		}
 	}
+	start := node.StartOptions{Logger: log, RPCListen: o.rpc, P2PListen: o.p2p, BlockTime: o.blockTime, AppVersion: o.appVersion}
+	if err := o.limits.apply(&start); err != nil {
+		return err
+	}
 	fresh := !node.IsHome(o.home)
 	if fresh {
 		g, err := node.DevGenesis()
@@ -175,7 +203,7 @@ func runDev(o *devOptions, log *slog.Logger) error {
 			return err
 		}
 	}
-	n, err := node.Start(context.Background(), o.home, node.StartOptions{Logger: log, RPCListen: o.rpc, P2PListen: o.p2p, BlockTime: o.blockTime, AppVersion: o.appVersion})
+	n, err := node.Start(context.Background(), o.home, start)
 	if err != nil {
 		return err
 	}
@@ -252,6 +280,7 @@ app_state to fund accounts before the first start).`,
 type startOptions struct {
 	home, rpc, p2p string
 	keep           int64
+	limits         limitOptions
 }
 
 func newStartCmd(g *globalOptions) *cobra.Command {
@@ -268,7 +297,11 @@ func newStartCmd(g *globalOptions) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			n, err := node.Start(context.Background(), o.home, node.StartOptions{Logger: log, RPCListen: o.rpc, P2PListen: o.p2p, KeepVersions: o.keep, AppVersion: g.appVersion})
+			start := node.StartOptions{Logger: log, RPCListen: o.rpc, P2PListen: o.p2p, KeepVersions: o.keep, AppVersion: g.appVersion}
+			if err := o.limits.apply(&start); err != nil {
+				return err
+			}
+			n, err := node.Start(context.Background(), o.home, start)
 			if err != nil {
 				return err
 			}
@@ -280,6 +313,7 @@ func newStartCmd(g *globalOptions) *cobra.Command {
 	cmd.Flags().StringVar(&o.rpc, "rpc", "", "override the RPC listen address (host:port)")
 	cmd.Flags().StringVar(&o.p2p, "p2p", "", "override the p2p listen address (host:port)")
 	cmd.Flags().Int64Var(&o.keep, "keep-versions", 0, "keep only this many recent heights of state for queries (0 = all)")
+	o.limits.addFlags(cmd)
 	return cmd
 }
 

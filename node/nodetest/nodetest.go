@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	cmtcfg "github.com/cometbft/cometbft/config"
+
 	"github.com/go-bittensor/bittensor/chain"
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/node"
@@ -21,6 +23,8 @@ type Options struct {
 	BlockTime time.Duration
 	// Genesis changes the dev genesis before the chain starts.
 	Genesis func(*chain.Genesis)
+	// Config adjusts the node's CometBFT configuration (node.StartOptions).
+	Config func(*cmtcfg.Config)
 }
 
 // Dev is a running dev node.
@@ -56,7 +60,7 @@ func StartDev(t testing.TB, o Options) *Dev {
 	if err := node.Init(home, node.InitOptions{ChainID: node.DevChainID, Genesis: g, RPCListen: rpc, P2PListen: p2p, BlockTime: o.BlockTime, NoPeerExchange: true}); err != nil {
 		t.Fatal(err)
 	}
-	n, err := node.Start(context.Background(), home, node.StartOptions{})
+	n, err := node.Start(context.Background(), home, node.StartOptions{Config: o.Config})
 	if err != nil {
 		t.Fatal(err)
 	}
