@@ -113,6 +113,10 @@ func dispatch(ctx *Context, args types.CallArgs) error {
 		return vote(ctx, a)
 	case *types.Close:
 		return closeProposal(ctx, a)
+	case *types.SetIdentity:
+		return setIdentityCall(ctx, a)
+	case *types.ClearIdentity:
+		return clearIdentityCall(ctx, a)
 	default:
 		return types.Errorf(types.ErrUnknownCall, "%s has no handler", args.CallName())
 	}

@@ -61,6 +61,16 @@ type Export struct {
 	// UpgradePlan is the upgrade scheduled after Height, if any.
 	UpgradePlan     *types.UpgradePlan     `json:"upgrade_plan,omitempty"`
 	AppliedUpgrades []types.AppliedUpgrade `json:"applied_upgrades"`
+	// Identities are the identity registry's entries, by account.
+	Identities []ExportIdentity `json:"identities,omitempty"`
+}
+
+// ExportIdentity is an account's on-chain identity and the deposit it holds.
+type ExportIdentity struct {
+	Identified types.AccountID    `json:"identified"`
+	Info       types.IdentityInfo `json:"info"`
+	Deposit    uint64             `json:"deposit"` // RAO held from the depositor
+	Depositor  types.AccountID    `json:"depositor"`
 }
 
 // ExportAccount is an account's balance record.
@@ -295,6 +305,13 @@ func (x *exporter) record(k, v []byte) error {
 	case prefixSubnet, prefixHyperparams, prefixNeuron, prefixWeights, prefixBonds,
 		prefixEmissionValue, prefixSubnetEmission, prefixLoadedEmission:
 		return x.subnetRecord(k, v)
+	case prefixIdentity:
+		if len(k) != 33 {
+			return errExport(k, "identity key of %d bytes", len(k))
+		}
+		var id identity
+		mustDecode(v, &id, "identity")
+		e.Identities = append(e.Identities, ExportIdentity{Identified: types.AccountID(k[1:]), Info: id.Info, Deposit: id.Deposit, Depositor: id.Depositor})
 	default:
 		return errExport(k, "no export for state prefix 0x%02x", k[0])
 	}
@@ -590,8 +607,19 @@ func (e *Export) Validate() error {
 	if !netuids[RootNetuid] {
 		return bad("subnets: the root network (netuid 0) is missing")
 	}
+	for i, id := range e.Identities {
+		if i > 0 && bytes.Compare(id.Identified[:], e.Identities[i-1].Identified[:]) <= 0 {
+			return bad("identities[%d]: %s is out of order or listed twice (list identities by account)", i, id.Identified)
+		}
+		if err := id.Info.Check(e.Params.Registry.MaxAdditionalFields); err != nil {
+			return bad("identities[%d]: %v", i, err)
+		}
+		if err := add("identity deposits", id.Deposit); err != nil {
+			return err
+		}
+	}
 	if held != e.TotalIssuance {
-		return bad("total_issuance %d RAO, but balances, stakes and locks hold %d", e.TotalIssuance, held)
+		return bad("total_issuance %d RAO, but balances, stakes, locks and identity deposits hold %d", e.TotalIssuance, held)
 	}
 	gp := e.Params.Governance
 	if len(e.Senate) > int(gp.MaxSenateMembers) || len(e.Triumvirate) > int(gp.MaxTriumvirateMembers) {
@@ -745,6 +773,9 @@ func (e *Export) apply(st *State, chainID string) {
 	st.setUpgradePlan(e.UpgradePlan)
 	for _, u := range e.AppliedUpgrades {
 		st.recordUpgrade(u)
+	}
+	for _, id := range e.Identities {
+		st.setIdentity(id.Identified, &identity{Info: id.Info, Deposit: id.Deposit, Depositor: id.Depositor})
 	}
 }
 

@@ -104,7 +104,7 @@ func TestExportRoundTrip(t *testing.T) {
 		"last tx blocks": len(e.LastTxBlocks), "subnets": len(e.Subnets) - 2, "block hashes": len(e.BlockHashes),
 		"used work": len(e.UsedWork), "triumvirate": len(e.Triumvirate), "senate": len(e.Senate), "proposals": len(e.Proposals),
 		"applied upgrades": len(e.AppliedUpgrades), "neurons with rows": withRows, "subnets with payouts loaded": withLoaded,
-		"subnets with emission": withEmission, "neurons with endpoints": withEndpoints,
+		"subnets with emission": withEmission, "neurons with endpoints": withEndpoints, "identities": len(e.Identities),
 	} {
 		if n <= 0 {
 			t.Errorf("the export has no %s", what)
@@ -233,6 +233,9 @@ func TestExportGenesisRefusals(t *testing.T) {
 		{"proposal args changed", edit(func(e *Export) { e.Proposals[0].Call.Args = json.RawMessage(`{"netuid":1,"value":10}`) }), "do not match"},
 		{"plan before the height", edit(func(e *Export) { e.UpgradePlan.Height = e.Height }), "not after"},
 		{"no root network", edit(func(e *Export) { e.Subnets = e.Subnets[1:] }), ""},
+		{"identity deposit not in the issuance", edit(func(e *Export) { e.Identities[0].Deposit++ }), "identity deposits hold"},
+		{"identity listed twice", edit(func(e *Export) { e.Identities = append(e.Identities, e.Identities[0]) }), "out of order or listed twice"},
+		{"identity field too long", edit(func(e *Export) { e.Identities[0].Info.Web = strings.Repeat("w", 65) }), "web is 65 bytes"},
 		{"unknown field", bytes.Replace(js, []byte(`"height"`), []byte(`"heigth"`), 1), "unknown field"},
 		{"export beside other keys", append([]byte(`{"params":{},`), bytes.TrimPrefix(bytes.TrimSpace(js), []byte("{"))...), "holds only"},
 	} {

@@ -15,9 +15,9 @@ import (
 const invariantsEnabled = true
 
 // checkInvariants verifies, after every block, that the total issuance
-// equals every RAO held (free balances, stake and subnet locks), that the
-// stake totals and indexes agree with the stake entries, and that every
-// subnet's neurons and registrations agree.
+// equals every RAO held (free balances, stake, subnet locks and identity
+// deposits), that the stake totals and indexes agree with the stake
+// entries, and that every subnet's neurons and registrations agree.
 func checkInvariants(st *State) {
 	var sum uint64
 	st.IterateAccounts(func(_ types.AccountID, acc Account) bool {

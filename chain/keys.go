@@ -8,7 +8,7 @@ import "encoding/binary"
 //
 // Ranges: 0x01–0x0f chain core and balances; 0x10–0x4f subnets,
 // registration, staking, weights and serving; 0x50–0x5f emission; 0x60–0x6f
-// root network and governance.
+// root network and governance; 0x70–0x7f the identity registry.
 const (
 	prefixAccount       byte = 0x01 // ‖ account(32) → free(8) ‖ nonce(8)
 	keyParams           byte = 0x02 // → Params (CBOR)
@@ -55,6 +55,9 @@ const (
 	prefixTriumvirateMember byte = 0x61 // ‖ account(32) → empty: TriumvirateMembers
 	prefixProposal          byte = 0x62 // ‖ hash(32) → proposal (CBOR): votes, threshold, end, call
 	keyProposalCount        byte = 0x63 // → u32: the index the next proposal gets
+
+	// The identity registry (registry.go).
+	prefixIdentity byte = 0x70 // ‖ account(32) → identity (CBOR): info, deposit, depositor
 )
 
 // netuidPrefixes are the prefixes whose keys continue with a netuid: all of

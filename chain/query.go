@@ -160,6 +160,16 @@ func answer(st *State, height int64, path string, data []byte) *abci.ResponseQue
 		return queryJSON(height, types.Issuance{TotalIssuance: st.TotalIssuance(), Height: uint64(height)})
 	case types.QueryParams:
 		return queryJSON(height, st.Params())
+	case types.QueryIdentity:
+		id, err := types.ParseAccountID(arg)
+		if err != nil {
+			return queryError(types.Errorf(types.ErrQuery, "%s: %v", types.QueryIdentity, err))
+		}
+		rec, ok := st.Identity(id)
+		if !ok {
+			return queryError(types.Errorf(types.ErrNotFound, "%s has no identity", id))
+		}
+		return queryJSON(height, types.IdentityRecord{Identified: id, Info: rec.Info, Deposit: rec.Deposit, Depositor: rec.Depositor, Height: uint64(height)})
 	default:
 		if resp, ok := answerSubtensor(st, height, route, arg, string(data) == types.AnswerCBOR); ok {
 			return resp

@@ -61,7 +61,8 @@ func richGenesis(t testing.TB) Genesis {
 // fillRichState runs blocks that leave a record of every kind the chain
 // keeps: endpoints (IPv4 and IPv6), weights and bonds, emission pending and
 // loaded, nominations, a second subnet with a proof-of-work registration
-// (a spent seal), a senator and an open proposal with a vote.
+// (a spent seal), a senator and an open proposal with a vote, and an
+// identity.
 func fillRichState(c *subtensorChain) {
 	t := c.t
 	alice, bob, charlie, dave := key(t, "//Alice"), key(t, "//Bob"), key(t, "//Charlie"), key(t, "//Dave")
@@ -80,6 +81,8 @@ func fillRichState(c *subtensorChain) {
 	c.rootRegister(dave, id(t, "//Dave/senate"))
 	h, index := c.propose(alice, setTempo(t, 1, 9), 50)
 	c.vote(dave, id(t, "//Dave/senate"), h, index, true)
+	c.must(bob, &types.SetIdentity{Identified: id(t, "//Bob"), Info: types.IdentityInfo{Display: "Bob's subnet",
+		Additional: []types.IdentityField{{Key: "info", Value: "an identity for the export"}}}})
 	for i := 0; i < 6; i++ {
 		c.run()
 	}

@@ -1,10 +1,10 @@
 // Package cli wires the btcli command tree: the root command, its global
 // flags, version and shell completion, and the command groups. Each group
-// lives in its own package under cli/ (cli/wallet today) and everything
-// commands share is in cli/cmdutil.
+// lives in its own package under cli/ (cli/wallet, cli/subnets, …) and
+// everything commands share is in cli/cmdutil.
 //
 // To add a group, write cli/<group> with a NewCmd<Group>(f) constructor and
-// put it in place of its placeholder in groups below.
+// add it to groups below.
 package cli
 
 import (
@@ -84,16 +84,35 @@ command line wins over the environment, which wins over the file.`,
 	pf.StringVar(&f.ConfigPath, "config", "", "YAML file of flag defaults (default "+cmdutil.DefaultConfigPath+")")
 	pf.BoolVar(&f.NoPrompt, "no_prompt", false, "Never ask questions; a value that would be asked for is an error")
 	var strict, noVersionCheck bool
-	pf.BoolVar(&strict, "strict", false, "Accepted for compatibility (unknown flags are always errors)")
+	pf.BoolVar(&strict, cmdutil.StrictFlag, false, "Refuse flags the command does not take (without it they are ignored, as Bittensor's btcli does)")
 	pf.BoolVar(&noVersionCheck, "no_version_checking", false, "Accepted for compatibility (no version check is made)")
-	_ = pf.MarkHidden("strict")
 	_ = pf.MarkHidden("no_version_checking")
 	cmd.Flags().StringVar(&printCompletion, "print-completion", "", "Print the shell completion script for bash, zsh, fish or powershell")
 
-	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return &cmdutil.FlagError{Err: err} })
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return cmdutil.UnknownFlagError(c, err) })
 	cmd.AddCommand(groups(f)...)
+	acceptBittensorFlags(cmd)
 	cmd.CompletionOptions.HiddenDefaultCmd = false
 	return cmd
+}
+
+// acceptBittensorFlags lets the commands of Bittensor 6.x's groups take the
+// flags 6.x declares on them (the --wallet.* and --subtensor.* flags on
+// every command), used or not, so that scripts passing one set of flags to
+// every command work; see cmdutil.DropForeignFlags for the rest.
+func acceptBittensorFlags(root *cobra.Command) {
+	for _, g := range root.Commands() {
+		switch g.Name() {
+		case "subnets", "root", "wallet", "stake", "sudo", "legacy", "weights":
+		default:
+			continue
+		}
+		for _, c := range g.Commands() {
+			if !c.Hidden && c.Runnable() {
+				cmdutil.AcceptFlags(c, cmdutil.Bittensor6CommonFlags...)
+			}
+		}
+	}
 }
 
 // writeCompletion prints the completion script of a shell.
@@ -147,7 +166,7 @@ func newCmdInfo() *cobra.Command {
 // usage errors add a hint to --help.
 func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	root := NewRootCmd(f)
-	root.SetArgs(args)
+	root.SetArgs(cmdutil.DropForeignFlags(root, args))
 	root.SetIn(f.IOStreams.In)
 	root.SetOut(f.IOStreams.Out)
 	root.SetErr(f.IOStreams.ErrOut)
@@ -158,6 +177,7 @@ func Main(ctx context.Context, f *cmdutil.Factory, args []string) int {
 	if strings.HasPrefix(err.Error(), "unknown command ") || strings.HasPrefix(err.Error(), "unknown flag") {
 		err = &cmdutil.FlagError{Err: err}
 	}
+	err = cmdutil.MissingKeyError(err)
 	if !errors.Is(err, cmdutil.ErrSilent) {
 		fmt.Fprintf(f.IOStreams.ErrOut, "btcli: %s\n", oneLine(err.Error()))
 		var fe *cmdutil.FlagError

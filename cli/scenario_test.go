@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -251,12 +252,22 @@ func TestScenarioOnDevNode(t *testing.T) {
 	}
 	b.fail(1, []string{"weights not sent: SettingWeightsTooFast: weights set too soon: wait", "more blocks (rate limit 100, last update at block"},
 		"weights", "set", "--netuid", "1", "--uids", "1", "--weights", "1", "--wallet.name", "bob", "--wallet.hotkey", "h2", "--no_prompt")
-	// Only Root may set the tempo: the chain refuses bob (nothing charged).
+	// Only Root may set the tempo: bob is refused (nothing charged), and
+	// before his coldkey is unlocked: carol's encrypted coldkey is never
+	// asked for, at a terminal where no password would be typed.
 	before, _ := c.GetAccount(ctx, bobID, 0)
 	b.fail(1, []string{"setting tempo not sent: BadOrigin", "only the subnet's owner"},
 		"sudo", "set", "--netuid", "1", "--param", "tempo", "--value", "20", "--wallet.name", "bob", "--no_prompt")
 	if after, _ := c.GetAccount(ctx, bobID, 0); after.Free != before.Free || after.Nonce != before.Nonce {
 		t.Errorf("a refused sudo set changed bob's account: %+v → %+v", before, after)
+	}
+	t.Setenv("BT_COLD_PW_CAROL", "carol's strong password 1")
+	carolPath := t.TempDir()
+	b.ok("wallet", "regen_coldkey", "--wallet.name", "carol", "--wallet.path", carolPath, "--uri", "//Charlie", "--no_prompt")
+	os.Unsetenv("BT_COLD_PW_CAROL")
+	if code, _, errOut := b.runAt(true, "", "sudo", "set", "--netuid", "1", "--param", "weights_rate_limit", "--value", "5", "--wallet.name", "carol", "--wallet.path", carolPath); code != 1 ||
+		!strings.Contains(errOut, "setting weights_set_rate_limit not sent: BadOrigin: only subnet 1's owner") || strings.Contains(errOut, "password") {
+		t.Errorf("sudo set by a non-owner: exit %d: %s", code, errOut)
 	}
 
 	// Serve an axon (SDK: the axon serves itself).
@@ -339,6 +350,13 @@ func TestScenarioOnDevNode(t *testing.T) {
 		}
 		if !strings.Contains(out, tt.row) {
 			t.Errorf("btcli %s: no row %q:\n%s", strings.Join(tt.args, " "), tt.row, out)
+		}
+	}
+	// Subnets 1 and 3 have no root weight, so no emission: both views say why.
+	for _, args := range [][]string{{"subnets", "list"}, {"subnets", "metagraph", "--netuid", "1", "--no_save"}} {
+		_, _, errOut := b.run(args...)
+		if !strings.Contains(errOut, "no emission yet: each subnet's share is set by the root network's weights") || !strings.Contains(errOut, "btcli root weights --netuids 1") {
+			t.Errorf("btcli %s: no note on the missing emission: %q", strings.Join(args, " "), errOut)
 		}
 	}
 
@@ -465,8 +483,12 @@ func TestScenarioOnDevNode(t *testing.T) {
 	if after, _ := c.GetAccount(ctx, bobID, 0); after.Free != bobBefore.Free || after.Nonce != bobBefore.Nonce {
 		t.Errorf("bad input changed bob's account: %+v → %+v", bobBefore, after)
 	}
-	// Without --no_prompt and without a terminal nothing is sent.
-	b.fail(1, []string{"pass --no_prompt to proceed"}, "stake", "add", "--wallet.name", "bob", "--wallet.hotkey", "h2", "--amount", "1")
+	// Without --no_prompt and without a terminal nothing is sent, unless
+	// the answer comes down a pipe.
+	if code, _, errOut := b.run("stake", "add", "--wallet.name", "bob", "--wallet.hotkey", "h2", "--amount", "1"); code != cmdutil.ExitCancel ||
+		!strings.Contains(errOut, "btcli: cancelled: Do you want to stake to the following keys from bob? no answer on standard input; pass --no_prompt to proceed") {
+		t.Errorf("stake add without an answer: exit %d: %s", code, errOut)
+	}
 
 	// At a terminal btcli asks for what is missing, and "n" sends nothing.
 	prompts := []string{"Enter hotkey name or ss58_address to stake to", "Enter Tao amount to stake",
@@ -480,12 +502,20 @@ func TestScenarioOnDevNode(t *testing.T) {
 	if code != cmdutil.ExitCancel || out != "" {
 		t.Errorf("declined stake add: exit %d, stdout %q", code, out)
 	}
+	if strings.Contains(errOut, "fee") {
+		t.Errorf("staking is free, yet the question mentions a fee: %q", errOut)
+	}
 	if after, _ := c.GetAccount(ctx, bobID, 0); after.Free != bobBefore.Free || after.Nonce != bobBefore.Nonce {
 		t.Errorf("a declined stake changed bob's account: %+v → %+v", bobBefore, after)
 	}
 	code, out, errOut = b.runAt(true, "h2\n0.5\ny\n", "stake", "add", "--wallet.name", "bob")
 	if s, _ := c.GetStake(ctx, bobID, h2ID, 0); code != 0 || s != balance.RAOPerTAO/2 || !strings.Contains(out, "Staked τ0.500000000 on h2:") {
 		t.Errorf("accepted stake add: exit %d, stake %s\n%s%s", code, s, out, errOut)
+	}
+	// A piped answer is an answer: `echo y | btcli stake add …`.
+	code, _, errOut = b.runAt(false, "y\n", "stake", "add", "--wallet.name", "bob", "--wallet.hotkey", "h2", "--amount", "0.25")
+	if s, _ := c.GetStake(ctx, bobID, h2ID, 0); code != 0 || s != balance.RAOPerTAO*3/4 || !strings.Contains(errOut, "[y/n]: y\n") {
+		t.Errorf("echo y | btcli stake add: exit %d, stake %s: %s", code, s, errOut)
 	}
 	// And for the netuid.
 	code, out, errOut = b.runAt(true, "3\n", "subnets", "hyperparameters", "--json")

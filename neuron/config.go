@@ -16,6 +16,7 @@ import (
 
 	"github.com/go-bittensor/bittensor/axon"
 	"github.com/go-bittensor/bittensor/balance"
+	"github.com/go-bittensor/bittensor/config"
 	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/go-bittensor/bittensor/synapse"
 	"github.com/go-bittensor/bittensor/wallet"
@@ -45,15 +46,12 @@ type Config struct {
 	// default state directory.
 	Name string
 
-	Wallet struct {
-		Name   string // --wallet.name
-		Hotkey string // --wallet.hotkey
-		Path   string // --wallet.path
-	}
-	Subtensor struct {
-		Network       string // --subtensor.network
-		ChainEndpoint string // --subtensor.chain_endpoint (overrides Network)
-	}
+	// Wallet is --wallet.name, --wallet.hotkey and --wallet.path, and
+	// Subtensor --subtensor.network and --subtensor.chain_endpoint (which
+	// overrides the network), defined once for every program in package
+	// config, with btcli's environment variables.
+	Wallet    config.Wallet
+	Subtensor config.Subtensor
 	// Netuid is the subnet the neuron works on (--netuid).
 	Netuid uint16
 
@@ -126,12 +124,11 @@ func DefaultConfig(name string) Config {
 }
 
 // AddFlags registers the flags of c on fs, with c's values as defaults.
+// Flags with an environment variable (config.BindEnv) take it as Bittensor
+// does: BT_WALLET_*, BT_SUBTENSOR_*, BT_AXON_*, BT_LOGGING_DEBUG.
 func (c *Config) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&c.Wallet.Name, "wallet.name", c.Wallet.Name, "Name of the wallet (its coldkey directory)")
-	fs.StringVar(&c.Wallet.Hotkey, "wallet.hotkey", c.Wallet.Hotkey, "Name of the hotkey in the wallet")
-	fs.StringVar(&c.Wallet.Path, "wallet.path", c.Wallet.Path, "Directory holding the wallets")
-	fs.StringVar(&c.Subtensor.Network, "subtensor.network", c.Subtensor.Network, "Network to use: local (a node on this machine), or an endpoint")
-	fs.StringVar(&c.Subtensor.ChainEndpoint, "subtensor.chain_endpoint", c.Subtensor.ChainEndpoint, "Chain endpoint, host:port or a URL (overrides --subtensor.network)")
+	c.Wallet.AddFlags(fs)
+	c.Subtensor.AddFlags(fs)
 	fs.Uint16Var(&c.Netuid, "netuid", c.Netuid, "Subnet to work on")
 	fs.StringVar(&c.Axon.IP, "axon.ip", c.Axon.IP, "Address the axon listens on (empty: every interface)")
 	fs.IntVar(&c.Axon.Port, "axon.port", c.Axon.Port, "Port the axon listens on (0: any free port)")
@@ -143,6 +140,12 @@ func (c *Config) AddFlags(fs *pflag.FlagSet) {
 	fs.Var((*taoValue)(&c.Neuron.MaxBurn), "neuron.max_burn", "Most TAO a burned registration may cost")
 	fs.Uint64Var(&c.Neuron.SyncBlocks, "neuron.sync_blocks", c.Neuron.SyncBlocks, "Blocks between two syncs of the metagraph")
 	fs.BoolVar(&c.Logging.Debug, "logging.debug", c.Logging.Debug, "Log debug messages")
+	for flag, env := range map[string]string{
+		"axon.ip": "BT_AXON_IP", "axon.port": "BT_AXON_PORT", "axon.external_ip": "BT_AXON_EXTERNAL_IP",
+		"axon.external_port": "BT_AXON_EXTERNAL_PORT", "axon.max_workers": "BT_AXON_MAX_WORKERS", "logging.debug": "BT_LOGGING_DEBUG",
+	} {
+		config.BindEnv(fs, flag, env)
+	}
 	c.addProtocolFlag(fs)
 }
 
@@ -154,7 +157,7 @@ func (c *Config) Validate() error {
 			return fmt.Errorf("%w: --%s %q is not a usable name", ErrConfig, flag, v)
 		}
 	}
-	if _, _, err := subtensor.ResolveNetwork(c.target()); err != nil {
+	if _, _, err := subtensor.ResolveNetwork(c.Subtensor.Target()); err != nil {
 		return fmt.Errorf("%w: %v", ErrConfig, err)
 	}
 	if c.Axon.Port < 0 || c.Axon.Port > 65535 {
@@ -180,14 +183,6 @@ func (c *Config) Validate() error {
 		return fmt.Errorf("%w: --neuron.sync_blocks must be at least 1", ErrConfig)
 	}
 	return c.validateProtocol()
-}
-
-// target is what to connect to: the endpoint if given, else the network.
-func (c *Config) target() string {
-	if c.Subtensor.ChainEndpoint != "" {
-		return c.Subtensor.ChainEndpoint
-	}
-	return c.Subtensor.Network
 }
 
 // StateDir is the directory of the neuron's state files: Neuron.FullPath,

@@ -2,6 +2,7 @@ package neuron
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -78,6 +79,65 @@ func TestConfigErrors(t *testing.T) {
 		var fe *FlagError
 		if !errors.As(err, &fe) && !errors.Is(err, ErrConfig) {
 			t.Errorf("%v: %v is neither a FlagError nor ErrConfig (exit code 2)", tc.args, err)
+		}
+	}
+}
+
+// TestConfigFromEnvAndFile: a neuron program reads BT_* variables and the
+// config file as btcli does, below its command line.
+func TestConfigFromEnvAndFile(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	if err := os.MkdirAll(filepath.Join(home, ".bittensor"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	yml := "wallet:\n  name: from-file\n  hotkey: from-file\nnetuid: 9\naxon:\n  port: 7000\nneuron.sample_size: 4\n"
+	if err := os.WriteFile(filepath.Join(home, ".bittensor", "config.yml"), []byte(yml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("BT_WALLET_HOTKEY", "from-env")
+	t.Setenv("BT_SUBTENSOR_CHAIN_ENDPOINT", "127.0.0.1:9100")
+	t.Setenv("BT_AXON_PORT", "7001")
+	c := DefaultValidatorConfig("v")
+	fs := pflag.NewFlagSet("v", pflag.ContinueOnError)
+	c.AddFlags(fs)
+	if err := ParseFlags(fs, []string{"--netuid", "3"}); err != nil {
+		t.Fatal(err)
+	}
+	if c.Wallet.Name != "from-file" || c.Wallet.Hotkey != "from-env" || c.Subtensor.Target() != "127.0.0.1:9100" ||
+		c.Netuid != 3 || c.Axon.Port != 7001 || c.SampleSize != 4 {
+		t.Errorf("got wallet %+v, target %s, netuid %d, port %d, sample %d", c.Wallet, c.Subtensor.Target(), c.Netuid, c.Axon.Port, c.SampleSize)
+	}
+
+	// --config names another file; a bad value there is a flag error naming it.
+	bad := filepath.Join(t.TempDir(), "bad.yml")
+	if err := os.WriteFile(bad, []byte("netuid: lots\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c2 := DefaultValidatorConfig("v")
+	fs2 := pflag.NewFlagSet("v", pflag.ContinueOnError)
+	c2.AddFlags(fs2)
+	var fe *FlagError
+	if err := ParseFlags(fs2, []string{"--config", bad}); !errors.As(err, &fe) || !strings.Contains(err.Error(), bad) {
+		t.Errorf("bad config value: %v", err)
+	}
+}
+
+// TestUsage: --help says what the program is, its flags and where else
+// they come from.
+func TestUsage(t *testing.T) {
+	c := DefaultMinerConfig("m")
+	fs := pflag.NewFlagSet("my-miner", pflag.ContinueOnError)
+	var out strings.Builder
+	fs.SetOutput(&out)
+	c.AddFlags(fs)
+	SetUsage(fs, "My miner answers questions.")
+	if err := ParseFlags(fs, []string{"--help"}); !errors.Is(err, pflag.ErrHelp) || ExitCode("my-miner", err) != 0 {
+		t.Fatalf("--help: %v", err)
+	}
+	for _, want := range []string{"Usage: my-miner [flags]\n\nMy miner answers questions.\n\nFlags:\n", "--wallet.name", "--config string", "BT_WALLET_NAME", "~/.bittensor/config.yml"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("usage lacks %q:\n%s", want, out.String())
 		}
 	}
 }

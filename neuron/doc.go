@@ -7,7 +7,8 @@
 //	cfg := neuron.DefaultMinerConfig("my-miner")
 //	fs := pflag.NewFlagSet("my-miner", pflag.ContinueOnError)
 //	cfg.AddFlags(fs)                                  // --wallet.*, --subtensor.*, --netuid, --axon.*, --blacklist.* …
-//	if err := neuron.ParseFlags(fs, args); err != nil { return err }
+//	neuron.SetUsage(fs, "My miner answers …")         // what --help says above the flags
+//	if err := neuron.ParseFlags(fs, args); err != nil { return err } // + BT_* variables, ~/.bittensor/config.yml
 //	m, err := neuron.NewMiner(ctx, cfg)               // hotkey, chain connection, axon
 //	…
 //	neuron.Attach(m, func(ctx context.Context, syn *MySynapse) error { … fill the answer … })

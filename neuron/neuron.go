@@ -75,7 +75,7 @@ func New(ctx context.Context, cfg Config) (*Neuron, error) {
 		return nil, fmt.Errorf("neuron: hotkey of wallet %s (create it with `btcli wallet new_hotkey`): %w", w, err)
 	}
 	log := cfg.logger(nil)
-	client, err := subtensor.Connect(ctx, cfg.target(), subtensor.Options{Logger: log.With("module", "subtensor")})
+	client, err := subtensor.Connect(ctx, cfg.Subtensor.Target(), subtensor.Options{Logger: log.With("module", "subtensor")})
 	if err != nil {
 		return nil, fmt.Errorf("neuron: %w", err)
 	}

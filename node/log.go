@@ -22,7 +22,7 @@ func (c cmtLogger) Debug(msg string, kv ...any) {
 }
 func (c cmtLogger) Info(msg string, kv ...any) { c.l.Debug(msg, kv...) }
 func (c cmtLogger) Error(msg string, kv ...any) {
-	if isShutdownNoise(kv) {
+	if isShutdownNoise(msg, kv) {
 		c.l.Debug(msg, kv...)
 		return
 	}
@@ -31,7 +31,12 @@ func (c cmtLogger) Error(msg string, kv ...any) {
 
 // isShutdownNoise recognises the errors CometBFT logs when its own
 // listeners close during a clean stop.
-func isShutdownNoise(kv []any) bool {
+func isShutdownNoise(msg string, kv []any) bool {
+	switch msg {
+	case "Stopped accept routine, as transport is closed", // the p2p switch, at every stop
+		"Won't start a peer - switch is not running": // a peer dialling in while it stops
+		return true
+	}
 	for _, v := range kv {
 		if err, ok := v.(error); ok && strings.Contains(err.Error(), "use of closed network connection") {
 			return true

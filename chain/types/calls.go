@@ -40,6 +40,7 @@ func buildCallTypes() map[string]func() CallArgs {
 		m[call] = func() CallArgs { return &SudoSet{call: call} }
 	}
 	governanceCallTypes(m)
+	registryCallTypes(m)
 	upgradeCallTypes(m)
 	return m
 }

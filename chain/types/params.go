@@ -23,6 +23,10 @@ type Params struct {
 	// Governance are the limits of the triumvirate, the senate and their
 	// proposals.
 	Governance GovernanceParams `json:"governance"`
+	// Registry are the identity registry's deposits and limits. A chain
+	// whose genesis predates the registry has none: zero deposits and no
+	// additional fields (omitempty keeps its stored parameters readable).
+	Registry RegistryParams `json:"registry,omitempty"`
 }
 
 // FaucetParams configure SubtensorModule.faucet.
@@ -43,6 +47,7 @@ func DefaultParams() Params {
 		Faucet:             FaucetParams{Enabled: false, Difficulty: 1_000_000, Amount: 100_000_000_000},
 		Subtensor:          DefaultSubtensorParams(),
 		Governance:         DefaultGovernanceParams(),
+		Registry:           DefaultRegistryParams(),
 	}
 }
 
@@ -70,13 +75,14 @@ func (p Params) Validate() error {
 // do the Root-only calls (membership changes, disapprove_proposal), like the
 // setters; propose (triumvirate only, at most MaxProposals open) and close
 // (refused unless it ends a proposal) are free. The Root-only upgrade calls
-// pay, like the setters.
+// pay, like the setters, and the identity registry's calls, as Bittensor's
+// Registry calls do.
 func PaysFee(call string) bool {
 	switch call {
 	case CallVote, CallDisapproveProposal:
 		return true
 	}
-	for _, pallet := range []string{"Balances.", "AdminUtils.", string(Triumvirate) + ".", string(Senate) + ".", "Upgrade."} {
+	for _, pallet := range []string{"Balances.", "AdminUtils.", "Registry.", string(Triumvirate) + ".", string(Senate) + ".", "Upgrade."} {
 		if strings.HasPrefix(call, pallet) {
 			return true
 		}

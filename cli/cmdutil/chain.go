@@ -1,26 +1,35 @@
 package cmdutil
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 	"time"
 
+	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/subtensor"
 )
 
 // ConfirmAction asks a yes/no question before a command changes the chain.
-// With --no_prompt the answer is yes (the user asked not to be asked);
-// without a terminal the question cannot be asked, and the error says to
-// pass --no_prompt to proceed. A "no" is ErrCancel.
+// With --no_prompt the answer is yes (the user asked not to be asked). On a
+// terminal the user is asked; from a pipe (`echo y | btcli …`) the answer
+// is the next line of standard input, and none there is an error saying to
+// pass --no_prompt to proceed. Anything but "y" or "yes" is ErrCancel.
 func ConfirmAction(f *Factory, question string) error {
 	if f.NoPrompt {
 		return nil
 	}
-	if !f.IOStreams.CanPrompt() {
-		return fmt.Errorf("%s: there is no terminal to ask on; pass --no_prompt to proceed without asking", strings.TrimSpace(question))
+	var p Prompter
+	if f.IOStreams.CanPrompt() {
+		p = f.Prompter()
+	} else {
+		p = NewPrompter(f.IOStreams) // reads the answer from the pipe
 	}
-	ok, err := f.Prompter().Confirm(question)
+	ok, err := p.Confirm(question)
+	if errors.Is(err, ErrCancel) && !f.IOStreams.IsStdinTTY() {
+		return fmt.Errorf("%w: %s no answer on standard input; pass --no_prompt to proceed without asking", ErrCancel, lastLine(question))
+	}
 	if err != nil {
 		return err
 	}
@@ -28,6 +37,37 @@ func ConfirmAction(f *Factory, question string) error {
 		return fmt.Errorf("%w: nothing was sent", ErrCancel)
 	}
 	return nil
+}
+
+// FeeClause is format with the fee in it, or "" when the fee is zero: most
+// subtensor calls are free, and a question need not say "a fee of τ0".
+func FeeClause(format string, fee balance.Balance) string {
+	if fee == 0 {
+		return ""
+	}
+	return fmt.Sprintf(format, fee)
+}
+
+// lastLine is the last line of a question, without its answer hint:
+// "Do you want to continue?".
+func lastLine(q string) string {
+	var lines []string
+	for _, l := range strings.Split(q, "\n") {
+		l = strings.TrimSpace(l)
+		l = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(strings.TrimSuffix(l, ":")), "[y/n]"))
+		if l = strings.TrimRight(l, ": "); l != "" {
+			lines = append(lines, l)
+		}
+	}
+	for i := len(lines) - 1; i >= 0; i-- {
+		if strings.HasSuffix(lines[i], "?") {
+			return lines[i]
+		}
+	}
+	if len(lines) == 0 {
+		return "the question"
+	}
+	return lines[0] + "?" // "Do you want to stake to the following keys from bob:" and a list
 }
 
 // TxOutcome reports a transaction's result on ErrOut (its block, or the

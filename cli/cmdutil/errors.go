@@ -24,10 +24,6 @@ var ErrCancel = errors.New("cancelled")
 // went wrong; it exits non-zero without printing more.
 var ErrSilent = errors.New("silent error")
 
-// ErrNotAvailable is wrapped by the error of commands that this build of
-// btcli does not have yet.
-var ErrNotAvailable = errors.New("not available yet")
-
 // FlagError is a problem with the command line itself (missing, conflicting
 // or malformed flags). It exits with ExitUsage.
 type FlagError struct{ Err error }

@@ -1,16 +1,16 @@
 package cmdutil
 
 import (
+	"github.com/go-bittensor/bittensor/config"
 	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/go-bittensor/bittensor/wallet"
 	"github.com/spf13/cobra"
 )
 
-// WalletFlags are the --wallet.* flags of every command that uses keys.
+// WalletFlags are the --wallet.* flags of every command that uses keys
+// (config.Wallet, shared with the neuron programs).
 type WalletFlags struct {
-	Name   string // --wallet.name, env BT_WALLET_NAME
-	Hotkey string // --wallet.hotkey, env BT_WALLET_HOTKEY
-	Path   string // --wallet.path, env BT_WALLET_PATH
+	config.Wallet
 
 	cmd *cobra.Command
 }
@@ -18,13 +18,7 @@ type WalletFlags struct {
 // AddWalletFlags registers --wallet.name, --wallet.hotkey and --wallet.path
 // on cmd with Bittensor's defaults and environment variables.
 func AddWalletFlags(cmd *cobra.Command, w *WalletFlags) {
-	fs := cmd.Flags()
-	fs.StringVar(&w.Name, "wallet.name", wallet.DefaultName, "Name of the wallet (its coldkey directory)")
-	fs.StringVar(&w.Hotkey, "wallet.hotkey", wallet.DefaultHotkey, "Name of the hotkey in the wallet")
-	fs.StringVar(&w.Path, "wallet.path", wallet.DefaultPath, "Directory holding the wallets")
-	BindEnv(cmd, "wallet.name", "BT_WALLET_NAME")
-	BindEnv(cmd, "wallet.hotkey", "BT_WALLET_HOTKEY")
-	BindEnv(cmd, "wallet.path", "BT_WALLET_PATH")
+	w.Wallet.AddFlags(cmd.Flags())
 	w.cmd = cmd
 }
 
@@ -86,40 +80,23 @@ func checkName(flag, v string) error {
 // SubtensorFlags are the flags of commands that talk to the chain:
 // --subtensor.network (env BT_SUBTENSOR_NETWORK) and
 // --subtensor.chain_endpoint (overrides the network; a bare host:port is
-// accepted; env BT_SUBTENSOR_CHAIN_ENDPOINT). Factory.Connect turns them
-// into a connection.
-type SubtensorFlags struct {
-	Network       string
-	ChainEndpoint string
-}
+// accepted; env BT_SUBTENSOR_CHAIN_ENDPOINT), as config.Subtensor defines
+// them for every program. Factory.Connect turns them into a connection.
+type SubtensorFlags = config.Subtensor
 
 // DefaultNetwork is the network chain-talking commands use by default: a
 // node on this machine (`subtensor dev`). Bittensor's default, finney, is
 // a Substrate chain this client cannot talk to.
 const DefaultNetwork = subtensor.DefaultNetwork
 
-// Target is what to connect to: the endpoint if given, else the network.
-func (s SubtensorFlags) Target() string {
-	if s.ChainEndpoint != "" {
-		return s.ChainEndpoint
-	}
-	return s.Network
-}
-
 // AddSubtensorFlags registers the --subtensor.* flags on cmd.
-func AddSubtensorFlags(cmd *cobra.Command, s *SubtensorFlags) {
-	fs := cmd.Flags()
-	fs.StringVar(&s.Network, "subtensor.network", DefaultNetwork, "Network to use: local (a node on this machine), or an endpoint")
-	fs.StringVar(&s.ChainEndpoint, "subtensor.chain_endpoint", "", "Chain endpoint to connect to, host:port or a URL (overrides --subtensor.network)")
-	BindEnv(cmd, "subtensor.network", "BT_SUBTENSOR_NETWORK")
-	BindEnv(cmd, "subtensor.chain_endpoint", "BT_SUBTENSOR_CHAIN_ENDPOINT")
-}
+func AddSubtensorFlags(cmd *cobra.Command, s *SubtensorFlags) { s.AddFlags(cmd.Flags()) }
 
 // AddWalletPathFlag registers only --wallet.path (env BT_WALLET_PATH), for
 // commands that look at all wallets.
 func AddWalletPathFlag(cmd *cobra.Command, path *string) {
-	cmd.Flags().StringVar(path, "wallet.path", wallet.DefaultPath, "Directory holding the wallets")
-	BindEnv(cmd, "wallet.path", "BT_WALLET_PATH")
+	*path = ""
+	config.AddWalletPathFlag(cmd.Flags(), path)
 }
 
 // AliasFlag registers name as a hidden alias of the already registered

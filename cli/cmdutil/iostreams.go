@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"io"
 	"os"
+	"strconv"
 
 	"golang.org/x/term"
 )
@@ -23,6 +24,11 @@ type IOStreams struct {
 
 	stdinTTY, stdoutTTY, stderrTTY bool
 	inReader                       *bufio.Reader
+
+	outFile   *os.File // standard output, to ask its terminal's width
+	errFile   *os.File // standard error, likewise
+	termWidth int      // SetTerminalWidth's value
+	getenv    func(string) string
 }
 
 // System returns the process's standard streams with terminal detection.
@@ -34,6 +40,9 @@ func System() *IOStreams {
 		stdinTTY:  isTerminal(os.Stdin),
 		stdoutTTY: isTerminal(os.Stdout),
 		stderrTTY: isTerminal(os.Stderr),
+		outFile:   os.Stdout,
+		errFile:   os.Stderr,
+		getenv:    os.Getenv,
 	}
 }
 
@@ -55,6 +64,44 @@ func (s *IOStreams) IsStdoutTTY() bool { return s.stdoutTTY }
 
 // IsStderrTTY reports whether standard error is a terminal.
 func (s *IOStreams) IsStderrTTY() bool { return s.stderrTTY }
+
+// DefaultTerminalWidth is the width assumed for a terminal whose size
+// cannot be read.
+const DefaultTerminalWidth = 80
+
+// TerminalWidth is the width, in columns, tables on standard output should
+// fit: SetTerminalWidth's value, else the terminal's (read each time, so a
+// resized window is followed), else $COLUMNS, else DefaultTerminalWidth;
+// 0 (no limit) when standard output is not a terminal.
+func (s *IOStreams) TerminalWidth() int { return s.width(s.stdoutTTY, s.outFile) }
+
+// ErrWidth is TerminalWidth for standard error: the width notices are
+// wrapped at (0 when standard error is not a terminal).
+func (s *IOStreams) ErrWidth() int { return s.width(s.stderrTTY, s.errFile) }
+
+func (s *IOStreams) width(tty bool, f *os.File) int {
+	if s.termWidth > 0 {
+		return s.termWidth
+	}
+	if !tty {
+		return 0
+	}
+	if f != nil {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			return w
+		}
+	}
+	if s.getenv != nil {
+		if w, err := strconv.Atoi(s.getenv("COLUMNS")); err == nil && w > 0 {
+			return w
+		}
+	}
+	return DefaultTerminalWidth
+}
+
+// SetTerminalWidth sets the width TerminalWidth reports (for tests, and
+// for --width).
+func (s *IOStreams) SetTerminalWidth(w int) { s.termWidth = w }
 
 // SetStdinTTY overrides terminal detection for standard input (for tests).
 func (s *IOStreams) SetStdinTTY(v bool) { s.stdinTTY = v }

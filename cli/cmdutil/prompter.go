@@ -92,6 +92,9 @@ func (p *terminalPrompter) Confirm(prompt string) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if !p.io.IsStdinTTY() {
+		fmt.Fprintln(p.io.ErrOut, line) // a piped answer is not echoed by a terminal
+	}
 	switch strings.ToLower(strings.TrimSpace(line)) {
 	case "y", "yes":
 		return true, nil

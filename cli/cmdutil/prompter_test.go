@@ -144,3 +144,48 @@ func TestUnlockPasswordWithoutTerminal(t *testing.T) {
 		t.Errorf("prompt: %q %v", pw, err)
 	}
 }
+
+// TestConfirmActionFromPipe: `echo y | btcli …` answers the question; an
+// empty pipe is an error naming the question and --no_prompt.
+func TestConfirmActionFromPipe(t *testing.T) {
+	q := "Your balance is: τ1.0\nThe cost is τ0.5\nDo you want to continue? [y/n]: "
+	tests := []struct {
+		input, err, stderr string
+	}{
+		{"y\n", "", "Do you want to continue? [y/n]: y\n"},
+		{"yes", "", "[y/n]: yes\n"},
+		{"n\n", "cancelled: nothing was sent", "[y/n]: n\n"},
+		{"", "cancelled: Do you want to continue? no answer on standard input; pass --no_prompt to proceed without asking", ""},
+	}
+	for _, tt := range tests {
+		ios, in, _, errOut := Test()
+		in.WriteString(tt.input)
+		err := ConfirmAction(&Factory{IOStreams: ios}, q)
+		if tt.err == "" && err != nil || tt.err != "" && (err == nil || err.Error() != tt.err || !errors.Is(err, ErrCancel)) {
+			t.Errorf("input %q: error %v, want %q", tt.input, err, tt.err)
+		}
+		if !strings.Contains(errOut.String(), tt.stderr) || strings.Contains(err2s(err), "::") {
+			t.Errorf("input %q: stderr %q, want %q", tt.input, errOut.String(), tt.stderr)
+		}
+	}
+	ios, _, _, errOut := Test()
+	if err := ConfirmAction(&Factory{IOStreams: ios, NoPrompt: true}, q); err != nil || errOut.Len() != 0 {
+		t.Errorf("--no_prompt: %v, %q", err, errOut.String())
+	}
+}
+
+func err2s(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+func TestFeeClause(t *testing.T) {
+	if got := FeeClause(", for a fee of %s", 0); got != "" {
+		t.Errorf("zero fee: %q", got)
+	}
+	if got := FeeClause(", for a fee of %s", 100_000); got != ", for a fee of τ0.000100000" {
+		t.Errorf("fee: %q", got)
+	}
+}

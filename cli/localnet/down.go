@@ -59,6 +59,6 @@ func DownRun(ctx context.Context, o *DownOptions) error {
 	if err := stopAll(h, st); err != nil {
 		return err
 	}
-	fmt.Fprintf(o.IO.ErrOut, "localnet: stopped %d processes; the network is kept in %s (`btcli localnet up` resumes it, `up --reset` starts a new one)\n", len(live), h)
+	fmt.Fprintf(o.IO.ErrOut, "localnet: stopped %d processes; the network is kept in %s (%s resumes it, %s starts a new one)\n", len(live), displayPath(string(h)), hint(h, "up"), hint(h, "up --reset"))
 	return nil
 }

@@ -62,6 +62,21 @@ func homeFlag(cmd *cobra.Command, v *string) {
 	cmd.Flags().StringVar(v, "home", DefaultHome, "Directory holding the network (chain, wallets, logs)")
 }
 
+// hint is a localnet command to suggest to the user, in backquotes: the
+// way btcli was run (`go run ./cmd/btcli` from a checkout, else btcli),
+// "localnet", args, and --home when h is not the default home.
+func hint(h home, args string) string {
+	name := "btcli"
+	if exe, err := os.Executable(); err == nil && strings.Contains(exe, string(filepath.Separator)+"go-build") {
+		name = "go run ./cmd/btcli" // go run builds into its cache
+	}
+	s := name + " localnet " + args
+	if def, err := resolveHome(DefaultHome); err != nil || def != h {
+		s += " --home " + displayPath(string(h))
+	}
+	return "`" + s + "`"
+}
+
 // resolveHome expands ~ and makes the home absolute.
 func resolveHome(dir string) (home, error) {
 	p, err := filepath.Abs(wallet.ExpandHome(dir))

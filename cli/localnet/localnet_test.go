@@ -71,7 +71,7 @@ func newNetwork(t *testing.T) *network {
 // up runs `localnet up --detach` with the network's home and RPC.
 func (n *network) up(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
-	return btcli(t, append([]string{"localnet", "up", "--detach", "--home", n.home, "--rpc", n.rpc, "--block-time", "100ms"}, args...)...)
+	return btcli(t, append([]string{"localnet", "up", "--detach", "--home", n.home, "--rpc", n.rpc, "--block_time", "100ms"}, args...)...)
 }
 
 // status is `localnet status --json`.
@@ -174,8 +174,12 @@ func TestUpTwiceAndResume(t *testing.T) {
 		}
 	}
 
-	code, _, errOut = n.up(t, "--miners", "5")
-	if code != 0 || !strings.Contains(errOut, "resuming") || !strings.Contains(errOut, "--miners ignored") {
+	code, _, errOut = n.up(t, "--miners", "5", "--subnet", "text")
+	if code != 1 || !strings.Contains(errOut, "--subnet text, --miners 5") || !strings.Contains(errOut, "--reset --subnet text --miners 5") {
+		t.Fatalf("up after down with other options: exit %d: %s", code, errOut)
+	}
+	code, _, errOut = n.up(t, "--miners", "2", "--subnet", "tensor")
+	if code != 0 || !strings.Contains(errOut, "resuming a tensor subnet with 1 validator and 2 miners (1 answering wrongly)") {
 		t.Fatalf("up after down: exit %d: %s", code, errOut)
 	}
 	s3 := n.status(t)
@@ -252,7 +256,7 @@ func TestUpForeground(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
 	go func() {
-		done <- cli.Main(ctx, f, []string{"localnet", "up", "--home", n.home, "--rpc", n.rpc, "--block-time", "100ms", "--tempo", "4", "--miners", "1", "--subnet", "text"})
+		done <- cli.Main(ctx, f, []string{"localnet", "up", "--home", n.home, "--rpc", n.rpc, "--block_time", "100ms", "--tempo", "4", "--miners", "1", "--subnet", "text"})
 	}()
 	deadline := time.Now().Add(30 * time.Second)
 	for {

@@ -49,7 +49,7 @@ func StatusRun(ctx context.Context, o *StatusOptions) error {
 	}
 	st, err := loadState(h)
 	if errors.Is(err, errNoState) {
-		return fmt.Errorf("localnet: no local network in %s; start one with `btcli localnet up`", h)
+		return fmt.Errorf("localnet: no local network in %s; start one with %s", displayPath(string(h)), hint(h, "up"))
 	}
 	if err != nil {
 		return err
@@ -64,5 +64,5 @@ func StatusRun(ctx context.Context, o *StatusOptions) error {
 	if o.JSON {
 		return cmdutil.PrintJSON(o.IO.Out, v)
 	}
-	return v.render(o.IO.Out, o.IO.IsStdoutTTY())
+	return v.render(o.IO.Out, renderOptions{tty: o.IO.IsStdoutTTY(), width: o.IO.TerminalWidth(), procs: true})
 }

@@ -1,6 +1,7 @@
 package localnet
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -15,6 +17,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
 	"github.com/go-bittensor/bittensor/neuron"
@@ -77,7 +80,9 @@ emission to it), every neuron registered by burn, each validator staked
 watch validators score them down and Yuma pay the honest ones.
 
 A stopped network in --home is resumed as it was (its wallets, chain and
-validator scores are kept; --miners and the like then do not apply). A
+validator scores are kept). --rpc and --block_time may change on resume;
+a --subnet, --validators, --miners, --wrong or --tempo that differs from
+the saved network's is an error: such a network is a new one (--reset). A
 running one is left alone: see it with ` + "`btcli localnet status`" + `, stop it
 with ` + "`btcli localnet down`" + `. --reset deletes the network in --home and
 starts a new one.
@@ -110,7 +115,14 @@ does for axons announcing its own external address.`,
 	fs.BoolVar(&o.Reset, "reset", false, "Delete the network in --home (stopping it) and start a new one")
 	fs.BoolVar(&o.Detach, "detach", false, "Start the network in the background and return")
 	fs.StringVar(&o.RPC, "rpc", DefaultRPC, "Chain RPC address (host:port); btcli's local network is 127.0.0.1:9944")
-	fs.DurationVar(&o.BlockTime, "block-time", DefaultBlockTime, "Block interval of the chain")
+	fs.DurationVar(&o.BlockTime, "block_time", DefaultBlockTime, "Block interval of the chain")
+	// --block-time, the spelling of earlier releases, still works.
+	fs.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
+		if name == "block-time" {
+			name = "block_time"
+		}
+		return pflag.NormalizedName(name)
+	})
 	fs.Uint16Var(&o.Tempo, "tempo", DefaultTempo, "Blocks between the subnet's epochs (payouts) minus one")
 	fs.StringVar(&o.Protocol, "protocol", neuron.ProtocolSynapse, "How validators and miners talk: synapse (Bittensor 6.x axon and dendrite), btauth (btauth/1 signed HTTP) or epistula (Epistula v2); the tensor subnet speaks all three, the text subnet synapse only")
 	return cmd
@@ -136,7 +148,7 @@ func (o *UpOptions) validate() error {
 	case o.Wrong < 0 || o.Wrong > o.Miners:
 		return cmdutil.FlagErrorf("--wrong %d: want 0..%d (the number of miners)", o.Wrong, o.Miners)
 	case o.BlockTime < 10*time.Millisecond:
-		return cmdutil.FlagErrorf("--block-time %s: at least 10ms", o.BlockTime)
+		return cmdutil.FlagErrorf("--block_time %s: at least 10ms", o.BlockTime)
 	case o.Tempo < 1:
 		return cmdutil.FlagErrorf("--tempo must be at least 1")
 	}
@@ -182,8 +194,8 @@ func UpRun(ctx context.Context, o *UpOptions) error {
 		}
 		st = nil
 	} else if live := running(h, st); len(live) > 0 {
-		return fmt.Errorf("%w in %s (%s): watch it with `btcli localnet status`, stop it with `btcli localnet down`, or start a new one with --reset",
-			errRunning, h, describeRunning(live))
+		return fmt.Errorf("%w in %s (%s): watch it with %s, stop it with %s, or start a new one with --reset",
+			errRunning, displayPath(string(h)), describeRunning(live), hint(h, "status"), hint(h, "down"))
 	} else if st != nil && !st.Ready {
 		return fmt.Errorf("localnet: the network in %s was never finished (its setup stopped part way); start a new one with --reset", h)
 	} else if st == nil && !emptyDir(string(h)) {
@@ -192,27 +204,31 @@ func UpRun(ctx context.Context, o *UpOptions) error {
 
 	resume := st != nil
 	if resume {
-		for _, flag := range []string{"subnet", "validators", "miners", "wrong", "tempo", "block-time", "protocol"} {
-			if o.given(flag) {
-				say("--%s ignored: resuming the existing network (use --reset for a new one)", flag)
-			}
+		if diff := resumeConflicts(st, o); len(diff) > 0 {
+			return fmt.Errorf("localnet: %s holds %s; %s: start a new network with %s (deleting this one), or leave %s out to resume it",
+				displayPath(string(h)), describeNetwork(st), strings.Join(diff, ", "), hint(h, "up --reset "+strings.Join(diff, " ")), plural(len(diff), "that flag", "those flags"))
 		}
+		changed := false
 		if o.given("rpc") && o.RPC != st.RPC {
-			st.RPC = o.RPC
+			st.RPC, changed = o.RPC, true
+		}
+		if o.given("block_time") && Duration(o.BlockTime) != st.BlockTime {
+			st.BlockTime, changed = Duration(o.BlockTime), true
+		}
+		if changed {
 			if err := saveState(h, st); err != nil {
 				return err
 			}
 		}
-		say("resuming the %s network in %s", st.Subnet, h)
+		say("resuming %s in %s", describeNetwork(st), displayPath(string(h)))
 	} else {
+		if err := portFree(o.RPC); err != nil {
+			return err
+		}
 		if st, err = create(h, o); err != nil {
 			return err
 		}
-		wrong := ""
-		if o.Wrong > 0 {
-			wrong = fmt.Sprintf(" (%d answering wrongly)", o.Wrong)
-		}
-		say("creating a %s network in %s: %d validator(s), %d miner(s)%s, protocol %s", st.Subnet, h, o.Validators, o.Miners, wrong, st.protocol())
+		say("creating %s in %s", describeNetwork(st), displayPath(string(h)))
 	}
 	if err := portFree(st.RPC); err != nil {
 		return err
@@ -228,9 +244,9 @@ func UpRun(ctx context.Context, o *UpOptions) error {
 	if o.Detach {
 		waitServing(ctx, c, st, since, time.Minute)
 		if v, err := readView(ctx, c, h, st); err == nil {
-			_ = v.render(o.IO.Out, o.IO.IsStdoutTTY())
+			_ = v.render(o.IO.Out, renderOptions{tty: o.IO.IsStdoutTTY(), width: o.IO.TerminalWidth()})
 		}
-		say("running in the background: `btcli localnet status --home %s`, `btcli localnet down --home %s`", h, h)
+		say("running in the background: %s shows it, %s stops it", hint(h, "status"), hint(h, "down"))
 		return nil
 	}
 	err = watch(ctx, o.IO, c, h, st, procs[nodeName])
@@ -238,8 +254,64 @@ func UpRun(ctx context.Context, o *UpOptions) error {
 	if serr := stopAll(h, st); serr != nil {
 		err = errors.Join(err, serr)
 	}
-	say("stopped; the network is kept in %s (`btcli localnet up` resumes it)", h)
+	say("stopped; the network is kept in %s (%s resumes it)", displayPath(string(h)), hint(h, "up"))
 	return err
+}
+
+// resumeConflicts lists the flags given for a new network ("--miners 5")
+// whose values differ from the saved network st's.
+func resumeConflicts(st *State, o *UpOptions) []string {
+	var diff []string
+	check := func(flag string, given, saved any) {
+		if o.given(flag) && fmt.Sprint(given) != fmt.Sprint(saved) {
+			diff = append(diff, fmt.Sprintf("--%s %v", flag, given))
+		}
+	}
+	check("subnet", o.Subnet, st.Subnet)
+	check("validators", o.Validators, count(st, roleValidator))
+	check("miners", o.Miners, count(st, roleMiner))
+	check("wrong", o.Wrong, wrongMiners(st))
+	check("tempo", o.Tempo, st.Tempo)
+	check("protocol", o.Protocol, st.protocol())
+	return diff
+}
+
+// describeNetwork says what a saved network is: "a tensor subnet with 1
+// validator and 3 miners (1 answering wrongly)".
+func describeNetwork(st *State) string {
+	s := fmt.Sprintf("a %s subnet with %s and %s", st.Subnet,
+		plural(count(st, roleValidator), "validator", "validators"), plural(count(st, roleMiner), "miner", "miners"))
+	if w := wrongMiners(st); w > 0 {
+		s += fmt.Sprintf(" (%d answering wrongly)", w)
+	}
+	if p := st.protocol(); p != neuron.ProtocolSynapse {
+		s += ", speaking " + p
+	}
+	return s
+}
+
+// wrongMiners counts the network's miners that answer wrongly.
+func wrongMiners(st *State) int {
+	n := 0
+	for _, m := range st.Neurons {
+		if m.Wrong {
+			n++
+		}
+	}
+	return n
+}
+
+// plural is "1 miner" or "3 miners"; with n 1 or 2+ and no number for the
+// words "that flag"/"those flags".
+func plural(n int, one, many string) string {
+	word := many
+	if n == 1 {
+		word = one
+	}
+	if strings.HasPrefix(one, "that ") {
+		return word
+	}
+	return fmt.Sprintf("%d %s", n, word)
 }
 
 // reset stops and deletes the network in h, after checking that h holds
@@ -324,7 +396,7 @@ func start(ctx context.Context, h home, st *State, say func(string, ...any)) (ma
 		}
 		procs[m.Name] = p
 	}
-	say("chain at %s, subnet %d; %d neurons started (logs in %s/logs)", st.RPC, st.Netuid, len(st.Neurons), h)
+	say("chain at %s, subnet %d; %d neurons started (logs in %s)", st.RPC, st.Netuid, len(st.Neurons), displayPath(filepath.Join(string(h), "logs")))
 	return procs, c, since, nil
 }
 
@@ -405,13 +477,25 @@ func waitServing(ctx context.Context, c *subtensor.CometBFTClient, st *State, si
 }
 
 // watch shows the metagraph as blocks come until ctx ends (nil) or the
-// chain process exits (an error). On a terminal the view is redrawn at
-// every block; otherwise it is printed once per epoch.
+// chain process exits (an error). On a terminal the view is redrawn in
+// place at every block on the alternate screen (so the scrollback keeps
+// only the last frame, printed when watching ends), fitted to the
+// terminal's width; otherwise it is printed once per epoch.
 func watch(ctx context.Context, io *cmdutil.IOStreams, c *subtensor.CometBFTClient, h home, st *State, chainProc *child) error {
 	tty := io.IsStdoutTTY()
 	blocks, err := c.SubscribeBlocks(ctx)
 	if err != nil {
 		return err
+	}
+	var last *view
+	if tty {
+		fmt.Fprint(io.Out, enterAltScreen)
+		defer func() {
+			fmt.Fprint(io.Out, leaveAltScreen)
+			if last != nil {
+				_ = last.render(io.Out, renderOptions{tty: true, width: io.TerminalWidth()})
+			}
+		}()
 	}
 	var printed uint64
 	tick := time.NewTicker(time.Second)
@@ -433,17 +517,32 @@ func watch(ctx context.Context, io *cmdutil.IOStreams, c *subtensor.CometBFTClie
 		if err != nil {
 			continue
 		}
-		if tty {
-			fmt.Fprint(io.Out, "\x1b[H\x1b[2J")
-		} else if printed != 0 && v.Block < printed+uint64(v.Tempo)+1 {
+		if !tty && printed != 0 && v.Block < printed+uint64(v.Tempo)+1 {
 			continue
 		}
-		printed = v.Block
-		_ = v.render(io.Out, tty)
-		if tty {
-			fmt.Fprintf(io.Out, "Ctrl-C stops the network (kept in %s); logs in %s/logs\n", h, h)
+		printed, last = v.Block, v
+		if !tty {
+			_ = v.render(io.Out, renderOptions{})
+			continue
 		}
+		var frame bytes.Buffer
+		_ = v.render(&frame, renderOptions{tty: true, width: io.TerminalWidth()})
+		fmt.Fprintf(&frame, "Ctrl-C stops the network; it stays in %s\n", displayPath(string(h)))
+		fmt.Fprint(io.Out, redraw(frame.String()))
 	}
+}
+
+// Terminal control sequences of the live view.
+const (
+	enterAltScreen = "\x1b[?1049h\x1b[?25l" // alternate screen, cursor hidden
+	leaveAltScreen = "\x1b[?25h\x1b[?1049l" // cursor shown, normal screen
+)
+
+// redraw returns the sequence that draws frame over the previous one from
+// the top left corner: each line cleared to its end, then the rest of the
+// screen, so nothing flickers and nothing of a longer frame stays.
+func redraw(frame string) string {
+	return "\x1b[H" + strings.ReplaceAll(frame, "\n", "\x1b[K\n") + "\x1b[J"
 }
 
 // portFree checks that addr can be listened on.

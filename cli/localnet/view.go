@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -111,21 +113,31 @@ func (v *view) nextEpoch() uint64 {
 	return t - (v.Block+uint64(v.Netuid)+1)%(t+1)
 }
 
-// render writes the view: a title line and the neurons' table (aligned
-// with borders on a terminal, tab-separated otherwise), then the
-// processes that are not running.
-func (v *view) render(w io.Writer, tty bool) error {
+// renderOptions say how a view is drawn.
+type renderOptions struct {
+	tty   bool // aligned table with borders (else tab-separated)
+	width int  // columns to fit on a terminal (0: no limit)
+	procs bool // list every process, not only those that stopped
+}
+
+// render writes the view: two title lines, the neurons' table (aligned
+// with borders, fitted to the width, on a terminal; tab-separated
+// otherwise), then the processes: all of them with procs, else those that
+// are not running.
+func (v *view) render(w io.Writer, o renderOptions) error {
 	var buf bytes.Buffer
 	streams := &cmdutil.IOStreams{Out: &buf}
-	streams.SetStdoutTTY(tty)
+	streams.SetStdoutTTY(o.tty)
 	if v.Chain {
-		fmt.Fprintf(&buf, "localnet · %s subnet, netuid %d, %s protocol · block %d · epoch every %d blocks, next in %d · chain %s\n",
-			v.Subnet, v.Netuid, v.Protocol, v.Block, v.Tempo+1, v.nextEpoch(), v.RPC)
+		fmt.Fprintf(&buf, "localnet · %s subnet, netuid %d, %s protocol · chain %s\nblock %d · epoch every %d blocks, next in %d\n",
+			v.Subnet, v.Netuid, v.Protocol, v.RPC, v.Block, v.Tempo+1, v.nextEpoch())
 	} else {
 		fmt.Fprintf(&buf, "localnet · %s subnet, netuid %d, %s protocol · chain %s not reachable\n", v.Subnet, v.Netuid, v.Protocol, v.RPC)
 	}
 	if len(v.Neurons) > 0 {
 		t := cmdutil.NewTablePrinter(streams, "UID", "NAME", "STAKE(τ)", "TRUST", "INCENTIVE", "DIVIDENDS", "EMISSION(ρ)", "VTRUST", "VPERMIT", "UPDATED", "AXON")
+		t.SetDropOrder("VPERMIT", "VTRUST", "UPDATED", "AXON", "TRUST")
+		t.SetMaxWidth(o.width)
 		for _, n := range v.Neurons {
 			name := n.Name
 			if n.Wrong {
@@ -150,17 +162,47 @@ func (v *view) render(w io.Writer, tty bool) error {
 			return err
 		}
 	}
-	var down []string
-	for _, p := range v.Procs {
-		if !p.Running {
-			down = append(down, p.Name)
+	if o.procs {
+		t := cmdutil.NewTablePrinter(streams, "PROCESS", "ROLE", "PID", "STATE", "LOG")
+		t.SetMaxWidth(o.width)
+		t.SetDropOrder("ROLE")
+		for _, p := range v.Procs {
+			pid, state := "", "stopped"
+			if p.PID != 0 {
+				pid = strconv.Itoa(p.PID)
+			}
+			if p.Running {
+				state = "running"
+			}
+			t.AddRow(p.Name, p.Role, pid, state, filepath.Join("logs", p.Name+".log"))
 		}
-	}
-	if len(down) > 0 {
-		fmt.Fprintf(&buf, "not running: %s (logs in %s/logs)\n", strings.Join(down, ", "), v.Home)
+		if err := t.Render(); err != nil {
+			return err
+		}
+		fmt.Fprintf(&buf, "Home %s (logs under it)\n", displayPath(v.Home))
+	} else {
+		var down []string
+		for _, p := range v.Procs {
+			if !p.Running {
+				down = append(down, p.Name)
+			}
+		}
+		if len(down) > 0 {
+			fmt.Fprintf(&buf, "not running: %s (logs in %s)\n", strings.Join(down, ", "), displayPath(filepath.Join(v.Home, "logs")))
+		}
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// displayPath writes a path under the user's home directory as ~/….
+func displayPath(p string) string {
+	if h, err := os.UserHomeDir(); err == nil && h != "" && h != "/" {
+		if rel, ok := strings.CutPrefix(p, h+string(filepath.Separator)); ok {
+			return "~" + string(filepath.Separator) + rel
+		}
+	}
+	return p
 }
 
 func f5(x float64) string { return strconv.FormatFloat(x, 'f', 5, 64) }

@@ -122,7 +122,7 @@ func TestRootOnDevChain(t *testing.T) {
 	if !strings.Contains(h.out.String(), senatorHot["dave"].String()+": Aye") || !strings.Contains(h.out.String(), prop.Call) {
 		t.Errorf("proposals table:\n%s", h.out)
 	}
-	h.must("senate_vote", "--wallet.name", "eve", "--proposal", hash, "--vote", "yes")
+	h.must("senate_vote", "--wallet.name", "eve", "--proposal", hash[:12]+"…", "--vote", "yes") // a prefix, as a narrow table shows it
 	var cr closeResult
 	h.json(&cr, "close", "--wallet.name", "charlie", "--proposal", hash)
 	if !cr.Approved || !cr.Executed || cr.Ayes != 2 || cr.Error != "" {

@@ -109,6 +109,7 @@ func listDelegatesRun(ctx context.Context, opts *ListDelegatesOptions) error {
 	}
 	t := cmdutil.NewTablePrinter(f.IOStreams, "INDEX", "DELEGATE", "SS58", "NOMINATORS", "DELEGATE STAKE(τ)", "TOTAL STAKE(τ)",
 		"CHANGE/(4h)", "VPERMIT", "TAKE", "NOMINATOR/(24h)/kτ", "DELEGATE/(24h)", "Desc")
+	t.SetDropOrder("DELEGATE", "Desc", "INDEX", "CHANGE/(4h)", "DELEGATE/(24h)", "NOMINATOR/(24h)/kτ", "VPERMIT", "NOMINATORS", "TAKE")
 	t.SetTitle(fmt.Sprintf("Delegates (block %d)", head))
 	for i, r := range rows {
 		t.AddRow(strconv.Itoa(i), "", r.Hotkey.String(), strconv.Itoa(r.ActiveNominators), balance.Balance(r.OwnerStake).String(),
@@ -222,6 +223,7 @@ func myDelegatesRun(ctx context.Context, opts *MyDelegatesOptions) error {
 	}
 	t := cmdutil.NewTablePrinter(f.IOStreams, "Wallet", "OWNER", "SS58", "Delegation", "τ/24h", "NOMS", "OWNER STAKE(τ)",
 		"TOTAL STAKE(τ)", "SUBNETS", "VPERMIT", "24h/kτ", "Desc")
+	t.SetDropOrder("OWNER", "Desc", "NOMS", "OWNER STAKE(τ)", "SUBNETS", "VPERMIT", "24h/kτ", "τ/24h")
 	for _, r := range rows {
 		d := r.Info
 		var owner uint64
@@ -378,7 +380,7 @@ func delegateRun(ctx context.Context, opts *DelegateOptions) error {
 			return c.Nominate(ctx, s, opts.delegate, amount, wait)
 		}},
 		func(fee balance.Balance) string {
-			return fmt.Sprintf("Do you want to %s %s %s delegate %s, for a fee of %s? [y/n]: ", verbOf(opts), amount, map[bool]string{false: "to", true: "from"}[opts.Undelegate], opts.delegate, fee)
+			return fmt.Sprintf("Do you want to %s %s %s delegate %s%s? [y/n]: ", verbOf(opts), amount, map[bool]string{false: "to", true: "from"}[opts.Undelegate], opts.delegate, cmdutil.FeeClause(", for a fee of %s", fee))
 		},
 		cmdutil.UnlockColdkey(f, w))
 	if err != nil {
@@ -450,7 +452,7 @@ func nominateRun(ctx context.Context, opts *NominateOptions) error {
 			return c.BecomeDelegate(ctx, s, hk, wait)
 		}},
 		func(fee balance.Balance) string {
-			return fmt.Sprintf("Make hotkey %s a delegate, for a fee of %s? [y/n]: ", hk, fee)
+			return fmt.Sprintf("Make hotkey %s a delegate%s? [y/n]: ", hk, cmdutil.FeeClause(", for a fee of %s", fee))
 		},
 		cmdutil.UnlockColdkey(f, w))
 	if err != nil {

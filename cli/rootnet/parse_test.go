@@ -85,7 +85,7 @@ func TestParseGovernance(t *testing.T) {
 	if err := parse(t, newVote, "--proposal", hash, "--vote", "Nay"); err != nil {
 		t.Fatal(err)
 	}
-	if vote.hash != (types.Hash{0xab}) || vote.approve == nil || *vote.approve {
+	if vote.hash.hash != (types.Hash{0xab}) || vote.approve == nil || *vote.approve {
 		t.Errorf("senate_vote: %+v", vote)
 	}
 	var del *DelegateOptions
@@ -154,5 +154,29 @@ func TestFormatCall(t *testing.T) {
 	pc, _ = types.NewProposalCall(call)
 	if got := formatCall(pc); got != "AdminUtils.sudo_set_tempo(netuid: 1, value: 33)" {
 		t.Errorf("formatCall = %q", got)
+	}
+}
+
+// TestHashPrefix: --proposal takes a whole hash or, as a fitted table
+// shows it, its first characters (a pasted "…" and what follows it
+// ignored).
+func TestHashPrefix(t *testing.T) {
+	whole := types.Hash{0xab, 0xcd}.String()
+	tests := []struct {
+		in, prefix string
+		err        bool
+	}{
+		{whole, "", false},
+		{"0xabcd0000", "abcd0000", false},
+		{"0xABCD00001…", "abcd00001", false},
+		{"abcd0000ff", "abcd0000ff", false},
+		{"0xabcd", "", true},
+		{"0xnothex00", "", true},
+	}
+	for _, tt := range tests {
+		ref, err := parseHashFlag("proposal", tt.in)
+		if (err != nil) != tt.err || err == nil && ref.prefix != tt.prefix {
+			t.Errorf("%q: %+v, %v; want prefix %q, error %v", tt.in, ref, err, tt.prefix, tt.err)
+		}
 	}
 }

@@ -137,7 +137,7 @@ func registerRun(ctx context.Context, opts *RegisterOptions) error {
 			return res, err
 		}},
 		func(fee balance.Balance) string {
-			return fmt.Sprintf("Register hotkey %s to the root network, for a fee of %s? [y/n]: ", hk, fee)
+			return fmt.Sprintf("Register hotkey %s to the root network%s? [y/n]: ", hk, cmdutil.FeeClause(", for a fee of %s", fee))
 		},
 		cmdutil.UnlockColdkey(f, w))
 	if err != nil {

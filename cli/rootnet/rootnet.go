@@ -7,6 +7,7 @@ package rootnet
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
@@ -111,25 +112,59 @@ func coldkeyID(w *wallet.Wallet) (types.AccountID, error) {
 	return types.AccountID(kp.PublicKey()), nil
 }
 
-// parseHashFlag reads --proposal.
-func parseHashFlag(flag, v string) (types.Hash, error) {
-	if v == "" {
-		return types.Hash{}, cmdutil.FlagErrorf("--%s is required (see btcli root proposals)", flag)
-	}
-	h, err := types.ParseHash(v)
-	if err != nil {
-		return h, cmdutil.FlagErrorf("--%s: %v", flag, err)
-	}
-	return h, nil
+// hashRef names a proposal by its hash or, as a shortened table shows it,
+// by a prefix of it (at least minHashPrefix hex characters).
+type hashRef struct {
+	hash   types.Hash
+	prefix string // lower-case hex without 0x; "" when hash is whole
 }
 
-// proposalRef finds the open proposal with hash h.
-func proposalRef(ctx context.Context, c subtensor.Chain, h types.Hash) (types.ProposalInfo, error) {
-	p, err := c.Proposal(ctx, h, 0)
-	if errors.Is(err, types.ErrNotFound) {
-		return p, fmt.Errorf("no open proposal has hash %s (see btcli root proposals)", h)
+// minHashPrefix is the fewest hex characters a hash prefix may have.
+const minHashPrefix = 8
+
+// parseHashFlag reads a proposal hash, whole or a prefix ("0x" optional,
+// "…" and what follows it ignored, so a shortened cell can be pasted).
+func parseHashFlag(flag, v string) (hashRef, error) {
+	if v == "" {
+		return hashRef{}, cmdutil.FlagErrorf("--%s is required (see btcli root proposals)", flag)
 	}
-	return p, err
+	if h, err := types.ParseHash(v); err == nil {
+		return hashRef{hash: h}, nil
+	}
+	t, _, _ := strings.Cut(strings.TrimSpace(v), "…")
+	t = strings.ToLower(strings.TrimPrefix(strings.TrimPrefix(t, "0x"), "0X"))
+	if _, err := hex.DecodeString(t + strings.Repeat("0", len(t)%2)); err != nil || len(t) < minHashPrefix || len(t) >= 64 {
+		return hashRef{}, cmdutil.FlagErrorf("--%s %q: want a proposal hash, 64 hex characters or the first %d or more of them", flag, v, minHashPrefix)
+	}
+	return hashRef{prefix: t}, nil
+}
+
+// proposalRef finds the open proposal ref names.
+func proposalRef(ctx context.Context, c subtensor.Chain, ref hashRef) (types.ProposalInfo, error) {
+	if ref.prefix == "" {
+		p, err := c.Proposal(ctx, ref.hash, 0)
+		if errors.Is(err, types.ErrNotFound) {
+			return p, fmt.Errorf("no open proposal has hash %s (see btcli root proposals)", ref.hash)
+		}
+		return p, err
+	}
+	ps, err := c.Proposals(ctx, 0)
+	if err != nil {
+		return types.ProposalInfo{}, err
+	}
+	var found []types.ProposalInfo
+	for _, p := range ps.Proposals {
+		if strings.HasPrefix(strings.TrimPrefix(p.Hash.String(), "0x"), ref.prefix) {
+			found = append(found, p)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return types.ProposalInfo{}, fmt.Errorf("no open proposal's hash starts with 0x%s (see btcli root proposals)", ref.prefix)
+	case 1:
+		return found[0], nil
+	}
+	return types.ProposalInfo{}, cmdutil.FlagErrorf("0x%s is the start of %d open proposals' hashes; give more of it", ref.prefix, len(found))
 }
 
 // parseUint16List reads "1,2,3".

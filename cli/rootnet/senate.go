@@ -108,6 +108,8 @@ func proposalsRun(ctx context.Context, opts *ProposalsOptions) error {
 		sep = "\n"
 	}
 	t := cmdutil.NewTablePrinter(f.IOStreams, "HASH", "THRESHOLD", "AYES", "NAYS", "VOTES", "END", "CALLDATA")
+	t.SetKeepStart("HASH") // senate_vote and close take a hash's first characters
+	t.SetDropOrder("VOTES", "THRESHOLD", "NAYS", "AYES")
 	t.SetTitle(fmt.Sprintf("Proposals\t\tActive Proposals: %d\t\tSenate Size: %d", len(ps.Proposals), ps.SenateSize))
 	for _, p := range ps.Proposals {
 		var votes []string
@@ -171,7 +173,7 @@ type SenateVoteOptions struct {
 	Proposal string
 	Vote     string
 
-	hash    types.Hash
+	hash    hashRef
 	approve *bool
 }
 
@@ -317,8 +319,10 @@ func NewCmdPropose(f *cmdutil.Factory, runF func(*ProposeOptions) error) *cobra.
 the wallet's coldkey, which must be a triumvirate member. Either set a
 parameter (--param: a hyperparameter of --netuid, or a chain-wide parameter,
 as sudo set does) or give any call by name with its arguments as a JSON object
-(--call, --args). Voting lasts --duration blocks, at least (and by default) the
-chain's motion duration.`,
+(--call, --args). Senators may vote until the proposal is closed; it can be
+closed as soon as the senate has decided it, or by anyone once --duration
+blocks (at least, and by default, the chain's motion duration) have passed,
+abstentions then counting as nays.`,
 		Example: `  btcli root propose --param tempo --netuid 1 --value 20 --wallet.name alice
   btcli root propose --call TriumvirateMembers.add_member --args '{"who": "5DAAnrj7VHTznn2AWBemMuyBwZWs6FNFjdyVXUeYum3PTXFy"}'`,
 		Args: cmdutil.NoArgs,
@@ -339,7 +343,7 @@ chain's motion duration.`,
 	fs.StringVar(&opts.Value, "value", "", "New value of --param (true/false for flags)")
 	fs.StringVar(&opts.Call, "call", "", "Any call by name, e.g. AdminUtils.sudo_set_subnet_limit")
 	fs.StringVar(&opts.Args, "args", "{}", "The --call's arguments as a JSON object")
-	fs.Uint64Var(&opts.Duration, "duration", 0, "Voting period in blocks (default: the chain's motion duration)")
+	fs.Uint64Var(&opts.Duration, "duration", 0, "Blocks until the proposal may be closed undecided (default: the chain's motion duration)")
 	return cmd
 }
 
@@ -445,7 +449,7 @@ func proposeRun(ctx context.Context, opts *ProposeOptions) error {
 			return res, err
 		}},
 		func(fee balance.Balance) string {
-			return fmt.Sprintf("Propose %s for %d blocks of voting, as %s, for a fee of %s? [y/n]: ", formatCall(pc), duration, who, fee)
+			return fmt.Sprintf("Propose %s as %s (closable undecided after %d blocks)%s? [y/n]: ", formatCall(pc), who, duration, cmdutil.FeeClause(", for a fee of %s", fee))
 		},
 		cmdutil.UnlockColdkey(f, w))
 	if err != nil {
@@ -460,7 +464,7 @@ func proposeRun(ctx context.Context, opts *ProposeOptions) error {
 	if opts.JSON {
 		return cmdutil.PrintJSON(f.IOStreams.Out, out)
 	}
-	fmt.Fprintf(f.IOStreams.Out, "Proposal %d: %s\n  hash %s\n  voting until block %d\n", ref.Index, out.Call, ref.Hash, out.End)
+	fmt.Fprintf(f.IOStreams.Out, "Proposal %d: %s\n  hash %s\n  votes count until it is closed: once decided, or by anyone from block %d\n", ref.Index, out.Call, ref.Hash, out.End)
 	return nil
 }
 
@@ -470,7 +474,7 @@ type CloseOptions struct {
 	chainFlags
 	Proposal string
 
-	hash types.Hash
+	hash hashRef
 }
 
 // NewCmdClose returns `root close`.
@@ -482,7 +486,8 @@ func NewCmdClose(f *cmdutil.Factory, runF func(*CloseOptions) error) *cobra.Comm
 		Long: `Close an open proposal, signed by the wallet's coldkey (anyone may; it is free).
 A proposal closes as soon as its ayes reach the threshold (approved: its call
 runs with Root authority) or its nays make that impossible (disapproved), and
-otherwise once its voting period has ended, when abstentions count as nays. The
+otherwise from its end block on (btcli root proposals shows it), when
+abstentions count as nays; until it is closed senators may still vote. The
 close succeeds even when an approved call fails; the output says which.`,
 		Example: `  btcli root close --proposal 0x5ac1…`,
 		Args:    cmdutil.NoArgs,

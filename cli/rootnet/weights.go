@@ -144,7 +144,7 @@ func setRootWeights(ctx context.Context, f *cmdutil.Factory, c subtensor.Chain, 
 	if err := preview.Render(); err != nil {
 		return err
 	}
-	if err := cmdutil.ConfirmAction(f, fmt.Sprintf("Do you want to set these root weights, for a fee of %s? [y/n]: ", checked.Fee)); err != nil {
+	if err := cmdutil.ConfirmAction(f, fmt.Sprintf("Do you want to set these root weights%s? [y/n]: ", cmdutil.FeeClause(", for a fee of %s", checked.Fee))); err != nil {
 		return err
 	}
 	kp, err := w.Hotkey(cmdutil.UnlockPassword(f))

@@ -250,8 +250,12 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 	// whether their sum fits is the plan's question, which no single dry
 	// run answers.
 	if len(plan) > 1 && int64(total.RAO()) > spendable {
-		return fmt.Errorf("not enough balance: %s has %s free; staking %s in %d moves needs that much plus fees of %s, keeping the existential deposit of %s",
-			cold, free, total, len(plan), balance.Balance(fee.RAO()*uint64(len(plan))), ed)
+		fees := ""
+		if f := balance.Balance(fee.RAO() * uint64(len(plan))); f > 0 {
+			fees = " plus fees of " + f.String()
+		}
+		return fmt.Errorf("not enough balance: %s has %s free; staking %s in %d moves needs that much%s, keeping the existential deposit of %s",
+			cold, free, total, len(plan), fees, ed)
 	}
 	return applyPlan(ctx, planRun{
 		factory: f, wallet: w, coldkey: cold, free: free, json: opts.JSON,

@@ -52,7 +52,7 @@ func applyPlan(ctx context.Context, p planRun) error {
 		checked[i] = ch
 		fees += ch.Fee
 	}
-	if err := cmdutil.ConfirmAction(f, fmt.Sprintf("%s\n  fees: %s\n[y/n]: ", p.question, fees)); err != nil {
+	if err := cmdutil.ConfirmAction(f, fmt.Sprintf("%s\n%s[y/n]: ", p.question, cmdutil.FeeClause("  fees: %s\n", fees))); err != nil {
 		return err
 	}
 	kp, err := p.wallet.Coldkey(cmdutil.UnlockPassword(f))

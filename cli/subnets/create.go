@@ -84,7 +84,7 @@ func createRun(ctx context.Context, opts *CreateOptions) error {
 			return res, err
 		}},
 		func(fee balance.Balance) string {
-			return fmt.Sprintf("Do you want to register a subnet for %s (and a fee of %s)? [y/n]: ", cost, fee)
+			return fmt.Sprintf("Do you want to register a subnet for %s%s? [y/n]: ", cost, cmdutil.FeeClause(" (and a fee of %s)", fee))
 		},
 		cmdutil.UnlockColdkey(f, w))
 	if err != nil {

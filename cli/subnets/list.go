@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
@@ -60,13 +61,40 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	}
 	tp := cmdutil.NewTablePrinter(f.IOStreams, "NETUID", "N", "MAX_N", "EMISSION", "TEMPO", "BURN", "POW", "SUDO")
 	tp.SetTitle("Subnets - " + c.Network())
+	var unpaid []uint16
 	for _, s := range subnets {
+		if s.Netuid != 0 && s.EmissionValue == 0 {
+			unpaid = append(unpaid, s.Netuid)
+		}
 		h := s.Hyperparameters
 		tp.AddRow(strconv.Itoa(int(s.Netuid)), strconv.Itoa(int(s.N)), millify(uint64(h.MaxAllowedUids)),
 			fmt.Sprintf("%.2f%%", float64(s.EmissionValue)/balance.RAOPerTAO*100), strconv.Itoa(int(h.Tempo)),
 			truncate(balance.Balance(h.Burn).String(), 8), millify(h.Difficulty), s.Owner.String())
 	}
-	return tp.Render()
+	if err := tp.Render(); err != nil {
+		return err
+	}
+	if len(unpaid) > 0 {
+		cmdutil.Notice(f.IOStreams, NoEmissionNote(unpaid...))
+	}
+	return nil
+}
+
+// NoEmissionNote explains why subnets get no emission: a subnet's share is
+// set by the root network's weights, so a new subnet earns nothing until
+// root validators weigh it.
+func NoEmissionNote(netuids ...uint16) string {
+	list := make([]string, len(netuids))
+	for i, n := range netuids {
+		list[i] = strconv.Itoa(int(n))
+	}
+	which := "Subnet " + list[0] + " gets"
+	if len(list) > 1 {
+		which = "Subnets " + strings.Join(list, ", ") + " get"
+	}
+	return which + " no emission yet: each subnet's share is set by the root network's weights, so it needs a root validator " +
+		"(a hotkey registered with btcli root register, with stake) to weigh it (btcli root weights --netuids " + list[0] + " …); " +
+		"its neurons earn nothing until then. Emission follows at the next root epoch."
 }
 
 // millify writes n with a K, M, B or T suffix and no decimals, as

@@ -121,6 +121,7 @@ func metagraphRun(ctx context.Context, opts *MetagraphOptions) error {
 	}
 	tp := cmdutil.NewTablePrinter(f.IOStreams, "UID", "STAKE(τ)", "RANK", "TRUST", "CONSENSUS", "INCENTIVE", "DIVIDENDS",
 		"EMISSION(ρ)", "VTRUST", "VAL", "UPDATED", "ACTIVE", "AXON", "HOTKEY", "COLDKEY")
+	tp.SetDropOrder("RANK", "CONSENSUS", "ACTIVE", "COLDKEY", "VAL", "VTRUST", "UPDATED", "TRUST", "HOTKEY", "AXON")
 	tp.SetTitle(fmt.Sprintf("Metagraph: net: %s:%d, block: %d, N: %d/%d, stake: %s, issuance: %s, difficulty: %d",
 		m.Network, netuid, m.Block, active, m.N, balance.Balance(m.TotalStake()), issuance, h.Difficulty))
 	for i := range m.N {
@@ -145,6 +146,11 @@ func metagraphRun(ctx context.Context, opts *MetagraphOptions) error {
 	}
 	if err := tp.Render(); err != nil {
 		return err
+	}
+	if netuid != 0 {
+		if info, err := c.GetSubnet(ctx, netuid, m.Block); err == nil && info.EmissionValue == 0 {
+			cmdutil.Notice(f.IOStreams, NoEmissionNote(netuid))
+		}
 	}
 	if saved != "" {
 		fmt.Fprintf(f.IOStreams.ErrOut, "Saved to %s\n", saved)

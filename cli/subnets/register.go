@@ -3,6 +3,7 @@ package subnets
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
@@ -73,7 +74,11 @@ func reportRegistered(f *cmdutil.Factory, asJSON bool, r registerResult) error {
 		return nil
 	}
 	fmt.Fprintf(f.IOStreams.ErrOut, "Included in block %d (tx %s)\n", r.Block, r.Tx)
-	fmt.Fprintf(f.IOStreams.Out, "Registered on netuid %d with UID %d\n", r.Netuid, r.UID)
+	fmt.Fprintf(f.IOStreams.Out, "Registered on netuid %d with UID %d", r.Netuid, r.UID)
+	if r.Burn > 0 {
+		fmt.Fprintf(f.IOStreams.Out, " for %s", balance.Balance(r.Burn))
+	}
+	fmt.Fprintln(f.IOStreams.Out)
 	return nil
 }
 
@@ -147,19 +152,38 @@ func registerRun(ctx context.Context, opts *RegisterOptions) error {
 	// The chain checks the registration (open, affordable, the burn not
 	// above the quote) before anything is asked.
 	var uid uint16
-	res, err := cmdutil.Write(ctx, f, cmdutil.Tx{What: "registration", Signer: cold,
+	maxBurn := burn
+	chk, err := cmdutil.Preflight(ctx, cmdutil.Tx{What: "registration", Signer: cold,
 		Call: func(ctx context.Context, s subtensor.Signer, wait subtensor.Wait) (res *subtensor.TxResult, err error) {
-			uid, res, err = c.BurnedRegister(ctx, s, netuid, hot, burn, wait)
+			uid, res, err = c.BurnedRegister(ctx, s, netuid, hot, maxBurn, wait)
 			return res, err
-		}},
-		func(fee balance.Balance) string {
-			return fmt.Sprintf("Your balance is: %s\nThe cost to register by recycle is %s (and a fee of %s)\nDo you want to continue? [y/n]: ", free, burn, fee)
-		},
-		cmdutil.UnlockColdkey(f, w))
+		}})
 	if err != nil {
 		return err
 	}
-	out.UID, out.Burn, out.Block, out.Tx = uid, burn.RAO(), res.Height, res.Hash
+	q := fmt.Sprintf("Your balance is: %s\nThe cost to register by recycle is %s%s\nDo you want to continue? [y/n]: ", free, burn, cmdutil.FeeClause(" (and a fee of %s)", chk.Fee))
+	if err := cmdutil.ConfirmAction(f, q); err != nil {
+		return err
+	}
+	key, err := cmdutil.UnlockColdkey(f, w)()
+	if err != nil {
+		return err
+	}
+	// Unlocking can take a while: the burn may have moved meanwhile.
+	if maxBurn, err = requote(ctx, f, c, netuid, burn); err != nil {
+		return err
+	}
+	res, err := chk.Send(ctx, key)
+	if err != nil {
+		return err
+	}
+	paid := maxBurn.RAO()
+	if v, ok := res.Event("NeuronRegistered", "burn"); ok {
+		if n, err := strconv.ParseUint(v, 10, 64); err == nil {
+			paid = n // what the chain charged: at most the quote
+		}
+	}
+	out.UID, out.Burn, out.Block, out.Tx = uid, paid, res.Height, res.Hash
 	if err := reportRegistered(f, opts.JSON, out); err != nil {
 		return err
 	}
@@ -169,4 +193,27 @@ func registerRun(ctx context.Context, opts *RegisterOptions) error {
 		}
 	}
 	return nil
+}
+
+// requote reads the subnet's burn again once the coldkey is unlocked and
+// returns the most to pay. If the burn rose above the quote, the user at a
+// terminal is asked again and the new burn is the limit; otherwise (no
+// terminal, --no_prompt, or the burn did not rise) the quote stays the
+// limit, and a chain whose burn is above it refuses the registration
+// (BurnAboveMaximum) without charging anything. A lower burn is what the
+// chain charges either way.
+func requote(ctx context.Context, f *cmdutil.Factory, c subtensor.Chain, netuid uint16, quoted balance.Balance) (balance.Balance, error) {
+	info, err := cmdutil.RequireSubnet(ctx, c, netuid)
+	if err != nil {
+		return 0, err
+	}
+	now := balance.Balance(info.Hyperparameters.Burn)
+	if now <= quoted || !f.CanPrompt() {
+		return quoted, nil
+	}
+	q := fmt.Sprintf("The burn rose from %s to %s while the key was unlocked.\nRegister for %s? [y/n]: ", quoted, now, now)
+	if err := cmdutil.ConfirmAction(f, q); err != nil {
+		return 0, err
+	}
+	return now, nil
 }

@@ -228,7 +228,7 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 			return c.SetHyperparameter(ctx, k, netuid, s.Param, opts.value, wait)
 		}},
 		func(fee balance.Balance) string {
-			return fmt.Sprintf("Set %s of %s from %s to %d (%s), for a fee of %s? [y/n]: ", s.Param, where, from, opts.value, s.Call, fee)
+			return fmt.Sprintf("Set %s of %s from %s to %d (%s)%s? [y/n]: ", s.Param, where, from, opts.value, s.Call, cmdutil.FeeClause(", for a fee of %s", fee))
 		},
 		cmdutil.UnlockColdkey(f, w))
 	if err != nil {

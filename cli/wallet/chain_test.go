@@ -16,6 +16,7 @@ import (
 
 func transferCmd(f *cmdutil.Factory) *cobra.Command { return NewCmdTransfer(f, nil) }
 func faucetCmd(f *cmdutil.Factory) *cobra.Command   { return NewCmdFaucet(f, nil) }
+func historyCmd(f *cmdutil.Factory) *cobra.Command  { return NewCmdHistory(f, nil) }
 
 // TestTransferAndFaucetOnDevChain runs `wallet transfer` and `wallet faucet`
 // against a real dev node with wallets in a temporary directory.
@@ -55,6 +56,26 @@ func TestTransferAndFaucetOnDevChain(t *testing.T) {
 	}
 	if got, _ := c.GetBalance(ctx, freshID, 0); got != 2_500_000_000 {
 		t.Errorf("destination holds %s", got)
+	}
+
+	// The transfer is in both wallets' histories, from the node's index.
+	var hist []struct {
+		From   types.AccountID `json:"from"`
+		To     types.AccountID `json:"to"`
+		Amount uint64          `json:"amount"`
+		Block  uint64          `json:"block"`
+		Tx     string          `json:"tx"`
+	}
+	for _, name := range []string{"fresh", "alice"} {
+		if err := h.run(historyCmd, append(ep, "--wallet.name", name, "--json")...); err != nil {
+			t.Fatalf("history of %s: %v", name, err)
+		}
+		if err := json.Unmarshal(h.out.Bytes(), &hist); err != nil {
+			t.Fatal(err)
+		}
+		if len(hist) != 1 || hist[0].To != freshID || hist[0].Amount != 2_500_000_000 || hist[0].Block != tr.Block || hist[0].Tx != tr.Tx {
+			t.Errorf("history of %s: %+v, want the transfer %+v", name, hist, tr)
+		}
 	}
 
 	// Bad input is refused before anything is sent.
@@ -117,5 +138,17 @@ func TestTransferAndFaucetOnDevChain(t *testing.T) {
 	// --cuda is refused.
 	if err := h.run(faucetCmd, append(ep, "--wallet.name", "fresh", "--cuda")...); err == nil || !strings.Contains(err.Error(), "CPU") {
 		t.Errorf("faucet --cuda: %v", err)
+	}
+	// --dest may name a wallet.
+	before, _ := c.GetBalance(ctx, freshID, 0)
+	if err := h.run(transferCmd, append(ep, "--wallet.name", "alice", "--dest", "fresh", "--amount", "1")...); err != nil {
+		t.Fatalf("transfer to a wallet by name: %v", err)
+	}
+	if after, _ := c.GetBalance(ctx, freshID, 0); after != before+1_000_000_000 {
+		t.Errorf("transfer to fresh by name: %s → %s", before, after)
+	}
+	if err := h.run(transferCmd, append(ep, "--wallet.name", "alice", "--dest", "nosuchwallet", "--amount", "1")...); err == nil ||
+		!strings.Contains(err.Error(), `--dest "nosuchwallet" is neither an SS58 address`) {
+		t.Errorf("transfer to an unknown name: %v", err)
 	}
 }

@@ -62,6 +62,9 @@ restarts on a fresh block when its block grows too old.`,
 	} {
 		cmdutil.AliasFlag(cmd, alias.name, alias.target)
 	}
+	// The CUDA device flags are accepted and unused; --no_cuda is the default.
+	cmdutil.AcceptFlags(cmd, "faucet.cuda.dev_id", "cuda.dev_id", "faucet.cuda.tpb", "cuda.tpb",
+		"faucet.cuda.no_cuda=bool", "no_cuda=bool", "cuda.no_cuda=bool")
 	cmdutil.JSONFlag(cmd, &opts.JSON)
 	return cmd
 }

@@ -2,6 +2,7 @@ package wallet
 
 import (
 	"context"
+	"slices"
 	"strconv"
 
 	"github.com/go-bittensor/bittensor/balance"
@@ -19,6 +20,7 @@ type InspectOptions struct {
 	Subtensor cmdutil.SubtensorFlags
 	All       bool
 	Block     uint64
+	Netuids   []int
 	JSON      bool
 }
 
@@ -31,11 +33,17 @@ func NewCmdInspect(f *cmdutil.Factory, runF func(*InspectOptions) error) *cobra.
 		Long: `Show the wallet coldkey's free balance, the delegates it stakes to (its
 stake and what that stake earned in the delegate's last epochs), and the
 neurons of its hotkeys (netuid, hotkey, the neuron's stake and last-epoch
-emission); with --all, for every wallet under --wallet.path.
+emission; only those of --netuids when given); with --all, for every wallet
+under --wallet.path.
 
 With --json the amounts are integers in RAO.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			for _, n := range opts.Netuids {
+				if n < 0 || n > 65535 {
+					return cmdutil.FlagErrorf("--netuids %d: a netuid is from 0 to 65535", n)
+				}
+			}
 			if runF != nil {
 				return runF(opts)
 			}
@@ -46,6 +54,7 @@ With --json the amounts are integers in RAO.`,
 	cmdutil.AddSubtensorFlags(cmd, &opts.Subtensor)
 	cmd.Flags().BoolVar(&opts.All, "all", false, "Inspect every wallet under --wallet.path")
 	cmd.Flags().Uint64Var(&opts.Block, "block", 0, "Read the chain at this block (default: latest)")
+	cmd.Flags().IntSliceVar(&opts.Netuids, "netuids", nil, "Only the neurons on these subnets (default: all)")
 	cmdutil.JSONFlag(cmd, &opts.JSON)
 	return cmd
 }
@@ -89,7 +98,7 @@ func inspectRun(ctx context.Context, opts *InspectOptions) error {
 			return err
 		}
 	}
-	out, err := inspectWallets(ctx, f, c, wallets, block)
+	out, err := inspectWallets(ctx, f, c, wallets, block, opts.Netuids)
 	if err != nil {
 		return cmdutil.QueryError("inspect", err)
 	}
@@ -113,7 +122,8 @@ func inspectRun(ctx context.Context, opts *InspectOptions) error {
 
 // inspectWallets reads each wallet's balance, delegations and neurons at
 // block.
-func inspectWallets(ctx context.Context, f *cmdutil.Factory, c subtensor.Chain, wallets []cmdutil.OwnedWallet, block uint64) ([]inspectWallet, error) {
+// With netuids, only neurons on those subnets are read.
+func inspectWallets(ctx context.Context, f *cmdutil.Factory, c subtensor.Chain, wallets []cmdutil.OwnedWallet, block uint64, netuids []int) ([]inspectWallet, error) {
 	out := []inspectWallet{}
 	for _, w := range wallets {
 		iw := inspectWallet{Wallet: w.Name, Coldkey: w.Coldkey, Delegated: []inspectDelegation{}, Neurons: []inspectNeuron{}}
@@ -143,6 +153,9 @@ func inspectWallets(ctx context.Context, f *cmdutil.Factory, c subtensor.Chain, 
 				return nil, err
 			}
 			for _, r := range h.Registrations {
+				if len(netuids) > 0 && !slices.Contains(netuids, int(r.Netuid)) {
+					continue
+				}
 				n, err := c.Neuron(ctx, r.Netuid, r.UID, block)
 				if err != nil {
 					return nil, err

@@ -128,8 +128,8 @@ func writeKey(f *cmdutil.Factory, w *wallet.Wallet, kind keyKind, kp *wallet.Key
 // with the command that regenerates the key from it.
 func showMnemonic(io *cmdutil.IOStreams, kind keyKind, kp *wallet.Keypair) {
 	phrase := kp.Mnemonic()
-	fmt.Fprintf(io.Out, `IMPORTANT: Store this mnemonic in a secure (preferably offline) place. Anyone who
-has it can regenerate the key and use it.
+	fmt.Fprintf(io.Out, `IMPORTANT: Store this mnemonic in a secure (preferably offline) place.
+Anyone who has it can regenerate the key and use it.
 
 The mnemonic of the new %s %s is:
 

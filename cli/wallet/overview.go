@@ -86,7 +86,7 @@ output is the chain's integers (RAO, u16).
 	cmdutil.AddSubtensorFlags(cmd, &opts.Subtensor)
 	fs := cmd.Flags()
 	fs.BoolVar(&opts.All, "all", false, "Show every wallet under --wallet.path")
-	fs.IntVar(&opts.Width, "width", 0, "Accepted for compatibility (tables take the width they need)")
+	fs.IntVar(&opts.Width, "width", 0, "Fit the tables to this many columns (default: the terminal's width)")
 	fs.StringVar(&opts.SortBy, "sort_by", "", "Sort each subnet's neurons by this column (default: uid)")
 	fs.StringVar(&opts.SortOrder, "sort_order", "ascending", "ascending (asc) or descending (desc)")
 	fs.StringSliceVar(&opts.Hotkeys, "hotkeys", nil, "Only these hotkeys (names or SS58 addresses); with --all_hotkeys, all but these")
@@ -95,7 +95,7 @@ output is the chain's integers (RAO, u16).
 	for _, a := range []struct{ name, target string }{
 		{"wallet.sort_by", "sort_by"}, {"wallet.sort_order", "sort_order"},
 		{"exclude_hotkeys", "hotkeys"}, {"wallet.hotkeys", "hotkeys"}, {"wallet.exclude_hotkeys", "hotkeys"},
-		{"wallet.all_hotkeys", "all_hotkeys"},
+		{"wallet.all_hotkeys", "all_hotkeys"}, {"netuids", "netuid"},
 	} {
 		cmdutil.AliasFlag(cmd, a.name, a.target)
 	}
@@ -264,6 +264,8 @@ func printOverview(f *cmdutil.Factory, opts *OverviewOptions, out overviewResult
 		}
 		fmt.Fprintf(w, "\n%s\n", title)
 		tp := cmdutil.NewTablePrinter(f.IOStreams, overviewColumns...)
+		tp.SetDropOrder("RANK", "CONSENSUS", "ACTIVE", "HOTKEY_SS58", "VPERMIT", "VTRUST", "UPDATED", "TRUST", "AXON", "COLDKEY")
+		tp.SetMaxWidth(opts.Width)
 		var tot struct {
 			active            int
 			stake, emission   uint64

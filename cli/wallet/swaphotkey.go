@@ -111,8 +111,8 @@ func swapHotkeyRun(ctx context.Context, opts *SwapHotkeyOptions) error {
 		return err
 	}
 	cost := balance.Balance(p.Subtensor.HotkeySwapCost)
-	q := fmt.Sprintf("Swap hotkey %s (%s) for %s (%s) on %d subnets, burning %s, for a fee of %s? [y/n]: ",
-		w.HotkeyName, oldK, nameB, newK, len(old.Registrations), cost, checked.Fee)
+	q := fmt.Sprintf("Swap hotkey %s (%s) for %s (%s) on %d subnets, burning %s%s? [y/n]: ",
+		w.HotkeyName, oldK, nameB, newK, len(old.Registrations), cost, cmdutil.FeeClause(", for a fee of %s", checked.Fee))
 	if err := cmdutil.ConfirmAction(f, q); err != nil {
 		return err
 	}

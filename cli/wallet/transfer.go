@@ -8,6 +8,7 @@ import (
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
 	"github.com/go-bittensor/bittensor/subtensor"
+	"github.com/go-bittensor/bittensor/wallet"
 	"github.com/spf13/cobra"
 )
 
@@ -29,16 +30,20 @@ type TransferOptions struct {
 func NewCmdTransfer(f *cmdutil.Factory, runF func(*TransferOptions) error) *cobra.Command {
 	opts := &TransferOptions{Factory: f}
 	cmd := &cobra.Command{
-		Use:   "transfer --dest <ss58> --amount <TAO>",
+		Use:   "transfer --dest <ss58 or wallet> --amount <TAO>",
 		Short: "Send TAO from the wallet's coldkey to another account",
 		Long: `Send TAO from the wallet's coldkey to another account. The transfer fee is
 shown and confirmed before anything is sent (unless --no_prompt), and the
 command waits until the transfer is in a block.
 
+--dest is an SS58 address or, as a convenience Bittensor's btcli does not
+have, the name of a wallet under --wallet.path (its coldkey).
+
 The sender may end below the existential deposit (500 RAO), which burns its
 dust; --keep_alive refuses that instead.`,
-		Example: `  btcli wallet transfer --wallet.name alice --dest 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty --amount 1.5`,
-		Args:    cmdutil.NoArgs,
+		Example: `  btcli wallet transfer --wallet.name alice --dest 5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty --amount 1.5
+  btcli wallet transfer --wallet.name alice --dest miner --amount 100`,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.parse(); err != nil {
 				return err
@@ -51,7 +56,7 @@ dust; --keep_alive refuses that instead.`,
 	}
 	cmdutil.AddWalletFlags(cmd, &opts.Wallet)
 	cmdutil.AddSubtensorFlags(cmd, &opts.Subtensor)
-	cmd.Flags().StringVar(&opts.Dest, "dest", "", "Destination SS58 address (required)")
+	cmd.Flags().StringVar(&opts.Dest, "dest", "", "Destination: an SS58 address or a wallet's name (required)")
 	cmd.Flags().StringVar(&opts.Amount, "amount", "", "Amount of TAO to send, e.g. 1.5 (required)")
 	cmd.Flags().BoolVar(&opts.KeepAlive, "keep_alive", false, "Refuse to take the sender below the existential deposit")
 	cmdutil.JSONFlag(cmd, &opts.JSON)
@@ -67,7 +72,12 @@ func (o *TransferOptions) parse() error {
 	}
 	d, err := types.ParseAccountID(o.Dest)
 	if err != nil {
-		return cmdutil.FlagErrorf("--dest %q: %v", o.Dest, err)
+		// Not an address: a wallet's name?
+		pub, werr := wallet.New(o.Dest, wallet.DefaultHotkey, o.Wallet.Path).ColdkeyPub()
+		if werr != nil {
+			return cmdutil.FlagErrorf("--dest %q is neither an SS58 address (%v) nor a wallet with a coldkey under %s", o.Dest, err, o.Wallet.Path)
+		}
+		d = types.AccountID(pub.PublicKey())
 	}
 	a, err := balance.ParseTAO(o.Amount)
 	if err != nil {

@@ -1,8 +1,9 @@
 // Package wallet holds the `btcli wallet` command group: creating,
 // regenerating, listing and updating wallets on disk, signing and verifying
 // messages with their keys (offline), and the commands that read or change
-// the chain for a wallet: balance, overview, inspect, transfer, faucet and
-// swap_hotkey.
+// the chain for a wallet: balance, overview, inspect, transfer, faucet,
+// swap_hotkey, history, and the on-chain identity (set_identity,
+// get_identity).
 package wallet
 
 import (
@@ -42,14 +43,9 @@ and wallets made here open there.`,
 		NewCmdOverview(f, nil),
 		NewCmdInspect(f, nil),
 		NewCmdSwapHotkey(f, nil),
+		NewCmdSetIdentity(f, nil),
+		NewCmdGetIdentity(f, nil),
+		NewCmdHistory(f, nil),
 	)
-	// Commands this build does not have yet.
-	for _, c := range []struct{ use, short string }{
-		{"set_identity", "Set the on-chain identity of the coldkey"},
-		{"get_identity", "Show the on-chain identity of a key"},
-		{"history", "Show the coldkey's transfer history"},
-	} {
-		cmd.AddCommand(cmdutil.NewCmdNotAvailable(c.use, c.short, nil))
-	}
 	return cmd
 }

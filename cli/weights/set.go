@@ -199,8 +199,8 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	for k := range uids {
 		shown = append(shown, fmt.Sprintf("%d: %.4f", uids[k], float64(ws[k])/sum))
 	}
-	q := fmt.Sprintf("Do you want to set weights on subnet %d from %s:%s (uid %d):\n  %s\n  fee: %s\n[y/n]: ",
-		netuid, w.Name, w.HotkeyName, uid, strings.Join(shown, ", "), checked.Fee)
+	q := fmt.Sprintf("Do you want to set weights on subnet %d from %s:%s (uid %d):\n  %s\n%s[y/n]: ",
+		netuid, w.Name, w.HotkeyName, uid, strings.Join(shown, ", "), cmdutil.FeeClause("  fee: %s\n", checked.Fee))
 	if err := cmdutil.ConfirmAction(f, q); err != nil {
 		return err
 	}

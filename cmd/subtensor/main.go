@@ -211,12 +211,16 @@ func runDev(o *devOptions, log *slog.Logger) error {
 	if fresh {
 		state = "new chain"
 	}
+	how := "btcli --subtensor.network local"
+	if n.RPCAddr() != node.DefaultRPCListen {
+		how = "btcli --subtensor.chain_endpoint " + n.RPCAddr()
+	}
 	fmt.Fprintf(os.Stderr, `subtensor dev (%s): chain %s, home %s
-  RPC        http://%s   (btcli --subtensor.network local)
+  RPC        http://%s   (%s)
   block time %s
   accounts   %s funded; //Alice is sudo; faucet on
 Press Ctrl-C to stop.
-`, state, n.ChainID(), o.home, n.RPCAddr(), o.blockTime, strings.Join(node.DevAccounts, " "))
+`, state, n.ChainID(), o.home, n.RPCAddr(), how, o.blockTime, strings.Join(node.DevAccounts, " "))
 	return runUntilSignal(n, log)
 }
 

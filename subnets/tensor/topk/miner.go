@@ -18,6 +18,9 @@ func RunMiner(ctx context.Context, args []string) error {
 	cfg := neuron.DefaultMinerConfig("tensor-miner")
 	fs := pflag.NewFlagSet("tensor-miner", pflag.ContinueOnError)
 	cfg.AddFlags(fs)
+	neuron.SetUsage(fs, `The tensor subnet's miner: it answers validators' Topk requests (the k
+largest values of a vector and their positions) on its axon, which it
+serves on chain, registering the hotkey first with --neuron.register.`)
 	wrong := fs.Bool("miner.wrong", false, "Answer wrongly on purpose (a test tool: shows validators scoring a dishonest miner down)")
 	if err := neuron.ParseFlags(fs, args); err != nil {
 		return err

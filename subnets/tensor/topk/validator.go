@@ -20,6 +20,10 @@ func RunValidator(ctx context.Context, args []string) error {
 	cfg := neuron.DefaultValidatorConfig("tensor-validator")
 	fs := pflag.NewFlagSet("tensor-validator", pflag.ContinueOnError)
 	cfg.AddFlags(fs)
+	neuron.SetUsage(fs, `The tensor subnet's validator: each round it sends the sampled miners a
+random vector and k, checks their top-k answers exactly (a wrong answer
+scores 0, a right one by its latency), keeps a moving average of the scores
+and sets weights from it every --neuron.epoch_length blocks.`)
 	size := fs.Int("topk.size", 1024, "Length of the vectors sent to miners")
 	maxK := fs.Int("topk.max_k", 32, "Largest k asked for")
 	if err := neuron.ParseFlags(fs, args); err != nil {

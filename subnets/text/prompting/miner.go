@@ -23,6 +23,10 @@ func RunMiner(ctx context.Context, args []string) error {
 	cfg.AddFlags(fs)
 	var mf backend.Flags
 	mf.Register(fs)
+	neuron.SetUsage(fs, `The text subnet's miner: it answers validators' prompts with a language
+model, the built-in n-gram model by default (no download) or any
+OpenAI-compatible server (--model openai). Validators score answers against
+their own model's, so miners must run the model the validators run.`)
 	wrong := fs.Bool("miner.wrong", false, "Answer wrongly on purpose (a test tool: the words of the answer in reverse order)")
 	if err := neuron.ParseFlags(fs, args); err != nil {
 		return err

@@ -25,6 +25,10 @@ func RunValidator(ctx context.Context, args []string) error {
 	cfg.AddFlags(fs)
 	var mf backend.Flags
 	mf.Register(fs)
+	neuron.SetUsage(fs, `The text subnet's validator: each round it sends the sampled miners a
+prompt and a sampling seed, scores their answers against its own model's
+answer (word n-gram overlap) and their latency, keeps a moving average of
+the scores and sets weights from it every --neuron.epoch_length blocks.`)
 	answerTokens := fs.Int("text.answer_tokens", text.DefaultAnswerTokens, "Length of the answers asked for, in tokens")
 	if err := neuron.ParseFlags(fs, args); err != nil {
 		return err

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/spf13/pflag"
+	"golang.org/x/term"
 
 	"github.com/go-bittensor/bittensor/subnets/text/backend"
 	"github.com/go-bittensor/bittensor/subnets/text/openai"
@@ -34,13 +35,33 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Stderr, os.Getenv, nil); err != nil {
-		fmt.Fprintln(os.Stderr, "lmserver:", err)
 		if errors.Is(err, pflag.ErrHelp) {
-			os.Exit(0)
+			os.Exit(0) // the usage is printed
 		}
+		fmt.Fprintln(os.Stderr, "lmserver:", err)
 		os.Exit(1)
 	}
 }
+
+// terminalWidth is the width of the terminal w writes to, or 0 (no limit).
+func terminalWidth(w io.Writer) int {
+	if f, ok := w.(*os.File); ok {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+			return cols
+		}
+	}
+	return 0
+}
+
+// usage says what lmserver is, above its flags in --help.
+const usage = `lmserver serves a text subnet model over the OpenAI-compatible HTTP API
+(/v1/completions, /v1/chat/completions, /v1/models): the built-in n-gram
+model by default, or an upstream OpenAI-compatible server re-served under
+one name (--model openai). It stops cleanly on Ctrl-C.
+
+  lmserver                                   # built-in model on 127.0.0.1:8080
+  curl -s 127.0.0.1:8080/v1/completions -d '{"prompt":"Tom looked at the","max_tokens":32,"seed":1}'
+`
 
 // run parses args, builds the model and serves until ctx ends. If ready is
 // not nil it receives the listening address once the server accepts
@@ -53,6 +74,9 @@ func run(ctx context.Context, args []string, stderr io.Writer, getenv func(strin
 	debug := fs.Bool("debug", false, "Log every request")
 	var mf backend.Flags
 	mf.Register(fs)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: lmserver [flags]\n\n%s\nFlags:\n%s", usage, fs.FlagUsagesWrapped(terminalWidth(stderr)))
+	}
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -3,10 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/spf13/pflag"
 
 	"github.com/go-bittensor/bittensor/subnets/text"
 	"github.com/go-bittensor/bittensor/subnets/text/ngram"
@@ -103,6 +106,21 @@ func TestRunErrors(t *testing.T) {
 		err := run(context.Background(), tt.args, &stderr, func(string) string { return "" }, nil)
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("%q: error %v, want one containing %q", tt.args, err, tt.want)
+		}
+	}
+}
+
+// TestHelp: --help says what lmserver is and lists its flags (main exits 0
+// on pflag.ErrHelp without printing it).
+func TestHelp(t *testing.T) {
+	var stderr lockedBuffer
+	err := run(context.Background(), []string{"--help"}, &stderr, func(string) string { return "" }, nil)
+	if !errors.Is(err, pflag.ErrHelp) {
+		t.Fatalf("--help: %v", err)
+	}
+	for _, want := range []string{"Usage: lmserver [flags]", "OpenAI-compatible HTTP API", "--listen", "--model"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("help lacks %q:\n%s", want, stderr.String())
 		}
 	}
 }
