@@ -11,7 +11,8 @@ import (
 	"github.com/go-bittensor/bittensor/chain/types"
 )
 
-// The governance module (spec/chain.md §10): two membership lists, the
+// The governance module (the reference runtime's pallet_collective and
+// pallet_membership instances, runtime/src/lib.rs): two membership lists, the
 // triumvirate (up to MaxTriumvirateMembers accounts, who propose) and the
 // senate (up to MaxSenateMembers root hotkeys, who vote; root_register fills
 // it), both changed by Root; proposals of any call, voted on by senators'
