@@ -1,7 +1,8 @@
 // Package axon is the server side of Bittensor's miner/validator protocol:
 // an HTTP server that answers synapses from dendrites, wire-compatible with
 // the Bittensor Python SDK 6.x axon (headers, body hash, signatures, nonces,
-// status codes and messages; see spec/wire.md §4).
+// status codes and messages, as bittensor/axon.py and bittensor/synapse.py of
+// github.com/opentensor/bittensor 6.x define them).
 //
 // An Axon serves one route per attached synapse type (POST or GET
 // /<SynapseName>), plus the built-in /Synapse ping. Each request runs these

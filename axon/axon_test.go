@@ -25,9 +25,10 @@ const (
 	bobSS58   = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
 )
 
-// recorded reads the request of wire.md §4.3 as a 6.5.0 Python dendrite
-// (aiohttp) sends it: dendrite //Alice calling axon //Bob, signed with the
-// spec's signature vector.
+// recorded reads a request as a 6.5.0 Python dendrite (aiohttp) sends it:
+// dendrite //Alice calling axon //Bob, with the base Synapse's headers and
+// a signature by //Alice of its message (nonce.dendrite.axon.uuid.body_hash)
+// made with go-schnorrkel.
 func recorded(t *testing.T) []byte {
 	t.Helper()
 	raw, err := os.ReadFile("testdata/python-6.5.0-synapse-request.http")
@@ -95,7 +96,8 @@ func TestRecordedPythonRequest(t *testing.T) {
 	if got := r.header.Get("bt_header_dendrite_ip"); got != "127.0.0.1" {
 		t.Errorf("dendrite ip = %q, want the TCP peer", got)
 	}
-	// The axon's signature verifies with its hotkey over the spec's message.
+	// The axon's signature verifies with its hotkey over its response
+	// message (nonce.dendrite.axon.uuid, as Bittensor 6.x's axon signs it).
 	nonce, err := strconv.ParseInt(r.header.Get("bt_header_axon_nonce"), 10, 64)
 	if err != nil {
 		t.Fatal(err)

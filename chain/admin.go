@@ -7,11 +7,11 @@ import (
 	"github.com/go-bittensor/bittensor/chain/types"
 )
 
-// The AdminUtils module: the sudo_set_* calls that change hyperparameters
-// and chain-wide subtensor parameters (spec/chain.md §3), each allowed to
-// Root, and some also to the subnet's owner. A signed call from the sudo
-// key named in the genesis is Root; governance (later) runs calls as Root
-// through runAsRoot.
+// The AdminUtils module: the sudo_set_* calls that change hyperparameters and
+// chain-wide subtensor parameters (the reference's pallets/admin-utils), each
+// allowed to Root, and some also to the subnet's owner. A signed call from
+// the sudo key named in the genesis is Root; governance (later) runs calls as
+// Root through runAsRoot.
 
 // ensureRoot refuses a call that is not Root.
 func ensureRoot(ctx *Context) error {

@@ -377,7 +377,8 @@ func failed(err error) txOutcome {
 }
 
 // runTx runs one transaction against kv. Envelope failures (decoding,
-// signature, chain, nonce, fee) change nothing. Otherwise the nonce and fee
+// a call the state's app version does not have, signature, chain, nonce,
+// fee) change nothing. Otherwise the nonce and fee
 // are charged in kv, and the call runs in a cache written to kv only if it
 // succeeds.
 func (a *App) runTx(kv KV, height uint64, raw []byte, verifySig bool) txOutcome {
@@ -395,7 +396,7 @@ func (a *App) runDecodedTx(kv KV, height uint64, raw []byte, tx *types.Tx, verif
 	if chainID := st.ChainID(); tx.ChainID != chainID {
 		return failed(types.Errorf(types.ErrWrongChain, "transaction is for chain %q, this is %q", tx.ChainID, chainID))
 	}
-	args, err := tx.Call.DecodeArgs()
+	args, err := decodeCall(st, tx.Call)
 	if err != nil {
 		return failed(err)
 	}

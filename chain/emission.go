@@ -1,9 +1,10 @@
 package chain
 
-// The emission module (spec/chain.md §5): the per-block step that runs
-// before every block's transactions, and the way new TAO reaches stakes.
+// The emission module (the reference's block_step.rs): the per-block step
+// that runs before every block's transactions, and the way new TAO reaches
+// stakes.
 //
-// Each block, in this order (§5.1):
+// Each block, in this order (the reference's block_step):
 //
 //  1. registration terms: the per-block registration counters restart and,
 //     at the end of each adjustment interval, difficulty and burn adjust
@@ -26,8 +27,9 @@ package chain
 // emission that reaches no one (an empty subnet, the root network's own
 // share, rounding dust, an epoch that fails, a subnet removed before its
 // payouts are drained, an owner cut too small to open an account) is simply
-// never minted. The reference counted emission twice (§5.6); see
-// docs/deviations.md.
+// never minted. The reference counted emission twice (its drain adds the
+// payouts to TotalIssuance after crediting the stake had already added
+// them); see docs/deviations.md.
 //
 // Order: subnets are visited by ascending netuid, payouts of one subnet in
 // uid order, a delegate's nominators by coldkey bytes. The reference visits
@@ -79,7 +81,7 @@ func (s *stepper) logger() *slog.Logger {
 	return s.log
 }
 
-// step runs block height's per-block rules on st, in the order of §5.1. It
+// step runs block height's per-block rules on st, in the order above. It
 // depends only on st and height; it cannot fail (failures the reference
 // only logs are logged), and no state reachable through calls makes it
 // panic.
@@ -196,7 +198,7 @@ func (s *State) setLoadedEmission(netuid uint16, l []loadedEmission) {
 	s.kv.Set(netuidKey(prefixLoadedEmission, netuid), encodeLoaded(l))
 }
 
-// drainEmission pays every loaded payout (§5.1 step 3), subnets by
+// drainEmission pays every loaded payout (step 3 above), subnets by
 // ascending netuid, each subnet's payouts in uid order, and forgets them.
 func drainEmission(st *State) {
 	type loaded struct {
@@ -217,14 +219,15 @@ func drainEmission(st *State) {
 	}
 }
 
-// emitThroughHotkey credits what a hotkey earned to stake on it (§5.3) and
-// mints exactly that, returning it. A hotkey that is not a delegate gets it
-// all on its owner's stake. A delegate keeps its take of the validator
-// emission; the rest is shared among everyone staked on it (its owner
-// included) in proportion to their stake before the payout; the owner also
-// gets the rounding remainder and all of the server emission, which is
-// never shared. A hotkey without an owner (impossible through calls: a
-// swap moves the payouts with the hotkey) is paid nothing.
+// emitThroughHotkey credits what a hotkey earned to stake on it (the
+// reference's emit_inflation_through_hotkey_account) and mints exactly that,
+// returning it. A hotkey that is not a delegate gets it all on its owner's
+// stake. A delegate keeps its take of the validator emission; the rest is
+// shared among everyone staked on it (its owner included) in proportion to
+// their stake before the payout; the owner also gets the rounding remainder
+// and all of the server emission, which is never shared. A hotkey without an
+// owner (impossible through calls: a swap moves the payouts with the hotkey)
+// is paid nothing.
 func emitThroughHotkey(st *State, hotkey types.AccountID, server, validator uint64) uint64 {
 	owner, ok := st.Owner(hotkey)
 	total := server + validator
@@ -288,7 +291,7 @@ func moveLoadedEmission(st *State, old, new types.AccountID) {
 	}
 }
 
-// generateEmission is §5.1 step 4: for each subnet but root, by ascending
+// generateEmission is step 4 above: for each subnet but root, by ascending
 // netuid, the owner's cut and the pending emission of this block, and at
 // the subnet's tempo its epoch, whose payouts are loaded for the next
 // block's drain.

@@ -19,7 +19,8 @@ func TestBlocksUntilNextEpoch(t *testing.T) {
 		netuid, tempo uint16
 		block, want   uint64
 	}{
-		// spec/chain.md §5.2.
+		// The reference's test_blocks_until_epoch
+		// (pallets/subtensor/tests/block_step.rs).
 		{0, 1, 0, 0}, {1, 1, 0, 1}, {0, 1, 1, 1}, {1, 10, 0, 8}, {1, 10, 8, 0},
 		{0, 100, 99, 0}, {0, 100, 99 + 101, 0}, {0, 100, 100, 100},
 		{1, 360, 358, 0}, {1, 360, 358 + 361*7, 0}, {1, 360, 359, 360},
@@ -117,7 +118,8 @@ func subnetOf(info types.EmissionInfo, netuid uint16) types.SubnetEmissionInfo {
 // nominators), and the total issuance grows by exactly what is credited.
 func TestEmissionPipeline(t *testing.T) {
 	c := newEmissionChain(t, nil)
-	const ownerCut, pendingPerBlock = 179_995_422, 820_004_577 // TV-9
+	// 1 TAO with a cut of 11796: one RAO lost to the two floors.
+	const ownerCut, pendingPerBlock = 179_995_422, 820_004_577
 	vID, aliceID, charlieID := id(t, "//v"), id(t, "//Alice"), id(t, "//Charlie")
 	bobBefore := c.state().Account(id(t, "//Bob")).Free
 	prev := c.emission()
@@ -242,9 +244,10 @@ func TestHalvingThroughRootEpoch(t *testing.T) {
 	}
 }
 
-// TV-5, test_root_set_weights: ten root validators with equal stake, each
-// weighting one of the netuids 0..9, give every subnet 99,999,999 RAO per
-// block; a subnet's pending emission grows by that much each block.
+// The reference's test_root_set_weights (pallets/subtensor/tests/root.rs):
+// ten root validators with equal stake, each weighting one of the netuids
+// 0..9, give every subnet 99,999,999 RAO per block; a subnet's pending
+// emission grows by that much each block.
 func TestRootEpochVector(t *testing.T) {
 	g := subtensorGenesis(t, "//Alice")
 	g.Params.Subtensor.SubnetOwnerCut = 0
@@ -418,8 +421,8 @@ func TestCheckStateAndEpochs(t *testing.T) {
 	}
 }
 
-// TV-8, test_full_with_delegating: a delegate's validator emission is split
-// between its take, its nominators by stake, and its owner (the
+// The reference's test_full_with_delegating: a delegate's validator emission
+// is split between its take, its nominators by stake, and its owner (the
 // remainder), through the chain's drain.
 func TestDelegateSplitVector(t *testing.T) {
 	g, hk := vectorGenesis(t, []uint64{200, 1000, 1000}, nil)

@@ -1,9 +1,10 @@
 package chain
 
-// A subnet's epoch as the chain runs it (spec/chain.md §4): gather what
-// Yuma Consensus reads from state (§4.2), run the pure function of
-// chain/yuma, write what it produces (§4.3 steps 17–18) and return the
-// payouts (step 19) for the emission module to load.
+// A subnet's epoch as the chain runs it (the reference's epoch.rs): gather
+// what Yuma Consensus reads from state, run the pure function of
+// chain/yuma, write what it produces (the neurons' scores, emission and
+// permits, and the bonds) and return the payouts for the emission module
+// to load.
 //
 // gatherEpoch is the one function that reads an epoch's input: the block
 // step uses it, and so does the query that shows the next epoch's input to
@@ -31,7 +32,7 @@ type subnetEpoch struct {
 }
 
 // gatherEpoch reads the input of netuid's epoch at block, distributing
-// emission RAO (§4.2): the hyperparameters, and for each uid its hotkey's
+// emission RAO: the hyperparameters, and for each uid its hotkey's
 // total stake, its last weight update, registration block and validator
 // permit, and its stored weights and bonds rows.
 func gatherEpoch(st *State, netuid uint16, block, emission uint64) *subnetEpoch {
@@ -101,7 +102,7 @@ func encodePairs(r []yuma.Pair) []byte {
 	return b
 }
 
-// write stores an epoch's results (§4.3 steps 17–18): each neuron's
+// write stores an epoch's results, as the reference's epoch does: each neuron's
 // activity, scores, emission and new permit, and the bonds rows the epoch
 // rewrites (a row left empty is deleted). It returns the payouts by uid,
 // leaving out neurons that earned nothing.

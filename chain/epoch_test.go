@@ -14,8 +14,8 @@ import (
 // chain's dispatch at chosen blocks and epochs run through the chain's
 // epoch (gather, yuma, write) when the test says, with the emission it
 // says: as the reference's mock tests call epoch() by hand. It reproduces
-// spec/chain.md §11's epoch vectors through the chain's state, not just
-// through the pure function.
+// the values the reference's epoch tests assert (pallets/subtensor/tests/epoch.rs)
+// through the chain's state, not just through the pure function.
 type epochHarness struct {
 	t  *testing.T
 	st *State
@@ -96,7 +96,8 @@ func (h *epochHarness) bond(netuid, i, j uint16) (uint16, bool) {
 	return 0, false
 }
 
-// vectorGenesis is the mock runtime of spec/chain.md §11 for one subnet:
+// vectorGenesis is the reference's mock runtime (pallets/subtensor/tests/mock.rs)
+// for one subnet:
 // n neurons with the given stakes (RAO) registered at genesis (block 0),
 // Kappa 32767, bonds moving average 900,000, activity cutoff 5000, owner
 // cut 0, and a tempo so long that no epoch runs by itself. Hotkey i is
@@ -135,7 +136,7 @@ func ones(n int) []uint64 {
 	return s
 }
 
-// TV-2, test_active_stake: a validator that stops setting weights loses
+// The reference's test_active_stake: a validator that stops setting weights loses
 // dividends as its bonds decay, and regains some when it comes back.
 func TestEpochVectorActiveStake(t *testing.T) {
 	g, hk := vectorGenesis(t, ones(4), func(h *types.Hyperparams) {
@@ -184,7 +185,7 @@ func TestEpochVectorActiveStake(t *testing.T) {
 	}
 }
 
-// TV-3, test_outdated_weights: weights set before their target's
+// The reference's test_outdated_weights: weights set before their target's
 // registration do not count.
 func TestEpochVectorOutdatedWeights(t *testing.T) {
 	g, hk := vectorGenesis(t, ones(4), func(h *types.Hyperparams) {
@@ -227,7 +228,8 @@ func TestEpochVectorOutdatedWeights(t *testing.T) {
 	}
 }
 
-// TV-4: the fallbacks when no weights count.
+// The fallbacks when no weights count (the reference's test_1_graph,
+// test_10_graph and test_zero_weights).
 func TestEpochVectorFallbacks(t *testing.T) {
 	const E = 1_000_000_000
 	t.Run("1 graph", func(t *testing.T) {

@@ -25,13 +25,17 @@ func stateDump(st *State) map[string]string {
 	return out
 }
 
-// exportedChain is a chain that went through neuron-record-v2 and holds a
-// record of every kind, a planned upgrade and payouts loaded by an epoch,
-// exported at its latest height.
+// exportedChain is a chain that went through neuron-record-v2 and
+// identity-registry and holds a record of every kind (an identity among
+// them), a planned upgrade and payouts loaded by an epoch, exported at its
+// latest height.
 func exportedChain(t *testing.T) (*upgradeRun, *Export, []byte) {
 	t.Helper()
 	u := runUpgrade(t)
 	c := u.c
+	u.haltFor(t, "identity-registry", "release 3")
+	u.switchTo(t, 3, false)
+	c.must(key(t, "//Bob"), bobsIdentity(t))
 	c.must(key(t, "//Alice"), &types.ScheduleUpgrade{Name: "some-future-upgrade", Height: 10_000, Info: "see the release notes"})
 	// End in the block of an epoch (payouts loaded), with a proof-of-work
 	// registration in it (a spent seal, kept for a few blocks).
@@ -163,8 +167,8 @@ func firstDiff(a, b []byte) string {
 	return "lengths differ"
 }
 
-// An export of app version 1 starts a chain of app version 2: the
-// migrations run at genesis and are recorded at the first block.
+// An export of app version 1 starts a chain of this binary's app version:
+// the migrations run at genesis and are recorded at the first block.
 func TestExportOfOlderVersionMigrates(t *testing.T) {
 	c := newChainOn(t, richGenesis(t), iavldb.NewMemDB(), Options{AppVersion: 1})
 	fillRichState(c)
@@ -179,7 +183,7 @@ func TestExportOfOlderVersionMigrates(t *testing.T) {
 		t.Fatal(err)
 	}
 	gen, _, _ := app.stateAt(0)
-	mustEqual(t, "app version", gen.AppVersion(), uint64(2))
+	mustEqual(t, "app version", gen.AppVersion(), uint64(3))
 	start := []byte{prefixNeuron}
 	gen.kv.Iterate(start, prefixEnd(start), func(_, v []byte) bool {
 		if v[0] != neuronRecordV2 {
@@ -191,11 +195,17 @@ func TestExportOfOlderVersionMigrates(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []types.AppliedUpgrade{{Name: "neuron-record-v2", AppVersion: 2, Height: e.Height + 1}}
+	want := []types.AppliedUpgrade{{Name: "neuron-record-v2", AppVersion: 2, Height: e.Height + 1},
+		{Name: "identity-registry", AppVersion: 3, Height: e.Height + 1}}
 	if !jsonEqual(t, again.AppliedUpgrades, want) {
 		t.Errorf("applied %+v, want %+v", again.AppliedUpgrades, want)
 	}
-	again.AppVersion, again.AppliedUpgrades = e.AppVersion, e.AppliedUpgrades
+	// identity-registry wrote the registry's parameters, which app version
+	// 1 has none of; nothing else changed.
+	if e.Params.Registry != (types.RegistryParams{}) || again.Params.Registry != types.DefaultRegistryParams() {
+		t.Errorf("registry parameters %+v before the migration, %+v after", e.Params.Registry, again.Params.Registry)
+	}
+	again.AppVersion, again.AppliedUpgrades, again.Params.Registry = e.AppVersion, e.AppliedUpgrades, e.Params.Registry
 	if !jsonEqual(t, again, e) {
 		t.Error("values changed through the migration at genesis")
 	}

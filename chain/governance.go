@@ -11,7 +11,8 @@ import (
 	"github.com/go-bittensor/bittensor/chain/types"
 )
 
-// The governance module (spec/chain.md §10): two membership lists, the
+// The governance module (the reference runtime's pallet_collective and
+// pallet_membership instances, runtime/src/lib.rs): two membership lists, the
 // triumvirate (up to MaxTriumvirateMembers accounts, who propose) and the
 // senate (up to MaxSenateMembers root hotkeys, who vote; root_register fills
 // it), both changed by Root; proposals of any call, voted on by senators'
@@ -175,9 +176,10 @@ func (s *State) ProposalCount() uint32 {
 func propose(ctx *Context, a *types.Propose) error {
 	st, gp := ctx.State, &ctx.Params.Governance
 	// The proposal is decoded first, as the reference decodes the boxed
-	// call with the extrinsic: a call the chain does not know, or whose
-	// arguments are not canonical, is refused whoever proposes it.
-	if _, err := a.Proposal.DecodeArgs(); err != nil {
+	// call with the extrinsic: a call the chain does not know (or not yet,
+	// at its app version), or whose arguments are not canonical, is refused
+	// whoever proposes it.
+	if _, err := decodeCall(st, a.Proposal); err != nil {
 		return err
 	}
 	if !st.IsMember(types.Triumvirate, ctx.Signer) {
@@ -308,7 +310,7 @@ func executeProposal(ctx *Context, hash string, p *proposal, yes, seats uint32) 
 	var err error
 	if 2*uint64(yes) <= uint64(seats) {
 		err = types.Errorf(types.ErrBadOrigin, "approved by %d of %d seats, not more than half: the senate grew since the proposal", yes, seats)
-	} else if args, derr := p.Call.DecodeArgs(); derr != nil {
+	} else if args, derr := decodeCall(ctx.State, p.Call); derr != nil {
 		err = derr
 	} else {
 		var inner []abci.Event

@@ -3,6 +3,8 @@ package chain
 import (
 	"bytes"
 	"fmt"
+
+	"github.com/go-bittensor/bittensor/chain/types"
 )
 
 // The state migrations of Upgrades(), one function per upgrade, named for
@@ -20,7 +22,12 @@ import (
 //  2. Write the migration here: it rewrites every stored record in the new
 //     layout (or fills what the new rules need, such as a new parameter's
 //     value for every subnet).
-//  3. Append {Name, AppVersion: previous + 1, Migrate} to Upgrades().
+//  3. Append {Name, AppVersion: previous + 1, Migrate} to Upgrades(), with
+//     the calls the upgrade adds in Calls: state before it refuses them as
+//     unknown. A new parameter or record is written only from that app
+//     version on (genesis of an earlier one leaves it out, as the registry's
+//     parameters in paramsAt), so the capped binary that stands in for the
+//     previous release in tests writes exactly what that release wrote.
 //  4. Test the migration over state the previous version wrote, and extend
 //     the export (export.go) if the new layout holds a value it lacks.
 
@@ -51,5 +58,21 @@ func migrateNeuronRecordV2(st *State) error {
 	for i := range recs {
 		st.kv.Set(recs[i].key, recs[i].n.encode(neuronRecordV2))
 	}
+	return nil
+}
+
+// migrateIdentityRegistry is the upgrade identity-registry: the identity
+// registry's calls exist from it on (Upgrade.Calls), and its parameters are
+// written, the reference runtime's deposits and limits
+// (types.DefaultRegistryParams). State that already holds registry
+// parameters keeps them: a chain started at app version 2 by a build that
+// had the registry before this upgrade did, with values of its own.
+func migrateIdentityRegistry(st *State) error {
+	p := st.Params()
+	if p.Registry != (types.RegistryParams{}) {
+		return nil
+	}
+	p.Registry = types.DefaultRegistryParams()
+	st.SetParams(p)
 	return nil
 }

@@ -296,7 +296,7 @@ func TestProposalReuseThroughUpgrade(t *testing.T) {
 			t.Fatalf("height %d: app hash %X executed directly, %X reused", h, a.Hash(), b.Hash())
 		}
 	}
-	if got, want := fmt.Sprint(reused.v1Params.Events, reused.v1Params.ConsensusParamUpdates), fmt.Sprint(direct.v1Params.Events, direct.v1Params.ConsensusParamUpdates); got != want {
+	if got, want := fmt.Sprint(reused.resp.Events, reused.resp.ConsensusParamUpdates), fmt.Sprint(direct.resp.Events, direct.resp.ConsensusParamUpdates); got != want {
 		t.Errorf("the upgrade block's report: reused %s, direct %s", got, want)
 	}
 }

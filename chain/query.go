@@ -165,6 +165,10 @@ func answer(st *State, height int64, path string, data []byte) *abci.ResponseQue
 		if err != nil {
 			return queryError(types.Errorf(types.ErrQuery, "%s: %v", types.QueryIdentity, err))
 		}
+		if v := st.AppVersion(); v < appVersionIdentityRegistry {
+			// No registry yet at this height: nobody has an identity.
+			return queryError(types.Errorf(types.ErrNotFound, "%s has no identity: the chain at height %d (app version %d) has no identity registry yet", id, height, v))
+		}
 		rec, ok := st.Identity(id)
 		if !ok {
 			return queryError(types.Errorf(types.ErrNotFound, "%s has no identity", id))

@@ -10,9 +10,9 @@ import (
 
 // The registration module: joining a subnet by burning its price
 // (burned_register) or by proof of work (register), the per-block and
-// per-interval limits, the price adjustment of each interval (spec/chain.md
-// §7.3), the replacement of the lowest-scoring neuron of a full subnet
-// (§7.4) and swap_hotkey.
+// per-interval limits, the price adjustment of each interval, the
+// replacement of the lowest-scoring neuron of a full subnet and
+// swap_hotkey, as the reference's registration.rs and block_step.rs.
 
 // powWorkWindow is how many blocks old the block named by a proof of work
 // may be: b − block_number < powWorkWindow.
@@ -195,7 +195,7 @@ func neuronToPrune(st *State, netuid, n uint16, block uint64, immunity uint16) u
 	return pruneChoice(scores, registered, block, uint64(immunity))
 }
 
-// pruneChoice is the reference's get_neuron_to_prune (spec/chain.md §7.4)
+// pruneChoice is the reference's get_neuron_to_prune (registration.rs)
 // over the subnet's pruning scores and registration blocks by uid. A neuron
 // is immune while block − registered < immunity. Among neurons past
 // immunity the lowest score wins, and on a tie the later uid; among immune
@@ -226,7 +226,8 @@ func pruneChoice(scores []uint16, registered []uint64, block, immunity uint64) u
 	return uidMin
 }
 
-// adjustRegistrationTerms is the first part of the block step (§7.3), for
+// adjustRegistrationTerms is the first part of the block step (the
+// reference's adjust_registration_terms_for_networks), for
 // every subnet including root: at the end of each adjustment interval the
 // difficulty and burn follow the interval's registrations and the interval
 // counters restart; every block the block's counter restarts.

@@ -173,8 +173,9 @@ func TestPowRegister(t *testing.T) {
 	c.failsCleanly(hot2, c.powArgs(hot2, cold, netuid, 1000), types.ErrRegistrationDisabled)
 }
 
-// pruneChoice follows spec/chain.md §7.4, including its asymmetric tie
-// rules.
+// pruneChoice follows the reference's get_neuron_to_prune, including its
+// asymmetric tie rules: past immunity a later uid wins a tied score, among
+// immune neurons the earlier one.
 func TestPruneChoiceTieRules(t *testing.T) {
 	const block, immunity = 100, 10
 	old, recent := uint64(0), uint64(95) // past immunity / immune at block 100
@@ -251,7 +252,9 @@ func TestReplaceNeuron(t *testing.T) {
 	}
 }
 
-// TV-6 of spec/chain.md §11, through the chain: the registrations of a
+// The reference's difficulty and burn adjustment tests
+// (test_registration_difficulty_adjustment, test_burn_adjustment), through
+// the chain: the registrations of a
 // block (with the parameter changes that set the case up, in the same
 // block) drive the adjustment in a later block's step.
 func TestRegistrationAdjustment(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"github.com/go-bittensor/bittensor/chain/types"
 )
 
-// The root network (netuid 0, spec/chain.md §6): validators join it with
+// The root network (netuid 0, the reference's root.rs): validators join it with
 // root_register, free of charge, while it has room and afterwards by having
 // more stake than its least-staked validator, whom they replace. Joining
 // makes the hotkey a delegate and gives it a senate seat while the senate

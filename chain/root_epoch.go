@@ -1,12 +1,13 @@
 package chain
 
-// The root epoch (spec/chain.md §6.3): at the root network's tempo, the
-// root validators' stakes and their weights over the subnets (set with
-// set_weights on netuid 0) decide each subnet's emission per block, out of
-// the block emission. The values persist until the next root epoch; the
+// The root epoch (the reference's root_epoch, root.rs): at the root network's
+// tempo, the root validators' stakes and their weights over the subnets (set
+// with set_weights on netuid 0) decide each subnet's emission per block, out
+// of the block emission. The values persist until the next root epoch; the
 // emission module pays them every block (emission.go).
 //
-// The block emission follows the halving rule (§12): it is computed from
+// The block emission follows the halving rule subtensor added after spec
+// 141 (get_block_emission_for_issuance): it is computed from
 // the total issuance when the root epoch runs, as the reference does since
 // the halving, rather than read from a constant BlockEmission of 1 TAO (the
 // reference at spec 141). Total issuance here is the true supply, so the
@@ -39,10 +40,11 @@ func gatherRootEpoch(st *State) *yuma.RootInput {
 	return in
 }
 
-// rootEpoch is §5.1 step 2: at the root network's tempo, every subnet's
-// EmissionValue (the root network's own included, which is never minted).
-// When the root epoch cannot run (no root validators, no stake on them)
-// the values stay as they are; the reference only logs it.
+// rootEpoch is the block step's second part (emission.go): at the root
+// network's tempo, every subnet's EmissionValue (the root network's own
+// included, which is never minted). When the root epoch cannot run (no root
+// validators, no stake on them) the values stay as they are; the reference
+// only logs it.
 func (s *stepper) rootEpoch(st *State, height uint64) {
 	if blocksUntilNextEpoch(RootNetuid, st.Hyperparams(RootNetuid).Tempo, height) != 0 {
 		return

@@ -8,8 +8,8 @@ import (
 )
 
 // The serving module: a registered hotkey publishes its axon and prometheus
-// endpoints (spec/chain.md §9.2). Endpoints live in the neuron's record, so
-// they leave with the neuron.
+// endpoints (the reference's serving.rs). Endpoints live in the neuron's
+// record, so they leave with the neuron.
 
 // serveAxon is SubtensorModule.serve_axon, signed by a hotkey registered on
 // the subnet.

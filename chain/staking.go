@@ -6,7 +6,7 @@ import (
 	"github.com/go-bittensor/bittensor/chain/types"
 )
 
-// The staking module (spec/chain.md §8): coldkeys stake free balance on
+// The staking module (the reference's staking.rs): coldkeys stake free balance on
 // hotkeys they own or on delegates (nominating), unstake it back, and turn
 // their hotkeys into delegates. Stake is global, not per subnet. Moving
 // balance into stake or back does not change the total issuance: staked RAO

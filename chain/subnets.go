@@ -10,7 +10,8 @@ import (
 )
 
 // The subnets module: creating a subnet for a lock that doubles with each
-// registration and decays back over time (spec/chain.md §6.4), the subnet
+// registration and decays back over time (the reference's register_network,
+// root.rs), the subnet
 // limit and the pruning of the weakest unimmune subnet, dissolving a subnet,
 // and the root network (netuid 0) that exists from genesis.
 
@@ -116,7 +117,7 @@ func mustDecode(b []byte, v any, what string) {
 	}
 }
 
-// lockCost is what register_network locks at block (§6.4 step 2).
+// lockCost is what register_network locks at block (economics.LockCost).
 func lockCost(st *State, p *types.SubtensorParams, block uint64) uint64 {
 	cost, err := economics.LockCost(st.NetworkLastLockCost(), p.NetworkMinLockCost, st.NetworkLastRegistered(), block, p.NetworkLockReductionInterval)
 	if err != nil {
@@ -190,9 +191,10 @@ func initNetwork(st *State, netuid uint16, h types.Hyperparams, sn subnetState) 
 }
 
 // subnetToPrune picks the subnet a new registration replaces when the limit
-// is reached (§6.4): among subnets other than root past their immunity, the
-// lowest emission, ties to the earliest registered, remaining ties to the
-// lowest netuid. It returns RootNetuid when every subnet is immune.
+// is reached (the reference's get_subnet_to_prune): among subnets other than
+// root past their immunity, the lowest emission, ties to the earliest
+// registered, remaining ties to the lowest netuid. It returns RootNetuid when
+// every subnet is immune.
 func subnetToPrune(st *State, netuids []uint16, block, immunity uint64) uint16 {
 	best, found := RootNetuid, false
 	var bestEmission, bestReg uint64

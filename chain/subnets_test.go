@@ -16,7 +16,7 @@ func TestGenesisHasRootNetwork(t *testing.T) {
 		t.Fatalf("subnets = %+v", subnets)
 	}
 	h := subnets[0].Hyperparameters
-	// spec/chain.md §6.1.
+	// The root network as the reference creates it (migrate_create_root_network).
 	if h.Tempo != 100 || h.MaxAllowedUids != 64 || h.MaxAllowedValidators != 64 || h.MinAllowedWeights != 0 ||
 		h.MaxWeightsLimit != 65535 || !h.NetworkRegistrationAllowed || h.TargetRegistrationsPerInterval != 1 ||
 		h.Rho != 10 || h.Kappa != 32767 || h.WeightsSetRateLimit != 100 || h.AdjustmentInterval != 100 {
@@ -112,7 +112,8 @@ func TestRegisterNetworkFailures(t *testing.T) {
 	mustContain(t, err, "wait 4 more blocks", "network rate limit 5")
 }
 
-// TV-7 of spec/chain.md §11: the lock cost after each block and
+// The reference's test_root_subnet_creation_deletion
+// (pallets/subtensor/tests/root.rs): the lock cost after each block and
 // registration, with MinLock 100e9 and reduction interval 2, from block 0.
 func TestLockCostSequence(t *testing.T) {
 	g := subtensorGenesis(t, "//Alice")
@@ -152,8 +153,9 @@ func TestLockCostSequence(t *testing.T) {
 	}
 }
 
-// TV-7's prune choice: immunity 3; subnets 1, 2, 3 registered at blocks 0,
-// 3 and 6; the lowest emission goes, ties to the earliest registered.
+// The prune choices of the same test: immunity 3; subnets 1, 2, 3 registered
+// at blocks 0, 3 and 6; the lowest emission goes, ties to the earliest
+// registered.
 func TestSubnetToPrune(t *testing.T) {
 	st := NewState(newCache(emptyKV{}))
 	reg := map[uint16]uint64{1: 0, 2: 3, 3: 6}

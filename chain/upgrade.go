@@ -3,6 +3,7 @@ package chain
 import (
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -27,6 +28,13 @@ import (
 //     app version with a migration of the state. The binary runs the app
 //     version of its newest upgrade, and executes blocks only while the state
 //     is at that version.
+//   - An upgrade that adds calls lists them (Upgrade.Calls). On state of an
+//     earlier app version they do not exist: a transaction carrying one is
+//     refused before anything is charged, with ErrUnknownCall, exactly as
+//     the release before the upgrade refuses a call it cannot decode
+//     (callAvailable). So a new feature arrives at the upgrade's height on
+//     every validator at once, never sooner on the nodes that run the new
+//     release.
 //   - Root (the sudo key or governance) schedules an upgrade by name and
 //     height (Upgrade.schedule_upgrade). At the start of that block, before
 //     the per-block step, a binary whose newest upgrade has that name runs
@@ -55,6 +63,9 @@ type Upgrade struct {
 	// error stops the chain at the upgrade's height on every node alike.
 	// nil if the upgrade changes rules but no stored layout.
 	Migrate func(st *State) error
+	// Calls are the calls the upgrade adds (types.Call* names). State of
+	// an earlier app version refuses them as unknown (callAvailable).
+	Calls []string
 }
 
 // Upgrades returns the upgrades this binary knows, oldest first. Each
@@ -64,7 +75,44 @@ type Upgrade struct {
 func Upgrades() []Upgrade {
 	return []Upgrade{
 		{Name: "neuron-record-v2", AppVersion: 2, Migrate: migrateNeuronRecordV2},
+		{Name: "identity-registry", AppVersion: appVersionIdentityRegistry, Migrate: migrateIdentityRegistry,
+			Calls: []string{types.CallSetIdentity, types.CallClearIdentity}},
 	}
+}
+
+// appVersionIdentityRegistry is the app version from which the identity
+// registry exists (the upgrade identity-registry): its calls, its
+// parameters and its records.
+const appVersionIdentityRegistry = 3
+
+// callAvailable refuses a call that state st's app version does not have
+// yet: one an upgrade above it adds (Upgrade.Calls). The error is
+// ErrUnknownCall, the code the release before that upgrade answers for a
+// call it cannot decode, so both releases refuse the same transactions
+// with the same code; it is an envelope failure (nothing is charged) when
+// a transaction carries the call, and the failure of the call that names
+// it when a proposal does.
+func callAvailable(st *State, name string) error {
+	for _, u := range Upgrades() {
+		if !slices.Contains(u.Calls, name) {
+			continue
+		}
+		if v := st.AppVersion(); v < u.AppVersion {
+			return types.Errorf(types.ErrUnknownCall, "%q: the chain is at app version %d and has no such call before upgrade %q (app version %d)", name, v, u.Name, u.AppVersion)
+		}
+	}
+	return nil
+}
+
+// decodeCall decodes a call's arguments for state st: ErrUnknownCall for a
+// call the chain does not know or that st's app version does not have yet
+// (whatever its arguments, as the release before the upgrade that adds it
+// answers), ErrBadCallArgs for arguments that do not decode.
+func decodeCall(st *State, c types.Call) (types.CallArgs, error) {
+	if err := callAvailable(st, c.Name); err != nil {
+		return nil, err
+	}
+	return c.DecodeArgs()
 }
 
 // LatestAppVersion is the app version this binary runs: that of its newest
@@ -251,6 +299,7 @@ func (a *App) writeGenesis(st *State, g Genesis, chainID string, genesisVersion 
 			return 0, types.Errorf(types.ErrBinaryTooNew, "the genesis is at app version %d and this binary runs app version %d: start the node with the release of app version %d; this one takes over at the network's planned upgrade", genesisVersion, a.up.version, genesisVersion)
 		}
 		st.setAppVersion(a.up.version)
+		g.Params = paramsAt(g.Params, a.up.version)
 		g.apply(st, chainID)
 		return a.up.version, nil
 	}
@@ -275,6 +324,18 @@ func (a *App) writeGenesis(st *State, g Genesis, chainID string, genesisVersion 
 		return 0, err
 	}
 	return st.AppVersion(), nil
+}
+
+// paramsAt returns p as a new chain of app version v stores them: without
+// the parameters of what v does not have yet (the identity registry's,
+// before appVersionIdentityRegistry; its upgrade writes them). The release
+// of such a version has no such fields, so the stored parameters, and the
+// app hash, are the same whichever release starts the chain.
+func paramsAt(p types.Params, v uint64) types.Params {
+	if v < appVersionIdentityRegistry {
+		p.Registry = types.RegistryParams{}
+	}
+	return p
 }
 
 // appVersionParams is the consensus parameter update that sets the app

@@ -14,6 +14,7 @@ import (
 	iavldb "github.com/cosmos/iavl/db"
 
 	"github.com/go-bittensor/bittensor/chain/types"
+	"github.com/go-bittensor/bittensor/wallet"
 )
 
 // newChainOn starts a chain from g on db with an App configured by opts
@@ -61,8 +62,8 @@ func richGenesis(t testing.TB) Genesis {
 // fillRichState runs blocks that leave a record of every kind the chain
 // keeps: endpoints (IPv4 and IPv6), weights and bonds, emission pending and
 // loaded, nominations, a second subnet with a proof-of-work registration
-// (a spent seal), a senator and an open proposal with a vote, and an
-// identity.
+// (a spent seal), a senator and an open proposal with a vote, and, from the
+// identity registry's app version on, an identity.
 func fillRichState(c *subtensorChain) {
 	t := c.t
 	alice, bob, charlie, dave := key(t, "//Alice"), key(t, "//Bob"), key(t, "//Charlie"), key(t, "//Dave")
@@ -81,11 +82,18 @@ func fillRichState(c *subtensorChain) {
 	c.rootRegister(dave, id(t, "//Dave/senate"))
 	h, index := c.propose(alice, setTempo(t, 1, 9), 50)
 	c.vote(dave, id(t, "//Dave/senate"), h, index, true)
-	c.must(bob, &types.SetIdentity{Identified: id(t, "//Bob"), Info: types.IdentityInfo{Display: "Bob's subnet",
-		Additional: []types.IdentityField{{Key: "info", Value: "an identity for the export"}}}})
+	if c.state().AppVersion() >= appVersionIdentityRegistry {
+		c.must(bob, bobsIdentity(t))
+	}
 	for i := 0; i < 6; i++ {
 		c.run()
 	}
+}
+
+// bobsIdentity is an identity //Bob may set: his own, as subnet 1's owner.
+func bobsIdentity(t testing.TB) *types.SetIdentity {
+	return &types.SetIdentity{Identified: id(t, "//Bob"), Info: types.IdentityInfo{Display: "Bob's subnet",
+		Additional: []types.IdentityField{{Key: "info", Value: "an identity for the export"}}}}
 }
 
 // jsonEqual reports whether a and b encode to the same JSON.
@@ -177,21 +185,28 @@ func TestDecodeNeuronRefuses(t *testing.T) {
 	}
 }
 
-// upgradeRun drives a chain through neuron-record-v2 the way a network
-// does: a binary of app version 1 runs the chain and schedules the upgrade;
-// it stops after the block before the upgrade's height and will not start
-// again; a binary of app version 2 will not start before either, and at
-// the height migrates the state and goes on.
+// upgradeRun drives a chain through upgrades the way a network does: a
+// binary of the state's app version runs the chain and schedules an
+// upgrade; it stops after the block before the upgrade's height and will
+// not start again; a binary of the upgrade's app version will not start
+// before either, and at the height migrates the state and goes on.
 type upgradeRun struct {
-	c        *subtensorChain
-	db       iavldb.DB
-	h        int64 // the upgrade's height
-	halted   error // what OnHalt reported
-	appHash  [][]byte
-	before   types.NeuronsInfo // subnet 1's neurons at h-1, as version 1 answered
-	v1Params *abci.ResponseFinalizeBlock
+	c       *subtensorChain
+	db      iavldb.DB
+	version uint64                      // the app version of the binary running the chain
+	h       int64                       // the last upgrade's height
+	halted  error                       // what OnHalt reported
+	before  types.NeuronsInfo           // subnet 1's neurons at h-1, as version 1 answered them (runUpgrade)
+	resp    *abci.ResponseFinalizeBlock // the last upgrade's block
 }
 
+// options are the App options of the binary of app version u.version.
+func (u *upgradeRun) options() Options {
+	return Options{AppVersion: u.version, OnHalt: func(err error) { u.halted = err }}
+}
+
+// runUpgrade starts a rich chain under app version 1 and takes it through
+// neuron-record-v2 to app version 2.
 func runUpgrade(t *testing.T) *upgradeRun { return runUpgradeWith(t, false) }
 
 // runUpgradeWith is runUpgrade; with reuse, version 2's ProcessProposal at
@@ -200,15 +215,30 @@ func runUpgrade(t *testing.T) *upgradeRun { return runUpgradeWith(t, false) }
 // executing the block itself.
 func runUpgradeWith(t *testing.T, reuse bool) *upgradeRun {
 	t.Helper()
-	u := &upgradeRun{db: iavldb.NewMemDB()}
-	opts := Options{AppVersion: 1, OnHalt: func(err error) { u.halted = err }}
-	u.c = newChainOn(t, richGenesis(t), u.db, opts)
+	u := &upgradeRun{db: iavldb.NewMemDB(), version: 1}
+	u.c = newChainOn(t, richGenesis(t), u.db, u.options())
 	c := u.c
 	fillRichState(c)
 	mustEqual(t, "app version before", c.upgradeInfo().AppVersion, uint64(1))
+	u.haltFor(t, "neuron-record-v2", "release 2")
+	c.query(types.QueryNeurons+"/1", 0, &u.before)
+	for _, raw := range c.neuronRecords() {
+		if raw[0] != neuronRecordV1 {
+			t.Fatalf("app version 1 wrote a neuron record of layout %d", raw[0])
+		}
+	}
+	u.switchTo(t, 2, reuse)
+	return u
+}
 
+// haltFor schedules the upgrade name (with info) three blocks ahead and
+// runs the chain until its binary stops for it, after the block before.
+func (u *upgradeRun) haltFor(t *testing.T, name, info string) {
+	t.Helper()
+	c := u.c
+	u.halted = nil
 	u.h = c.height + 3
-	c.must(key(t, "//Alice"), &types.ScheduleUpgrade{Name: "neuron-record-v2", Height: uint64(u.h), Info: "release 2"})
+	c.must(key(t, "//Alice"), &types.ScheduleUpgrade{Name: name, Height: uint64(u.h), Info: info})
 	if u.halted != nil {
 		t.Fatalf("halted two blocks early: %v", u.halted)
 	}
@@ -216,52 +246,71 @@ func runUpgradeWith(t *testing.T, reuse bool) *upgradeRun {
 	if !errors.Is(u.halted, types.ErrUpgradeNeeded) {
 		t.Fatalf("after block %d, OnHalt got %v, want UpgradeNeeded", c.height, u.halted)
 	}
-	mustContain(t, u.halted, `upgrade "neuron-record-v2" at height`, "release 2")
-	c.query(types.QueryNeurons+"/1", 0, &u.before)
-	for _, raw := range c.neuronRecords() {
-		if raw[0] != neuronRecordV1 {
-			t.Fatalf("app version 1 wrote a neuron record of layout %d", raw[0])
-		}
-	}
-	// Version 1 refuses the block of the upgrade (it does not even vote for
-	// one), and will not start again.
+	mustContain(t, u.halted, fmt.Sprintf("upgrade %q at height", name), info)
+}
+
+// switchTo checks that the halted binary refuses the upgrade's block (it
+// does not even vote for one) and to start again, then runs that block
+// with the binary of app version to, on the same database.
+func (u *upgradeRun) switchTo(t *testing.T, to uint64, reuse bool) {
+	t.Helper()
+	u.stopsForGood(t)
+	u.takeOver(t, to)
+	u.upgradeBlock(t, reuse)
+}
+
+// stopsForGood checks that the halted binary refuses the upgrade's block
+// and to start again, and closes it.
+func (u *upgradeRun) stopsForGood(t *testing.T) {
+	t.Helper()
+	c := u.c
 	pp, err := c.app.ProcessProposal(context.Background(), &abci.RequestProcessProposal{Height: u.h})
 	if err != nil || pp.Status != abci.ResponseProcessProposal_REJECT {
-		t.Fatalf("version 1 ProcessProposal at the upgrade height: %v %v", pp, err)
+		t.Fatalf("version %d ProcessProposal at the upgrade height: %v %v", u.version, pp, err)
 	}
 	_, err = c.app.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: u.h})
 	if !errors.Is(err, types.ErrUpgradeNeeded) {
-		t.Fatalf("version 1 FinalizeBlock at the upgrade height: %v", err)
+		t.Fatalf("version %d FinalizeBlock at the upgrade height: %v", u.version, err)
 	}
 	c.app.Close()
-	if _, err := NewApp(u.db, Options{AppVersion: 1}); !errors.Is(err, types.ErrUpgradeNeeded) {
-		t.Fatalf("version 1 restarted: %v, want UpgradeNeeded", err)
+	if _, err := NewApp(u.db, Options{AppVersion: u.version}); !errors.Is(err, types.ErrUpgradeNeeded) {
+		t.Fatalf("version %d restarted: %v, want UpgradeNeeded", u.version, err)
 	}
+}
 
-	// Version 2 takes over: the same database, the next block.
-	app, err := NewApp(u.db, Options{})
+// takeOver starts the release of app version to on the halted binary's
+// database.
+func (u *upgradeRun) takeOver(t *testing.T, to uint64) {
+	t.Helper()
+	u.version = to
+	app, err := NewApp(u.db, u.options())
 	if err != nil {
 		t.Fatal(err)
 	}
-	c.app = app
+	u.c.app = app
+}
+
+// upgradeBlock runs the upgrade's block with the release that took over.
+func (u *upgradeRun) upgradeBlock(t *testing.T, reuse bool) {
+	t.Helper()
+	c, app, to := u.c, u.c.app, u.version
 	proposed := &abci.RequestProcessProposal{Height: u.h}
 	if reuse {
 		proposed.Hash = hashOf(u.h)
 	}
 	if pp, err := app.ProcessProposal(context.Background(), proposed); err != nil || pp.Status != abci.ResponseProcessProposal_ACCEPT {
-		t.Fatalf("version 2 ProcessProposal at the upgrade height: %v %v", pp, err)
+		t.Fatalf("version %d ProcessProposal at the upgrade height: %v %v", to, pp, err)
 	}
 	resp, err := app.FinalizeBlock(context.Background(), &abci.RequestFinalizeBlock{Height: u.h, Hash: hashOf(u.h)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	u.v1Params = resp
+	u.resp = resp
 	if _, err := app.Commit(context.Background(), &abci.RequestCommit{}); err != nil {
 		t.Fatal(err)
 	}
 	c.height = u.h
 	c.blocks = append(c.blocks, nil)
-	return u
 }
 
 func hashOf(h int64) []byte {
@@ -290,7 +339,7 @@ func (c *subtensorChain) neuronRecords() [][]byte {
 func TestUpgradeAtPlannedHeight(t *testing.T) {
 	u := runUpgrade(t)
 	c := u.c
-	resp := u.v1Params
+	resp := u.resp
 	if got := resp.ConsensusParamUpdates.GetVersion().GetApp(); got != 2 {
 		t.Errorf("FinalizeBlock at the upgrade reports app version %d to CometBFT, want 2", got)
 	}
@@ -400,7 +449,7 @@ func TestBinaryVersionChecks(t *testing.T) {
 	c := newChainOn(t, subtensorGenesis(t, "//Alice"), db, Options{AppVersion: 1})
 	c.run()
 	c.app.Close()
-	_, err := NewApp(db, Options{})
+	_, err := NewApp(db, Options{AppVersion: 2})
 	if !errors.Is(err, types.ErrBinaryTooNew) {
 		t.Fatalf("version 2 on version 1 state with no plan: %v, want BinaryTooNew", err)
 	}
@@ -413,7 +462,7 @@ func TestBinaryVersionChecks(t *testing.T) {
 	c.app = app
 	c.must(key(t, "//Alice"), &types.ScheduleUpgrade{Name: "neuron-record-v2", Height: uint64(c.height + 10)})
 	c.app.Close()
-	_, err = NewApp(db, Options{})
+	_, err = NewApp(db, Options{AppVersion: 2})
 	if !errors.Is(err, types.ErrBinaryTooNew) {
 		t.Fatalf("version 2 before its upgrade's height: %v, want BinaryTooNew", err)
 	}
@@ -427,7 +476,7 @@ func TestBinaryVersionChecks(t *testing.T) {
 	if !errors.Is(err, types.ErrBinaryTooOld) {
 		t.Errorf("version 1 binary, version 2 genesis: %v", err)
 	}
-	app, _ = NewApp(iavldb.NewMemDB(), Options{})
+	app, _ = NewApp(iavldb.NewMemDB(), Options{AppVersion: 2})
 	_, err = app.InitChain(context.Background(), &abci.RequestInitChain{ChainId: testChainID, AppStateBytes: b,
 		ConsensusParams: &cmtproto.ConsensusParams{Version: &cmtproto.VersionParams{App: 1}}})
 	if !errors.Is(err, types.ErrBinaryTooNew) {
@@ -447,7 +496,7 @@ func TestMigrationFailureHalts(t *testing.T) {
 	c.run()
 	c.app.Close()
 	var halted error
-	app, err := NewApp(db, Options{OnHalt: func(err error) { halted = err }})
+	app, err := NewApp(db, Options{AppVersion: 2, OnHalt: func(err error) { halted = err }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -600,4 +649,200 @@ func TestUnreadableStateStopsTheBlock(t *testing.T) {
 		t.Fatalf("FinalizeBlock: %v; OnHalt: %v", err, halted)
 	}
 	mustContain(t, err, "version 7")
+}
+
+// refusedFree checks that args signed by k fails its envelope checks with
+// want: CheckTx refuses it, ProcessProposal rejects a block that carries
+// it, and a block that carries it all the same (as a node replaying blocks
+// executes it) fails it with want and changes nothing, not even the
+// signer's nonce. It returns the block's error for message checks.
+func (c *subtensorChain) refusedFree(k *wallet.Keypair, args types.CallArgs, want *types.Error) error {
+	c.t.Helper()
+	raw := c.signed(k, args)
+	resp, err := c.app.CheckTx(context.Background(), &abci.RequestCheckTx{Tx: raw})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if got := types.NewChainError(resp.Code, resp.Codespace, resp.Log); !errors.Is(got, want) {
+		c.t.Fatalf("%s: CheckTx = %d %q, want %s", args.CallName(), resp.Code, resp.Log, want.Name)
+	}
+	pp, err := c.app.ProcessProposal(context.Background(), &abci.RequestProcessProposal{Height: c.height + 1, Txs: [][]byte{raw}})
+	if err != nil || pp.Status != abci.ResponseProcessProposal_REJECT {
+		c.t.Fatalf("%s: ProcessProposal of a block carrying it: %v %v, want REJECT", args.CallName(), pp, err)
+	}
+	tw := c.twin()
+	res := c.run(raw)
+	got := resultErr(res[0])
+	if !errors.Is(got, want) {
+		c.t.Fatalf("%s: in block: %v, want %s", args.CallName(), got, want.Name)
+	}
+	tw.run()
+	if diff := diffKeys(c.dump(), tw.dump()); len(diff) > 0 {
+		c.t.Errorf("%s was refused with %s but changed %d keys, the first %x", args.CallName(), want.Name, len(diff), diff[0])
+	}
+	return got
+}
+
+// identityAt answers the identity query for who at height (0: latest):
+// the record, or the error.
+func (c *subtensorChain) identityAt(who types.AccountID, height int64) (types.IdentityRecord, error) {
+	c.t.Helper()
+	var rec types.IdentityRecord
+	resp, err := c.app.Query(context.Background(), &abci.RequestQuery{Path: types.QueryIdentity + "/" + who.String(), Height: height})
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	if resp.Code != 0 {
+		return rec, types.NewChainError(resp.Code, resp.Codespace, resp.Log)
+	}
+	if err := json.Unmarshal(resp.Value, &rec); err != nil {
+		c.t.Fatal(err)
+	}
+	return rec, nil
+}
+
+// runIdentityUpgrade starts a rich chain under app version 2 and takes it
+// through identity-registry to app version 3, checking on the way that
+// the registry's calls are refused before the upgrade (as unknown, costing
+// nothing) and accepted from its block on. It ends with //Bob's identity
+// set after the upgrade and a few more blocks.
+func runIdentityUpgrade(t *testing.T) *upgradeRun {
+	t.Helper()
+	u := &upgradeRun{db: iavldb.NewMemDB(), version: 2}
+	u.c = newChainOn(t, richGenesis(t), u.db, u.options())
+	c := u.c
+	fillRichState(c)
+	alice, bob := key(t, "//Alice"), key(t, "//Bob")
+
+	// App version 2 has no registry: a genesis of that version stores no
+	// registry parameters (the release of app version 2 has none, so its
+	// stored parameters are the same bytes), nobody has an identity, and
+	// the registry's calls are unknown, whoever sends them, for free.
+	st := c.state()
+	mustEqual(t, "app version", st.AppVersion(), uint64(2))
+	mustEqual(t, "registry parameters at app version 2", st.Params().Registry, types.RegistryParams{})
+	if _, err := c.identityAt(id(t, "//Bob"), 0); !errors.Is(err, types.ErrNotFound) {
+		t.Errorf("identity query at app version 2: %v, want NotFound", err)
+	}
+	for _, call := range []types.CallArgs{bobsIdentity(t), &types.ClearIdentity{Identified: id(t, "//Bob")}} {
+		err := c.refusedFree(bob, call, types.ErrUnknownCall)
+		mustContain(t, err, call.CallName(), "app version 2", `upgrade "identity-registry" (app version 3)`)
+	}
+	// Nor can governance propose one (proposing pays its fee, as any
+	// failing call does).
+	c.failsCleanly(alice, &types.Propose{Proposal: encodeCall(t, bobsIdentity(t)), Duration: 50}, types.ErrUnknownCall)
+
+	u.haltFor(t, "identity-registry", "release 3")
+	// The old release's mempool refuses the call to the end, the upgrade's
+	// block included.
+	if resp, err := c.app.CheckTx(context.Background(), &abci.RequestCheckTx{Tx: c.signed(bob, bobsIdentity(t))}); err != nil ||
+		!errors.Is(types.NewChainError(resp.Code, resp.Codespace, resp.Log), types.ErrUnknownCall) {
+		t.Fatalf("version 2's CheckTx of set_identity for the upgrade's block: %v %+v", err, resp)
+	}
+	u.stopsForGood(t)
+	u.takeOver(t, 3)
+	// The new release's mempool already takes the call for the upgrade's
+	// block.
+	raw := c.signed(bob, bobsIdentity(t))
+	if resp, err := c.app.CheckTx(context.Background(), &abci.RequestCheckTx{Tx: raw}); err != nil || resp.Code != 0 {
+		t.Fatalf("version 3's CheckTx of set_identity for the upgrade's block: %v %+v", err, resp)
+	}
+	u.upgradeBlock(t, false)
+
+	for i := 0; i < 2; i++ {
+		c.run()
+	}
+	evs := c.must(bob, bobsIdentity(t))
+	if !hasEvent(evs, "IdentitySet", "who", id(t, "//Bob").String()) {
+		t.Errorf("set_identity after the upgrade: events %v", evs)
+	}
+	for i := 0; i < 4; i++ {
+		c.run()
+	}
+	return u
+}
+
+// A chain upgraded through identity-registry refuses the registry's calls
+// before the upgrade's height and accepts them from it on; nodes that run
+// the same blocks through the same switch of release agree on every app
+// hash.
+func TestIdentityRegistryUpgrade(t *testing.T) {
+	u := runIdentityUpgrade(t)
+	c := u.c
+	if got := u.resp.ConsensusParamUpdates.GetVersion().GetApp(); got != 3 {
+		t.Errorf("FinalizeBlock at the upgrade reports app version %d to CometBFT, want 3", got)
+	}
+	if !hasEvent(u.resp.Events, "Upgraded", "name", "identity-registry", "app_version", "3") {
+		t.Errorf("no Upgraded event: %v", u.resp.Events)
+	}
+	info := c.upgradeInfo()
+	want := types.AppliedUpgrade{Name: "identity-registry", AppVersion: 3, Height: uint64(u.h)}
+	if info.AppVersion != 3 || info.Plan != nil || len(info.Applied) != 1 || info.Applied[0] != want {
+		t.Errorf("after the upgrade: %+v, want app version 3 and %+v applied", info, want)
+	}
+	// The migration wrote the reference's registry parameters.
+	p := c.state().Params()
+	mustEqual(t, "registry parameters", p.Registry, types.DefaultRegistryParams())
+
+	// The identity set after the upgrade holds its deposit; queries of the
+	// state before the upgrade answer that there was none.
+	bob := id(t, "//Bob")
+	rec, err := c.identityAt(bob, 0)
+	if err != nil || rec.Info.Display != "Bob's subnet" || rec.Deposit != p.Registry.Deposit(1) || rec.Depositor != bob {
+		t.Errorf("identity after the upgrade: %+v, %v", rec, err)
+	}
+	for _, h := range []int64{u.h - 1, u.h} {
+		if _, err := c.identityAt(bob, h); !errors.Is(err, types.ErrNotFound) {
+			t.Errorf("identity at height %d: %v, want NotFound", h, err)
+		}
+	}
+	_, err = c.identityAt(bob, u.h-1)
+	mustContain(t, err, "app version 2", "no identity registry yet")
+
+	v := runIdentityUpgrade(t)
+	if v.c.height != c.height {
+		t.Fatalf("the twin run ended at %d, this one at %d", v.c.height, c.height)
+	}
+	for h := int64(1); h <= c.height; h++ {
+		a, err := c.app.tree.GetImmutable(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := v.c.app.tree.GetImmutable(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(a.Hash(), b.Hash()) {
+			t.Fatalf("height %d: app hashes %x and %x", h, a.Hash(), b.Hash())
+		}
+	}
+}
+
+// identity-registry writes the reference's registry parameters, and keeps
+// those a state already holds.
+func TestMigrateIdentityRegistry(t *testing.T) {
+	own := types.RegistryParams{InitialDeposit: 7, FieldDeposit: 3, MaxAdditionalFields: 2}
+	for _, tt := range []struct {
+		name      string
+		has, want types.RegistryParams
+	}{
+		{"none", types.RegistryParams{}, types.DefaultRegistryParams()},
+		{"its own", own, own},
+	} {
+		st := NewState(newCache(emptyKV{}))
+		p := types.DefaultParams()
+		p.Registry = tt.has
+		st.SetParams(p)
+		if err := migrateIdentityRegistry(st); err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		got := st.Params()
+		if got.Registry != tt.want {
+			t.Errorf("%s: registry parameters %+v, want %+v", tt.name, got.Registry, tt.want)
+		}
+		got.Registry = p.Registry
+		if !jsonEqual(t, got, p) {
+			t.Errorf("%s: the migration changed other parameters", tt.name)
+		}
+	}
 }

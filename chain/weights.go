@@ -8,9 +8,10 @@ import (
 	"github.com/go-bittensor/bittensor/chain/yuma"
 )
 
-// The weights module: set_weights with every check of spec/chain.md §9.1,
-// in the reference's order. Weights are stored max-upscaled (the largest
-// becomes 65535), one row per (netuid, uid), sorted by target uid.
+// The weights module: set_weights with every check of the reference's
+// do_set_weights (weights.rs), in its order. Weights are stored max-upscaled
+// (the largest becomes 65535), one row per (netuid, uid), sorted by target
+// uid.
 
 // setWeights is SubtensorModule.set_weights, signed by the hotkey whose
 // weights they are.

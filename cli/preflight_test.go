@@ -28,8 +28,8 @@ func lockKeyfile(t *testing.T, path string) {
 
 // Every btcli command that writes asks the chain first, with a dry run of
 // the transaction it means to send: the chain's refusal, in its words,
-// comes before any question or password (issue 15: a non-owner `sudo set`
-// must not wait for key decryption to learn BadOrigin), and nothing is
+// comes before any question or password (a non-owner `sudo set` must not
+// wait for key decryption to learn BadOrigin), and nothing is
 // sent. Each command runs at a terminal where nothing is typed, with
 // keyfiles whose password is never given: a question would fail, and
 // would show on standard error.

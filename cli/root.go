@@ -25,9 +25,9 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// groups returns the command groups of btcli in the order help lists them
-// (spec/cli-sdk.md §6.1), then this build's own, which Bittensor 6.x does
-// not have: weights (alias wt) and localnet.
+// groups returns the command groups of btcli in the order help lists them (as
+// Bittensor 6.x's bittensor/cli.py lists them), then this build's own, which
+// Bittensor 6.x does not have: weights (alias wt) and localnet.
 func groups(f *cmdutil.Factory) []*cobra.Command {
 	return []*cobra.Command{
 		subnetscmd.NewCmdSubnets(f),

@@ -107,8 +107,8 @@ func TestCompletion(t *testing.T) {
 	}
 }
 
-// The acceptance flow of the issue through the real entry point: regen the
-// spec mnemonic without a password or prompts, list --json, sign and verify.
+// A first session through the real entry point: regen a known mnemonic
+// without a password or prompts, list --json, sign and verify.
 func TestRegenListSignVerify(t *testing.T) {
 	path := t.TempDir()
 	words := strings.Fields("old leopard transfer rib spatial phone calm indicate online fire caution review")

@@ -92,7 +92,7 @@ func devKey(t *testing.T, uri string) *wallet.Keypair {
 	return k
 }
 
-// The issue's scenario on a dev node, through btcli: create a subnet,
+// A subnet's life on a dev node, through btcli: create a subnet,
 // register three hotkeys (burn and proof of work), stake, become a
 // delegate, nominate, set weights, serve an axon, and read it all back with
 // `subnets metagraph --json` and metagraph.Sync at the latest block and an

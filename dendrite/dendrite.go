@@ -1,7 +1,8 @@
 // Package dendrite is the client side of Bittensor's miner/validator
 // protocol: it sends a synapse to many axons at once, signed with the
 // caller's hotkey, and gathers one answer per axon, wire-compatible with the
-// Bittensor Python SDK 6.x dendrite (spec/wire.md §4.7).
+// Bittensor Python SDK 6.x dendrite (bittensor/dendrite.py of
+// github.com/opentensor/bittensor).
 //
 // Every axon's answer is a synapse whose dendrite status tells how the call
 // went, as in Python: 200 success; the axon's own code (401, 403, 404, 500,

@@ -2,8 +2,8 @@
 // uid: stake, the Yuma scores, emission, activity, validator permits, keys,
 // axons and, in a full metagraph, the weights and bonds matrices. It is what
 // miners and validators read to find their peers and what btcli's
-// `subnets metagraph` prints (Bittensor's bittensor.metagraph, spec
-// cli-sdk.md §7).
+// `subnets metagraph` prints (Bittensor's bittensor.metagraph,
+// bittensor/metagraph.py of github.com/opentensor/bittensor 6.x).
 //
 // Every value is kept twice: as the chain's integer (RAO for amounts, u16
 // for proportions where 65535 = 1.0) and, for arithmetic, as a float64 (TAO

@@ -33,7 +33,7 @@ func subnetEmission(info types.EmissionInfo, netuid uint16) types.SubnetEmission
 	return types.SubnetEmissionInfo{}
 }
 
-// TV-5 (test_root_set_weights) on a real node: ten root validators with
+// The reference's test_root_set_weights on a real node: ten root validators with
 // equal stake, validator i weighting netuid i of 0..9, give each subnet
 // 99,999,999 RAO per block from the first root epoch (block 2 with root
 // tempo 1), and a subnet's pending emission is 99,999,999, 199,999,998 and
@@ -73,11 +73,11 @@ func TestDevNodeRootEpochVector(t *testing.T) {
 	}
 }
 
-// TV-2's first weighted epoch (test_active_stake) on a real node: four
-// neurons of 1 RAO stake with permits, two of them set weights [2, 3] =
-// [32767, 32767], and the next epoch of 1 TAO gives dividends 32767 to each
-// validator, 250,000,000 RAO to every neuron and bonds of 65535; the next
-// block pays it into their stakes, minting exactly that.
+// The first weighted epoch of the reference's test_active_stake on a real
+// node: four neurons of 1 RAO stake with permits, two of them set weights
+// [2, 3] = [32767, 32767], and the next epoch of 1 TAO gives dividends 32767
+// to each validator, 250,000,000 RAO to every neuron and bonds of 65535; the
+// next block pays it into their stakes, minting exactly that.
 //
 // The subnet's epoch distributes exactly 1 TAO: a root validator weights
 // eight subnets equally (1/8 of the block emission each, exactly) and

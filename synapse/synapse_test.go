@@ -12,7 +12,8 @@ import (
 	"github.com/go-bittensor/bittensor/wallet"
 )
 
-// Values of the spec's example request (wire.md §4.3).
+// Values of an example request: a 6.5.0 dendrite //Alice calling axon //Bob
+// with the base Synapse.
 const (
 	aliceSS58   = "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY"
 	bobSS58     = "5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty"
@@ -94,7 +95,7 @@ func TestSignatureVector(t *testing.T) {
 	}
 }
 
-// exampleHeaders are the request headers of wire.md §4.3 as a Go server
+// exampleHeaders are the example request's headers as a Go server
 // receives them (canonicalised names).
 func exampleHeaders() http.Header {
 	h := http.Header{}

@@ -12,7 +12,8 @@ import (
 	"github.com/go-bittensor/bittensor/synapse"
 )
 
-// The spec's vector (wire.md §5): [1.0, 2.0, 3.0] as float32.
+// [1.0, 2.0, 3.0] as float32, as Bittensor 6.x's bittensor.Tensor
+// serialises it (msgpack-numpy, base64).
 const (
 	vectorMsgpack = "85c4026e64c3c40474797065a33c6634c4046b696e64c400c40573686170659103c40464617461c40c0000803f0000004000004040"
 	vectorBuffer  = "hcQCbmTDxAR0eXBlozxmNMQEa2luZMQAxAVzaGFwZZEDxARkYXRhxAwAAIA/AAAAQAAAQEA="

@@ -44,7 +44,8 @@ func (f Format) String() string {
 	}
 }
 
-// Format prefixes, as in spec/wallet.md §2.1.
+// Format prefixes: how Bittensor 6.x's keyfile.py tells its encryptions apart
+// (anything else is plaintext).
 var (
 	naclPrefix    = []byte("$NACL")
 	ansiblePrefix = []byte("$ANSIBLE_VAULT")

@@ -13,14 +13,16 @@ import (
 )
 
 // NaCl key derivation takes ~4.5 s and 512 MiB, so the tests here derive as
-// few keys as they can: the spec vector's key is derived once and shared,
+// few keys as they can: the vector's key is derived once and shared,
 // and the tests that must run the full Decrypt path run in parallel.
 
 const specPassword = "bittensor-test"
 
 var specKey = sync.OnceValue(func() *[naclKeySize]byte { return naclKey(specPassword) })
 
-// Spec vector (spec/wallet.md §2.2, generated with PyNaCl 1.5.0).
+// A NaCl keyfile vector generated with PyNaCl 1.5.0 (argon2i key of
+// "bittensor-test" with Bittensor's salt, 24 zero bytes of nonce, plaintext
+// {"a": 1}), as Bittensor 6.x's keyfile.py encrypts.
 const (
 	specKeyHex   = "49c715df870e6ffbede573d3a271aa100315bba6f6b19a80f22bbd269f28507f"
 	specSmallHex = "244e41434c0000000000000000000000000000000000000000000000003b4f94a58eef24c8c0241012618ff081b491b40c02841c95"
@@ -236,7 +238,7 @@ func TestAnsibleVault(t *testing.T) {
 }
 
 // testdata/fernet_legacy.txt was made with Debian's python3-cryptography
-// Fernet class and the PBKDF2 key of spec/wallet.md §2.3
+// Fernet class and the PBKDF2 key of Bittensor's legacy keyfiles
 // (testdata/make_vectors.py). The KDF runs 10,000,000 rounds.
 func TestFernet(t *testing.T) {
 	t.Parallel()

@@ -8,7 +8,8 @@ import (
 	"testing"
 )
 
-// Spec vectors (spec/wallet.md §1 and §3.4).
+// Known answers: K2, a mnemonic with the keys Bittensor 6.x derives from it
+// and the keyfile it writes (its tests/unit_tests/test_keyfile.py).
 const (
 	k2Phrase  = "old leopard transfer rib spatial phone calm indicate online fire caution review"
 	k2Seed    = "0xda3cf5b1e9144931a0f0db65664aab662673b099415a7f8121b7245fb0be4143"

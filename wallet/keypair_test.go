@@ -17,7 +17,9 @@ func mustHex(t *testing.T, s string) []byte {
 	return b
 }
 
-// Vectors K1, K2 of spec/wallet.md §3.4.
+// Mnemonics with their BIP39 entropy, mini-secret and keys, as Substrate's
+// subkey and Bittensor 6.x derive them: K1 the Substrate dev phrase, K2 the
+// phrase of Bittensor's tests/unit_tests/test_keyfile.py.
 func TestMnemonicVectors(t *testing.T) {
 	tests := []struct {
 		name, phrase, entropy, mini, secret64, pub, ss58 string
@@ -326,7 +328,8 @@ func TestSignVerify(t *testing.T) {
 	}
 }
 
-// Signature vector of spec/wire.md §4.5, made with go-schnorrkel.
+// A signature by //Alice of a synapse request message, made with
+// go-schnorrkel.
 func TestSignatureVector(t *testing.T) {
 	alice, _ := KeypairFromURI("//Alice")
 	msg := []byte("1234567890.5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY.5FHneW46xGXgs5mUiveU4sbTyGBzmstUspZC92UhjJM694ty.f81d4fae-7dec-11d0-a765-00a0c91e6bf6.a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a")

@@ -18,7 +18,8 @@ import (
 	"strings"
 )
 
-// Fernet parameters (spec/wallet.md §2.3).
+// Fernet parameters of Bittensor's legacy keyfiles (keyfile.py, 6.x):
+// PBKDF2-HMAC-SHA256 over the password with a fixed salt.
 const (
 	fernetRounds  = 10_000_000
 	fernetVersion = 0x80

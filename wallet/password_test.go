@@ -6,7 +6,8 @@ import (
 	"testing"
 )
 
-// Vectors of spec/wallet.md §2.4.
+// Passwords Bittensor 6.x's policy (keyfile.py, validate_password) refuses
+// and accepts.
 func TestPasswordPolicyVectors(t *testing.T) {
 	tests := []struct {
 		pw string

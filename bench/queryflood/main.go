@@ -1,6 +1,7 @@
 // Command queryflood measures how a node's ordinary queries answer while it
-// is flooded with huge ones (issue 14: account addresses of megabytes in
-// query paths).
+// is flooded with huge ones (account addresses of megabytes in query
+// paths, which once took seconds each to decode while every other query
+// waited).
 //
 // It runs two windows of the same length against one node: first the
 // ordinary queries alone (the baseline), then the same queries while

@@ -9,7 +9,8 @@ import (
 
 // AdjustmentTargets says which registration prices change at the end of an
 // adjustment interval, from the registrations in the interval (all, PoW and
-// burned) and the target (spec/chain.md §7.3): with more registrations than
+// burned) and the target, as the reference's block_step.rs
+// (adjust_registration_terms_for_networks) decides: with more registrations than
 // the target, the price of the kind used more rises (both on a tie); with at
 // most the target, the other kind's price is adjusted: the burn when PoW
 // registrations dominated, the difficulty when burns dominated (both on a

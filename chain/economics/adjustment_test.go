@@ -33,7 +33,9 @@ func (r *registrationTerms) endInterval(t *testing.T, pow, burned uint16) {
 	}
 }
 
-// TV-6, difficulty (AdjustmentAlpha 58000 from init_new_network: 0 in I110F18).
+// The difficulty cases of the reference's test_registration_difficulty_adjustment
+// (pallets/subtensor/tests/difficulty.rs; AdjustmentAlpha 58000 from
+// init_new_network: 0 in I110F18).
 func TestDifficultyAdjustment(t *testing.T) {
 	r := &registrationTerms{difficulty: 20000, minDifficulty: 10000, maxDifficulty: math.MaxUint64,
 		burn: 1_000_000_000, minBurn: 1, maxBurn: 100_000_000_000, alpha: 58000, target: 1}
@@ -65,7 +67,8 @@ func TestDifficultyAdjustment(t *testing.T) {
 	}
 }
 
-// TV-6, burn.
+// The burn cases of the reference's test_burn_adjustment
+// (pallets/subtensor/tests/block_step.rs).
 func TestBurnAdjustment(t *testing.T) {
 	for _, tt := range []struct {
 		alpha uint64
@@ -122,7 +125,8 @@ func TestAdjustedPriceEdges(t *testing.T) {
 	if got, _ := AdjustedPrice(math.MaxUint64, 3, 1, 0, 1, math.MaxUint64); got != math.MaxUint64 {
 		t.Errorf("u64 max doubled: %d", got)
 	}
-	// The 0.97 smoothing of later runtimes is α = 254279/2^18 (§7.3):
+	// The 0.97 smoothing of later runtimes is α = 254279/2^18 (I110F18 keeps
+	// 18 fractional bits of AdjustmentAlpha/u64::MAX):
 	// doubling pressure (3 regs, target 1) then moves 1_000_000 by about 3%.
 	// Derived by hand: (254279·1e6·2^18 + 7865·2e6·2^18) >> 36 = 1030002.
 	if got, _ := AdjustedPrice(1_000_000, 3, 1, 17_893_341_751_498_265_066, 1, 1<<40); got != 1_030_002 {

@@ -23,7 +23,8 @@ type DelegateSplit struct {
 }
 
 // SplitDelegateEmission splits the emission a delegate hotkey earned in an
-// epoch (spec/chain.md §5.3):
+// epoch, as the reference's emit_inflation_through_hotkey_account
+// (block_step.rs) does:
 //
 //   - take = floor((take/65535)·validatorEmission), in I64F64;
 //   - each stake entry, in the chain's storage order, gets

@@ -6,7 +6,8 @@ import (
 	"testing"
 )
 
-// TV-8: test_full_with_delegating. Stakes are listed in storage order; the
+// The reference's test_full_with_delegating (pallets/subtensor/tests/staking.rs).
+// Stakes are listed in storage order; the
 // final stakes add each entry's share, and the owner's entry also gets Owner.
 func TestSplitDelegateEmission(t *testing.T) {
 	for _, tt := range []struct {

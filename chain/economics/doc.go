@@ -10,7 +10,8 @@
 //   - lockcost.go: the cost of registering a subnet.
 //
 // They reproduce the reference runtime (subtensor spec version 141, and for
-// the halving the rule added after it, spec/chain.md §12) to the last RAO.
+// the halving the rule subtensor added after it, get_block_emission_for_issuance
+// in pallets/subtensor/src/root.rs) to the last RAO.
 // Where the reference panics (a division by zero from a bad parameter), these
 // functions return an error instead; the chain must refuse such parameters.
 // Nothing here reads state, the clock or randomness.

@@ -6,7 +6,7 @@ func TestBlockEmission(t *testing.T) {
 	for _, tt := range []struct {
 		issuance, want uint64
 	}{
-		// spec/chain.md §12 test table.
+		// The reference's test_halving (pallets/subtensor/tests/root.rs).
 		{0, 1_000_000_000},
 		{10_500_000_000_000_000, 500_000_000},
 		{21_000_000_000_000_000, 0},

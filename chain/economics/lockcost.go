@@ -7,12 +7,12 @@ import (
 )
 
 // LockCost returns the RAO a coldkey must lock to register a subnet at block
-// (spec/chain.md §6.4 step 2): the last lock paid, doubled (not doubled while
-// lastRegistered is 0, i.e. before the first registration), minus
-// lastLock/interval for each block since lastRegistered, and never below
-// minLock. All u64 arithmetic saturates and the division truncates, as in
-// the reference. An interval of 0, where the reference panics, returns
-// ErrInvalidParameter.
+// (the reference's get_network_lock_cost, pallets/subtensor/src/root.rs): the
+// last lock paid, doubled (not doubled while lastRegistered is 0, i.e. before
+// the first registration), minus lastLock/interval for each block since
+// lastRegistered, and never below minLock. All u64 arithmetic saturates and
+// the division truncates, as in the reference. An interval of 0, where the
+// reference panics, returns ErrInvalidParameter.
 func LockCost(lastLock, minLock, lastRegistered, block, interval uint64) (uint64, error) {
 	if interval == 0 {
 		return 0, fmt.Errorf("%w: lock reduction interval is 0", ErrInvalidParameter)

@@ -5,7 +5,8 @@ import (
 	"testing"
 )
 
-// TV-7: test_root_subnet_creation_deletion (MinLock 100e9, interval 2). The
+// The reference's test_root_subnet_creation_deletion
+// (pallets/subtensor/tests/root.rs; MinLock 100e9, interval 2). The
 // chain's state is the last lock paid and the block it was paid at; each
 // registration pays the current cost.
 func TestLockCost(t *testing.T) {

@@ -202,7 +202,7 @@ func TestI32F32Rules(t *testing.T) {
 }
 
 func TestConversions(t *testing.T) {
-	// §4.3 step 2: stakes [1,2,3,4] normalised in I64F64 and truncated to
+	// The epoch's stake step: stakes [1,2,3,4] normalised in I64F64 and truncated to
 	// I32F32 give these bits.
 	stakes := []uint64{1, 2, 3, 4}
 	var sum I64F64

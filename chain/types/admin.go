@@ -132,7 +132,8 @@ const (
 	maxBool = 1
 )
 
-// paramSetters is the table of AdminUtils setters (spec/chain.md §3), in
+// paramSetters is the table of AdminUtils setters (the reference's
+// pallets/admin-utils), in
 // the reference's table order; it is read-only.
 var paramSetters = []ParamSetter{
 	{Call: CallSudoSetTempo, Param: "tempo", Subnet: true, Max: maxU16, hyper: func(h *Hyperparams) *uint64Field { return u16f(&h.Tempo) }},

@@ -10,7 +10,8 @@ import (
 	"golang.org/x/crypto/blake2b"
 )
 
-// Governance (spec/chain.md §10): a triumvirate of up to three accounts
+// Governance (the reference runtime's pallet_collective and pallet_membership
+// instances): a triumvirate of up to three accounts
 // proposes calls, a senate of up to twelve root-network hotkeys votes on
 // them, and an approved proposal runs its call with Root authority. The
 // root network's own call, root_register, fills the senate.
@@ -166,7 +167,8 @@ func DecodeCallJSON(name string, js []byte) (CallArgs, error) {
 // RootRegister puts Hotkey on the root network (netuid 0), replacing the
 // root validator with the least stake when the network is full, makes it a
 // delegate and gives it a senate seat when there is room or it has more
-// stake than the least-staked senator (spec/chain.md §6.2). Signed by the
+// stake than the least-staked senator (the reference's do_root_register).
+// Signed by the
 // coldkey that owns (or will own) the hotkey.
 type RootRegister struct {
 	Hotkey AccountID `cbor:"1,keyasint" json:"hotkey"`

@@ -5,14 +5,15 @@ import (
 	"math"
 )
 
-// Hyperparams are one subnet's hyperparameters (spec/chain.md §3), as stored
-// per netuid, set at the subnet's creation from SubtensorParams.SubnetDefaults
-// (the root network's from the genesis) and changed by the AdminUtils
-// sudo_set_* calls. u16 proportions use 65535 = 1.0; amounts are RAO; periods
-// are blocks.
+// Hyperparams are one subnet's hyperparameters (the reference's per-netuid
+// storage in pallets/subtensor/src/lib.rs), as stored per netuid, set at the
+// subnet's creation from SubtensorParams.SubnetDefaults (the root network's
+// from the genesis) and changed by the AdminUtils sudo_set_* calls. u16
+// proportions use 65535 = 1.0; amounts are RAO; periods are blocks.
 //
 // Burn and Difficulty are the subnet's current registration prices: the
-// block step adjusts them every AdjustmentInterval (§7.3).
+// block step adjusts them every AdjustmentInterval, from the interval's
+// registrations.
 type Hyperparams struct {
 	// Tempo is the number of blocks between the subnet's epochs (at least 1).
 	Tempo uint16 `json:"tempo"`
@@ -132,7 +133,7 @@ func DefaultSubnetHyperparams() Hyperparams {
 }
 
 // DefaultRootHyperparams are the root network's (netuid 0) values in the
-// reference (spec/chain.md §6.1): the runtime defaults with tempo 100, 64
+// reference (migrate_create_root_network): the runtime defaults with tempo 100, 64
 // uids and validators, no minimum weights, no max-weight limit, target 1 and
 // registration on.
 func DefaultRootHyperparams() Hyperparams {
@@ -167,7 +168,8 @@ func (h Hyperparams) Validate() error {
 }
 
 // SubtensorParams are the chain-wide parameters of the subnet, staking and
-// registration rules (spec/chain.md §3, "Global"), part of Params.
+// registration rules (the reference's chain-wide storage values), part of
+// Params.
 type SubtensorParams struct {
 	// TxRateLimit is how many blocks must pass between a coldkey's
 	// rate-limited calls (add_stake, remove_stake, become_delegate,

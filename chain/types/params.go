@@ -23,9 +23,10 @@ type Params struct {
 	// Governance are the limits of the triumvirate, the senate and their
 	// proposals.
 	Governance GovernanceParams `json:"governance"`
-	// Registry are the identity registry's deposits and limits. A chain
-	// whose genesis predates the registry has none: zero deposits and no
-	// additional fields (omitempty keeps its stored parameters readable).
+	// Registry are the identity registry's deposits and limits. State of
+	// an app version before the registry (the upgrade identity-registry)
+	// has none, and omitempty leaves them out of its stored parameters,
+	// which are then the same bytes the releases of that version store.
 	Registry RegistryParams `json:"registry,omitempty"`
 }
 

@@ -19,7 +19,8 @@ func unhex32(t *testing.T, s string) [32]byte {
 	return out
 }
 
-// Vectors of spec/cli-sdk.md §9 (Bittensor's test_utils.py).
+// Vectors of Bittensor's tests/unit_tests/utils/test_utils.py
+// (github.com/opentensor/bittensor, 6.0 to 6.5).
 func TestSealVectors(t *testing.T) {
 	h := sha3.NewLegacyKeccak256()
 	a := unhex32(t, "c444e4205857add79a0427401aa2518d11e85f32377eff9a946d180a54697459")
@@ -43,7 +44,9 @@ func TestSealVectors(t *testing.T) {
 	}
 }
 
-// Derived vector of spec/chain.md §7.2: Alice's key over a zero block hash.
+// A vector derived from the reference's seal (create_seal_hash:
+// keccak256(sha256(nonce LE ‖ keccak256(block hash ‖ hotkey)))): Alice's key
+// over a zero block hash.
 func TestSealAlice(t *testing.T) {
 	alice := MustParseAccountID("5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY")
 	in := SealInput([32]byte{}, alice)

@@ -1,9 +1,9 @@
 package types
 
 // SubtensorModule errors, with Bittensor's names, numbered 1000 + their
-// position in the reference's error enum (spec/chain.md §9.3), so the code
-// of a name never changes. Some exist only for compatibility of the table
-// and are never raised here (InvalidModality, CouldNotConvertToBalance,
+// position in the reference's error enum (pallets/subtensor/src/lib.rs), so
+// the code of a name never changes. Some exist only for compatibility of the
+// table and are never raised here (InvalidModality, CouldNotConvertToBalance,
 // BenchmarkingOnly, …).
 var (
 	ErrNetworkDoesNotExist                = register(&Error{1000, "subtensor", "NetworkDoesNotExist", "the subnet does not exist"})

@@ -7,7 +7,7 @@
 // sorted by uid: nothing here reads storage, the clock or randomness, and
 // the same input always gives the same output. The arithmetic is the
 // reference runtime's fixed point (package chain/fixed), step by step as
-// spec/chain.md §4 and §6.3 describe, so every output matches the reference
+// its epoch.rs and root.rs compute, so every output matches the reference
 // chain (subtensor spec version 141) to the last RAO and the last u16.
 //
 // Epoch is sparse: its cost grows with the number of stored weights and

@@ -1,9 +1,14 @@
 package yuma
 
-// This file is the sparse epoch, spec/chain.md §4.3. The steps are the
-// reference's, but instead of building one sparse matrix per step it makes
-// a few passes over the stored entries, each doing the work of several
-// steps:
+// This file is the sparse epoch. The steps are the reference's (epoch() in
+// pallets/subtensor/src/epoch.rs, in its order: 1 activity, 2 normalised
+// stake, 3 new permits, 4 active stake, 5 masked and row-normalised weights,
+// 6 pre-ranks, 7 consensus, 8 clipped weights, 9 validator trust, 10 ranks,
+// trust and incentive, 11 masked and column-normalised bonds, 12 ΔB,
+// 13 bonds' moving average, 14 dividends, 15 emission shares, 16 RAO,
+// 17 neuron writes, 18 bond writes), but instead of building one sparse
+// matrix per step it makes a few passes over the stored entries, each doing
+// the work of several steps:
 //
 //	A  weights: mask, row-normalise, pre-ranks, median column counts (5-6)
 //	   bonds: column sums of the masked bonds (11)

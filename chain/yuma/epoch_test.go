@@ -9,7 +9,8 @@ import (
 // subnet keeps the per-uid state the chain stores between epochs, so that
 // tests can replay the reference's unit tests: registration, set_weights
 // (max-upscaled and stored), and epochs whose permits and bonds feed the next
-// epoch. Parameters are the mock runtime's (spec/chain.md §11).
+// epoch. Parameters are the reference's mock runtime's
+// (pallets/subtensor/tests/mock.rs).
 type subnet struct {
 	t        *testing.T
 	in       Input
@@ -46,7 +47,8 @@ func (s *subnet) setWeights(uid int, b uint64, dests []uint16, values []uint16) 
 }
 
 // replace registers a new hotkey over uid at block b with the given stake:
-// only BlockAtRegistration and the stake change (§2, Replace).
+// only BlockAtRegistration and the stake change (the reference's
+// replace_neuron keeps the uid's weights, bonds and scores).
 func (s *subnet) replace(uid int, b uint64, stake uint64) {
 	s.in.RegisteredAt[uid] = b
 	s.in.Stake[uid] = stake
@@ -97,7 +99,7 @@ func expectU16(t *testing.T, what string, got, want []uint16) {
 	}
 }
 
-// TV-2: test_active_stake.
+// The reference's test_active_stake (pallets/subtensor/tests/epoch.rs).
 func TestActiveStake(t *testing.T) {
 	s := newSubnet(t, []uint64{1, 1, 1, 1}, 4)
 	s.epoch(0) // issues the permits
@@ -148,7 +150,7 @@ func TestActiveStake(t *testing.T) {
 	}
 }
 
-// TV-3: test_outdated_weights.
+// The reference's test_outdated_weights.
 func TestOutdatedWeights(t *testing.T) {
 	s := newSubnet(t, []uint64{1, 1, 1, 1}, 4)
 	s.epoch(0)
@@ -182,7 +184,7 @@ func TestOutdatedWeights(t *testing.T) {
 	}
 }
 
-// TV-4: test_1_graph and test_10_graph.
+// The reference's test_1_graph and test_10_graph.
 func TestSelfWeightGraphs(t *testing.T) {
 	for _, tt := range []struct {
 		n    int
@@ -208,7 +210,7 @@ func TestSelfWeightGraphs(t *testing.T) {
 	}
 }
 
-// TV-4: test_zero_weights.
+// The reference's test_zero_weights.
 func TestZeroWeights(t *testing.T) {
 	s := newSubnet(t, []uint64{1, 0}, 64)
 	out := s.epoch(0) // no weights

@@ -1,7 +1,8 @@
 package yuma
 
 // This file computes consensus, the stake-weighted median of each column of
-// the weight matrix (spec/chain.md §4.3 step 7), without following the
+// the weight matrix (the reference's weighted_median_col_sparse, math.rs),
+// without following the
 // reference's steps: what the reference returns is determined by the
 // multiset of (score, stake) pairs of the column alone.
 //

@@ -1,9 +1,9 @@
 package yuma
 
-// This file is the root epoch (spec/chain.md §6.3): root validators' weights
-// over the subnets decide each subnet's emission per block. It is not Yuma:
-// rows are not normalised, and a sigmoid of the stake that voted for a
-// subnet scales its rank. Everything is I64F64.
+// This file is the root epoch (the reference's root_epoch, root.rs): root
+// validators' weights over the subnets decide each subnet's emission per
+// block. It is not Yuma: rows are not normalised, and a sigmoid of the stake
+// that voted for a subnet scales its rank. Everything is I64F64.
 
 import (
 	"errors"

@@ -21,7 +21,7 @@ func diagonalRoot(netuids []uint16) *RootInput {
 	return in
 }
 
-// TV-5.
+// The reference's test_root_set_weights (pallets/subtensor/tests/root.rs).
 func TestRootSetWeights(t *testing.T) {
 	for _, netuids := range [][]uint16{
 		{0, 1, 2, 3, 4, 5, 6, 7, 8, 9},

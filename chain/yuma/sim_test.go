@@ -8,7 +8,8 @@ import (
 	"testing"
 )
 
-// TV-4's last epoch (test_zero_weights) written by hand as a user would.
+// The last epoch of the reference's test_zero_weights, written by hand as a
+// user would.
 const zeroWeightsJSON = `{
   "block": 3, "emission": 1000000000, "kappa": 32767, "activity_cutoff": 5000,
   "max_allowed_validators": 64, "bonds_moving_average": 900000,
@@ -172,7 +173,7 @@ func TestSimulateErrors(t *testing.T) {
 	}
 }
 
-// TV-5 through the JSON face.
+// The reference's test_root_set_weights through the JSON face.
 func TestSimulateRoot(t *testing.T) {
 	const in = `{"block_emission": 1000000000, "kappa": 32767, "rho": 30, "netuids": [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
 	  "validators": [

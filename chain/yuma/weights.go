@@ -1,8 +1,9 @@
 package yuma
 
 // This file holds the vector rules that set_weights and the epoch share:
-// max-upscaling to u16 (spec/chain.md §4.1, §9.1 step 12) and the
-// normalised max-weight check (§9.1 step 13).
+// max-upscaling to u16 (the reference's vec_u16_max_upscale_to_u16,
+// math.rs) and the normalised max-weight check (max_weight_limited,
+// weights.rs).
 
 import "github.com/go-bittensor/bittensor/chain/fixed"
 

@@ -26,7 +26,7 @@ func ints(vs ...int64) []fixed.I32F32 {
 	return out
 }
 
-// The reference's test_vec_max_upscale_to_u16 cases, TV-9 among them.
+// The reference's test_vec_max_upscale_to_u16 cases.
 func TestMaxUpscaleU16(t *testing.T) {
 	maxI32F32 := fixed.I32F32FromBits(math.MaxInt64)
 	for _, tt := range []struct {
@@ -40,7 +40,7 @@ func TestMaxUpscaleU16(t *testing.T) {
 		{fromF32(0, 0.000000001), []uint16{0, 65535}},
 		{fromF32(0, 0.000016, 1), []uint16{0, 1, 65535}},
 		{fromF32(0.000000001, 0.000000001), []uint16{65535, 65535}},
-		// TV-9.
+		// From f32 inputs, rounded to nearest in I32F32.
 		{fromF32(0.000001, 0.000006, 0.000007, 0.0001, 0.001, 0.01, 0.1, 0.2, 0.3, 0.4),
 			[]uint16{0, 1, 1, 16, 164, 1638, 16384, 32768, 49151, 65535}},
 		{ints(16384), []uint16{65535}},
@@ -59,7 +59,8 @@ func TestMaxUpscaleU16(t *testing.T) {
 	}
 }
 
-// §9.1 step 12 examples and the reference's test_vec_u16_max_upscale_to_u16.
+// set_weights' upscaling ([43690, 21845] → [65535, 32768]) and the
+// reference's test_vec_u16_max_upscale_to_u16.
 func TestUpscaleWeights(t *testing.T) {
 	for _, tt := range []struct{ in, want []uint16 }{
 		{[]uint16{1}, []uint16{65535}},
@@ -79,7 +80,8 @@ func TestUpscaleWeights(t *testing.T) {
 	}
 }
 
-// §9.1 step 13 and the reference's test_check_vec_max_limited.
+// The max-weight check of set_weights and the reference's
+// test_check_vec_max_limited.
 func TestWithinMaxWeightLimit(t *testing.T) {
 	const m = math.MaxUint16
 	for _, tt := range []struct {

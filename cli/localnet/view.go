@@ -104,7 +104,8 @@ func readView(ctx context.Context, c *subtensor.CometBFTClient, h home, st *Stat
 }
 
 // nextEpoch is the number of blocks until the subnet's next epoch
-// (spec/chain.md §5.2).
+// (the reference's blocks_until_next_epoch: an epoch runs when
+// (block + netuid + 1) mod (tempo + 1) == tempo).
 func (v *view) nextEpoch() uint64 {
 	t := uint64(v.Tempo)
 	if t == 0 {

@@ -95,7 +95,8 @@ func TestNewCmdSimulate(t *testing.T) {
 	}
 }
 
-// TV-2's first weighted epoch (spec/chain.md §11): four neurons of stake 1
+// The first weighted epoch of the reference's test_active_stake
+// (pallets/subtensor/tests/epoch.rs): four neurons of stake 1
 // with permits, uids 0 and 1 weighting uids 2 and 3 since block 1.
 const tv2Input = `{"block": 1, "emission": 1000000000, "kappa": 32767, "activity_cutoff": 5000,
  "max_allowed_validators": 4, "bonds_moving_average": 900000, "neurons": [
@@ -104,7 +105,8 @@ const tv2Input = `{"block": 1, "emission": 1000000000, "kappa": 32767, "activity
   {"stake": 1, "last_update": 0, "registered_at": 0, "validator_permit": true},
   {"stake": 1, "last_update": 0, "registered_at": 0, "validator_permit": true, "weights": [], "bonds": []}]}`
 
-// TV-5: ten root validators, validator i weighting netuid i.
+// The reference's test_root_set_weights: ten root validators, validator i
+// weighting netuid i.
 func tv5Input() string {
 	var vs []string
 	for i := 0; i < 10; i++ {

@@ -29,7 +29,7 @@ func TestParseSet(t *testing.T) {
 		call         string
 		want         uint64
 	}{
-		// Bittensor's names (spec cli-sdk.md §6.3) and the chain's.
+		// Bittensor 6.x's parameter names (btcli sudo set --param) and the chain's.
 		{"serving_rate_limit", "50", types.CallSudoSetServingRateLimit, 50},
 		{"weights_version", "650", types.CallSudoSetWeightsVersionKey, 650},
 		{"weights_rate_limit", "100", types.CallSudoSetWeightsSetRateLimit, 100},

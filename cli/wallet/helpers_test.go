@@ -12,7 +12,9 @@ import (
 	"github.com/spf13/cobra"
 )
 
-// Spec vectors (spec/wallet.md §3.4, spec/wire.md §4.5).
+// Known answers: a mnemonic with the seed, public key and address Bittensor
+// 6.x derives from it (its tests/unit_tests/test_keyfile.py), and a
+// signature by //Alice of a synapse request message made with go-schnorrkel.
 const (
 	k2Phrase = "old leopard transfer rib spatial phone calm indicate online fire caution review"
 	k2Seed   = "0xda3cf5b1e9144931a0f0db65664aab662673b099415a7f8121b7245fb0be4143"

@@ -58,8 +58,7 @@ func TestNewCmdRegenColdkeyFlags(t *testing.T) {
 	}
 }
 
-// The acceptance flow: regen from the spec mnemonic, then list
-// --json shows the spec's address.
+// Regen from a known mnemonic (K2), then list --json shows its address.
 func TestRegenColdkeyThenList(t *testing.T) {
 	h := newHarness(t, false, "")
 	h.f.NoPrompt = true

@@ -66,7 +66,8 @@ func TestSignVerifyRoundTrip(t *testing.T) {
 	}
 }
 
-// The signature vector of spec/wire.md §4.5 (made with go-schnorrkel).
+// A signature by //Alice of a synapse request message (made with
+// go-schnorrkel).
 func TestVerifySpecVector(t *testing.T) {
 	h := newHarness(t, false, "")
 	if err := h.run(verifyCmd, "--message", vecMsg, "--signature", vecSig, "--ss58", alice); err != nil {

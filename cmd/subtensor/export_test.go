@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/go-bittensor/bittensor/balance"
+	"github.com/go-bittensor/bittensor/chain"
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/node"
 	"github.com/go-bittensor/bittensor/subtensor"
@@ -86,7 +87,7 @@ func TestExportAndContinue(t *testing.T) {
 		t.Fatal(err)
 	}
 	H := doc.AppState.Export.Height
-	if H < res.Height+2 || doc.InitialHeight != strconv.FormatUint(H+1, 10) || doc.ChainID != node.DevChainID || doc.AppState.Export.AppVersion != 2 {
+	if H < res.Height+2 || doc.InitialHeight != strconv.FormatUint(H+1, 10) || doc.ChainID != node.DevChainID || doc.AppState.Export.AppVersion != chain.LatestAppVersion() {
 		t.Fatalf("export of height %d: chain %q, initial height %s, app version %d", H, doc.ChainID, doc.InitialHeight, doc.AppState.Export.AppVersion)
 	}
 	if !bytes.Contains(js1, []byte("\n      \"accounts\": [\n")) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -29,7 +30,7 @@ type nodeProc struct {
 
 // startVersion runs `subtensor args…` as a child process whose chain runs
 // at appVersion (0: the binary's newest; 1 stands in for the release
-// before neuron-record-v2).
+// before neuron-record-v2, 2 for the one before identity-registry).
 func startVersion(t *testing.T, appVersion uint64, args ...string) *nodeProc {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], args...)
@@ -76,16 +77,19 @@ func (p *nodeProc) exited(t *testing.T, within time.Duration) (int, string) {
 	return p.cmd.ProcessState.ExitCode(), string(b)
 }
 
-// TestUpgradeFourValidators upgrades a running 4-validator network through
-// neuron-record-v2: the validators run the release of app version 1, the
-// sudo key schedules the upgrade, every validator stops after the block
-// before its height (and the old release will not start again), the new
-// release takes over there, and all four compute the same app hash at
-// every height, before, at and after the upgrade, with the app version in
-// the block headers changing from 1 to 2 at the block after it.
+// TestUpgradeFourValidators upgrades a running 4-validator network twice:
+// through neuron-record-v2 (a new layout of neuron records) and then
+// identity-registry (new calls). The validators start on the release of app
+// version 1; the sudo key schedules each upgrade; every validator stops
+// after the block before its height (and the old release will not start
+// again); the next release takes over there. All four compute the same app
+// hash at every height, and the app version in the block headers goes from
+// 1 to 2 and from 2 to 3 at the block after each upgrade. The registry's
+// set_identity is refused, costing nothing, until identity-registry, and
+// works from it on.
 func TestUpgradeFourValidators(t *testing.T) {
 	if testing.Short() {
-		t.Skip("runs four node processes, twice")
+		t.Skip("runs four node processes, three times")
 	}
 	out := filepath.Join(t.TempDir(), "net")
 	p2p, rpc := freePorts(t, 4), freePorts(t, 4)
@@ -99,19 +103,58 @@ func TestUpgradeFourValidators(t *testing.T) {
 	home := func(i int) string { return filepath.Join(out, "node"+strconv.Itoa(i)) }
 	addr := func(i int) string { return "127.0.0.1:" + strconv.Itoa(rpc+i) }
 	procs := make([]*nodeProc, 4)
-	for i := range procs {
-		procs[i] = startVersion(t, 1, "start", "--home", home(i))
-	}
 	clients := make([]*subtensor.CometBFTClient, 4)
-	for i := range clients {
-		clients[i] = connectWait(t, addr(i))
+	// startAll starts every validator as the release of appVersion.
+	startAll := func(appVersion uint64) {
+		for i := range procs {
+			procs[i] = startVersion(t, appVersion, "start", "--home", home(i))
+		}
+		for i := range clients {
+			clients[i] = connectWait(t, addr(i))
+		}
 	}
+	startAll(1)
 	ctx := context.Background()
 	c := clients[0]
+	alice := mustKeypair(t, "//Alice")
+
+	// upgrade schedules the upgrade name a few blocks ahead, checks that
+	// every validator running the release of app version from stops after
+	// the block before it and that the release will not start again, then
+	// starts the release of app version to on every validator. It returns
+	// the upgrade's height.
+	upgrade := func(name string, from, to uint64) uint64 {
+		t.Helper()
+		cur, _ := c.GetCurrentBlock(ctx)
+		H := cur + 8
+		res, err := c.ScheduleUpgrade(ctx, alice, name, H, fmt.Sprintf("install release %d", to), subtensor.WaitInclusion)
+		if err != nil || res.Err != nil {
+			t.Fatalf("schedule upgrade %s: %v %v", name, err, res)
+		}
+		if res.Height >= H {
+			t.Fatalf("the schedule landed at %d, not before the upgrade's height %d", res.Height, H)
+		}
+		for i, p := range procs {
+			code, log := p.exited(t, 60*time.Second)
+			if code == 0 || !strings.Contains(log, fmt.Sprintf(`UpgradeNeeded: upgrade %q at height %d is due`, name, H)) ||
+				!strings.Contains(log, fmt.Sprintf("stopped after block %d", H-1)) {
+				t.Fatalf("node %d: exit %d, log does not say it stopped after block %d for %s:\n%s", i, code, H-1, name, lastLines([]byte(log), 15))
+			}
+		}
+		code, log := startVersion(t, from, "start", "--home", home(0)).exited(t, 30*time.Second)
+		if code == 0 || !strings.Contains(log, "UpgradeNeeded") {
+			t.Fatalf("the release of app version %d restarted: exit %d\n%s", from, code, lastLines([]byte(log), 15))
+		}
+		startAll(to)
+		c = clients[0]
+		for _, cl := range clients {
+			waitFor(t, cl, H+1)
+		}
+		return H
+	}
 
 	// A subnet whose neurons serve IPv4 and IPv6 endpoints: records that
-	// the migration rewrites.
-	alice := mustKeypair(t, "//Alice")
+	// neuron-record-v2 rewrites.
 	netuid, res, err := c.RegisterNetwork(ctx, alice, types.AccountID{}, balance.FromTAO(100), subtensor.WaitInclusion)
 	if err != nil || res.Err != nil {
 		t.Fatalf("register network: %v %v", err, res)
@@ -138,52 +181,45 @@ func TestUpgradeFourValidators(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// The upgrade, a few blocks ahead.
-	cur, _ := c.GetCurrentBlock(ctx)
-	H := cur + 8
-	res, err = c.ScheduleUpgrade(ctx, alice, "neuron-record-v2", H, "install release 2", subtensor.WaitInclusion)
-	if err != nil || res.Err != nil {
-		t.Fatalf("schedule upgrade: %v %v", err, res)
-	}
-	if res.Height >= H {
-		t.Fatalf("the schedule landed at %d, not before the upgrade's height %d", res.Height, H)
-	}
-	for i, p := range procs {
-		code, log := p.exited(t, 60*time.Second)
-		if code == 0 || !strings.Contains(log, fmt.Sprintf(`UpgradeNeeded: upgrade "neuron-record-v2" at height %d is due`, H)) ||
-			!strings.Contains(log, fmt.Sprintf("stopped after block %d", H-1)) {
-			t.Fatalf("node %d: exit %d, log does not say it stopped after block %d for the upgrade:\n%s", i, code, H-1, lastLines([]byte(log), 15))
-		}
-	}
-	// The old release will not run the upgrade's block.
-	code, log := startVersion(t, 1, "start", "--home", home(0)).exited(t, 30*time.Second)
-	if code == 0 || !strings.Contains(log, "UpgradeNeeded") {
-		t.Fatalf("the old release restarted: exit %d\n%s", code, lastLines([]byte(log), 15))
-	}
-
-	// The new release takes over.
-	for i := range procs {
-		procs[i] = startVersion(t, 0, "start", "--home", home(i))
-	}
-	for i := range clients {
-		clients[i] = connectWait(t, addr(i))
-	}
-	c = clients[0]
-	for _, cl := range clients {
-		waitFor(t, cl, H+1)
-	}
-	// It goes on writing the new layout.
+	H := upgrade("neuron-record-v2", 1, 2)
+	// The new release goes on writing the new layout.
 	res, err = c.ServeAxon(ctx, hot[0], netuid, subtensor.AxonEndpoint{IP: "203.0.113.6", Port: 8093, Protocol: 4, Version: 651}, subtensor.WaitInclusion)
 	if err != nil || res.Err != nil {
 		t.Fatalf("serve axon after the upgrade: %v %v", err, res)
 	}
-	last := res.Height + 1
+
+	// Before identity-registry the registry's calls do not exist: refused
+	// as unknown, with nothing charged.
+	aliceID := types.AccountID(alice.PublicKey())
+	ident := types.IdentityInfo{Display: "Alice's subnet", Web: "https://example.org"}
+	was, err := c.GetAccount(ctx, aliceID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.SetIdentity(ctx, alice, aliceID, ident, subtensor.WaitInclusion)
+	if !errors.Is(err, types.ErrUnknownCall) || !strings.Contains(err.Error(), `upgrade "identity-registry"`) {
+		t.Fatalf("set_identity at app version 2: %v, want UnknownCall naming the upgrade", err)
+	}
+	cur, _ := c.GetCurrentBlock(ctx)
+	waitFor(t, c, cur+1)
+	if is, err := c.GetAccount(ctx, aliceID, 0); err != nil || is.Free != was.Free || is.Nonce != was.Nonce {
+		t.Fatalf("a refused set_identity charged alice: %+v → %+v (%v)", was, is, err)
+	}
+
+	H2 := upgrade("identity-registry", 2, 3)
+	res, err = c.SetIdentity(ctx, alice, aliceID, ident, subtensor.WaitInclusion)
+	if err != nil || res.Err != nil {
+		t.Fatalf("set_identity after identity-registry: %v %v", err, res)
+	}
+	setAt := res.Height
+	last := setAt + 1
 	for _, cl := range clients {
 		waitFor(t, cl, last)
 	}
 
 	// Every header from every validator: the same app hash at each height,
-	// app version 1 up to the upgrade's block and 2 after it.
+	// app version 1 up to the first upgrade's block, 2 up to the second's,
+	// 3 after it.
 	rpcs := make([]*rpchttp.HTTP, 4)
 	for i := range rpcs {
 		if rpcs[i], err = rpchttp.New("http://"+addr(i), "/websocket"); err != nil {
@@ -192,14 +228,17 @@ func TestUpgradeFourValidators(t *testing.T) {
 	}
 	for h := int64(1); h <= int64(last); h++ {
 		var first []byte
+		wantApp := uint64(1)
+		switch {
+		case h > int64(H2):
+			wantApp = 3
+		case h > int64(H):
+			wantApp = 2
+		}
 		for i, r := range rpcs {
 			hdr, err := r.Header(ctx, &h)
 			if err != nil {
 				t.Fatalf("node %d header %d: %v", i, h, err)
-			}
-			wantApp := uint64(1)
-			if h > int64(H) {
-				wantApp = 2
 			}
 			if hdr.Header.Version.App != wantApp {
 				t.Errorf("node %d header %d: app version %d, want %d", i, h, hdr.Header.Version.App, wantApp)
@@ -211,18 +250,26 @@ func TestUpgradeFourValidators(t *testing.T) {
 			}
 		}
 	}
+	applied := []types.AppliedUpgrade{{Name: "neuron-record-v2", AppVersion: 2, Height: H}, {Name: "identity-registry", AppVersion: 3, Height: H2}}
 	for i, cl := range clients {
 		info, err := cl.UpgradeInfo(ctx, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if info.AppVersion != 2 || info.Plan != nil || len(info.Applied) != 1 ||
-			info.Applied[0] != (types.AppliedUpgrade{Name: "neuron-record-v2", AppVersion: 2, Height: H}) {
-			t.Errorf("node %d after the upgrade: %+v", i, info)
+		if info.AppVersion != 3 || info.Plan != nil || len(info.Applied) != 2 || info.Applied[0] != applied[0] || info.Applied[1] != applied[1] {
+			t.Errorf("node %d after the upgrades: %+v", i, info)
+		}
+		// Every validator holds the identity, and none before it was set.
+		rec, ok, err := cl.Identity(ctx, aliceID, 0)
+		if err != nil || !ok || rec.Info.Display != ident.Display {
+			t.Errorf("node %d: alice's identity %+v, %v, %v", i, rec, ok, err)
+		}
+		if _, ok, err := cl.Identity(ctx, aliceID, setAt-1); err != nil || ok {
+			t.Errorf("node %d: an identity at %d, before it was set: %v %v", i, setAt-1, ok, err)
 		}
 	}
-	// The new release reads the state before the upgrade as the old one
-	// answered it, and the endpoints came through.
+	// The new releases read the state before the first upgrade as the first
+	// release answered it, and the endpoints came through.
 	again, err := c.Neurons(ctx, netuid, h0)
 	if err != nil {
 		t.Fatal(err)

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// Metadata parse time, issue 11's goal: ≤ 15 ms for the real V15 blob into a
+// Metadata parse time, whose goal is ≤ 15 ms for the real V15 blob into a
 // Runtime (registry, pallets, lookups).
 
 func benchParse(b *testing.B, file string, parse func([]byte) (*Runtime, error)) {

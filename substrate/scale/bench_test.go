@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// The decode benchmarks of issue 11: a Vec<NeuronInfoLite> of 4096 neurons,
+// The decode benchmarks: a Vec<NeuronInfoLite> of 4096 neurons,
 // as NeuronInfoRuntimeApi_get_neurons_lite answers for a full subnet,
 // decoded into dynamic Values and into Go views. SetBytes makes -bench print
 // MB/s of encoded input. With SCALE_BENCH_NEURONS_OUT=file set, the encoded

@@ -4,7 +4,7 @@
 Run with Debian's python3 (python3-nacl, python3-cryptography) and ansible-core:
     /usr/bin/python3 make_vectors.py
 The fixtures are committed; tests only read them. Each is made with the other
-tool's own library, following the constructions in spec/wallet.md §2:
+tool's own library, following Bittensor 6.x's keyfile.py:
   * nacl_pynacl.bin       PyNaCl: argon2i kdf (SENSITIVE limits, fixed salt) + SecretBox
   * fernet_legacy.txt     cryptography.fernet with the PBKDF2 (10,000,000 rounds) key
   * ansible_vault.txt     the ansible-vault command (ansible-core), vault 1.1 AES256
@@ -20,7 +20,7 @@ PASSWORD = "bittensor-test"
 NACL_SALT = b"\x13q\x83\xdf\xf1Z\t\xbc\x9c\x90\xb5Q\x879\xe9\xb1"
 LEGACY_SALT = b"Iguesscyborgslikemyselfhaveatendencytobeparanoidaboutourorigins"
 
-# K2 of spec/wallet.md §3.4.
+# K2: the mnemonic of Bittensor's tests/unit_tests/test_keyfile.py.
 K2 = {
     "accountId": "0xe4359ad3e2716c539a1d663ebd0a51bdc5c98a12e663bb4c4402db47828c9446",
     "publicKey": "0xe4359ad3e2716c539a1d663ebd0a51bdc5c98a12e663bb4c4402db47828c9446",
