@@ -35,6 +35,9 @@ type DynamicStaking interface {
 	// AlphaStakes returns every stake of a coldkey that is not zero, one
 	// per hotkey and subnet, in alpha.
 	AlphaStakes(ctx context.Context, coldkey types.AccountID, atBlock uint64) ([]AlphaStake, error)
+	// HotkeyAlpha returns every coldkey's stake on hotkey in netuid, in
+	// alpha.
+	HotkeyAlpha(ctx context.Context, hotkey types.AccountID, netuid uint16, atBlock uint64) (uint64, error)
 	// HasCall reports whether the connected runtime has pallet.call (for
 	// example SubtensorModule.add_stake_limit).
 	HasCall(ctx context.Context, pallet, call string) (bool, error)

@@ -116,6 +116,17 @@ func (c *SubstrateClient) AlphaStakes(ctx context.Context, coldkey types.Account
 	return out, nil
 }
 
+// HotkeyAlpha returns the stake on hotkey in netuid (TotalHotkeyAlpha).
+func (c *SubstrateClient) HotkeyAlpha(ctx context.Context, hotkey types.AccountID, netuid uint16, atBlock uint64) (uint64, error) {
+	at, _, err := c.at(ctx, atBlock)
+	if err != nil {
+		return 0, err
+	}
+	var v uint64
+	_, err = c.storage(ctx, at, &v, "SubtensorModule", "TotalHotkeyAlpha", [32]byte(hotkey), netuid)
+	return v, err
+}
+
 // stakeOutcome reads a stake event's TAO (field 2) and alpha (field 3):
 // StakeAdded and StakeRemoved are (coldkey, hotkey, tao, alpha, netuid).
 func stakeOutcome(r *substrate.Receipt, event string) (StakeOutcome, error) {
