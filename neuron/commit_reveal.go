@@ -44,24 +44,36 @@ func (v *Validator) commitStore() (*subtensor.CommitStore, error) {
 // Supervisor returns the validator's weight-setting supervisor.
 func (v *Validator) Supervisor() *WeightsSupervisor { return v.super }
 
-// pending returns this validator's commits waiting for a reveal.
-func (v *Validator) pending(c subtensor.CommitRevealChain) ([]*subtensor.PendingCommit, *subtensor.CommitStore, error) {
+// pending returns this validator's commits that may still be revealed
+// (subtensor.Reconcile): on chain, or still in flight (CommitBlock 0).
+func (v *Validator) pending(ctx context.Context, c subtensor.CommitRevealChain) ([]*subtensor.PendingCommit, *subtensor.CommitStore, error) {
 	st, err := v.commitStore()
 	if err != nil {
 		return nil, nil, err
 	}
-	p, err := st.Pending(c.ChainID(), v.cfg.Netuid, v.self)
+	p, err := subtensor.Reconcile(ctx, c, st, v.cfg.Netuid, types.AccountID(v.hotkey.PublicKey()))
 	return p, st, err
+}
+
+// onChain are the commits of p the chain holds.
+func onChain(p []*subtensor.PendingCommit) []*subtensor.PendingCommit {
+	var out []*subtensor.PendingCommit
+	for _, c := range p {
+		if c.CommitBlock != 0 {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // commitWeights commits u, w unless an earlier commit still waits for its
 // reveal (then the new weights wait for the next epoch of the validator).
 func (v *Validator) commitWeights(ctx context.Context, c subtensor.CommitRevealChain, u, w []uint16) error {
-	waiting, st, err := v.pending(c)
+	all, st, err := v.pending(ctx, c)
 	if err != nil {
 		return err
 	}
-	if len(waiting) > 0 {
+	if waiting := onChain(all); len(waiting) > 0 {
 		v.log.Debug("a commit waits for its reveal: not committing again", "first_reveal", waiting[0].FirstReveal)
 		return nil
 	}
@@ -86,12 +98,12 @@ func (v *Validator) revealDue(ctx context.Context, height uint64) {
 	if !ok {
 		return
 	}
-	waiting, st, err := v.pending(c)
+	all, st, err := v.pending(ctx, c)
 	if err != nil {
 		v.log.Warn("pending weight commits not read", "err", err)
 		return
 	}
-	for _, p := range waiting {
+	for _, p := range onChain(all) {
 		if p.FirstReveal > height+1 {
 			continue
 		}
@@ -128,8 +140,10 @@ func (v *Validator) supervise(ctx context.Context, height uint64) {
 		firstReveal uint64
 	)
 	if c, ok := v.client.(subtensor.CommitRevealChain); ok {
-		if p, _, err := v.pending(c); err == nil && len(p) > 0 {
-			cr, waiting, firstReveal = true, len(p), p[0].FirstReveal
+		if all, _, err := v.pending(ctx, c); err == nil {
+			if p := onChain(all); len(p) > 0 {
+				cr, waiting, firstReveal = true, len(p), p[0].FirstReveal
+			}
 		}
 	}
 	hp := s.Hyperparams

@@ -44,7 +44,15 @@ type PendingCommit struct {
 	CommitBlock uint64 `json:"commit_block"`
 	FirstReveal uint64 `json:"first_reveal"`
 	LastReveal  uint64 `json:"last_reveal"`
+	// SentBlock is the best block when the commit was sent: a commit the
+	// chain has not taken InFlightBlocks later never will.
+	SentBlock uint64 `json:"sent_block"`
 }
+
+// InFlightBlocks is how long after it was sent a commit the chain does not
+// hold is still thought in flight (longer than any mortal era a client
+// here signs with by default).
+const InFlightBlocks = 256
 
 // CommitStore keeps pending commits as one JSON file each in a directory
 // (mode 0700, files 0600). It is safe for use by several goroutines of one
@@ -173,8 +181,12 @@ func CommitToStore(ctx context.Context, c CommitRevealChain, store *CommitStore,
 	}
 	who := types.AccountID(hotkey.PublicKey())
 	hash := CommitHash(who, netuid, uids, weights, salt, versionKey)
+	head, err := c.GetCurrentBlock(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
 	p := &PendingCommit{Chain: c.ChainID(), Netuid: netuid, Hotkey: who.String(), UIDs: uids, Weights: weights,
-		Salt: salt, VersionKey: versionKey, Hash: "0x" + hex.EncodeToString(hash[:])}
+		Salt: salt, VersionKey: versionKey, Hash: "0x" + hex.EncodeToString(hash[:]), SentBlock: head}
 	if err := store.Put(p); err != nil {
 		return nil, nil, err
 	}
@@ -252,4 +264,51 @@ func RevealFromStore(ctx context.Context, c CommitRevealChain, store *CommitStor
 		return res, err
 	}
 	return res, store.Remove(p)
+}
+
+// Reconcile compares the stored commits of hotkey on netuid with the
+// chain's and returns those that may still be revealed, oldest first: the
+// ones the chain holds (their block and reveal window filled in, also for a
+// commit whose sender stopped before it learnt them) and the ones still in
+// flight (CommitBlock 0, sent less than InFlightBlocks ago). It removes the
+// others from store: revealed, expired, or never taken by the chain.
+func Reconcile(ctx context.Context, c CommitRevealChain, store *CommitStore, netuid uint16, hotkey types.AccountID) ([]*PendingCommit, error) {
+	stored, err := store.Pending(c.ChainID(), netuid, hotkey.String())
+	if err != nil || len(stored) == 0 {
+		return nil, err
+	}
+	head, err := c.GetCurrentBlock(ctx)
+	if err != nil {
+		return nil, err
+	}
+	onChain, err := c.WeightCommits(ctx, netuid, hotkey, head)
+	if err != nil {
+		return nil, err
+	}
+	var live []*PendingCommit
+	for _, p := range stored {
+		var found *ChainCommit
+		for i := range onChain {
+			if "0x"+hex.EncodeToString(onChain[i].Hash[:]) == p.Hash {
+				found = &onChain[i]
+			}
+		}
+		switch {
+		case found != nil && found.LastReveal < head+1:
+			_ = store.Remove(p) // expired; the chain drops it at its next commit or reveal
+		case found != nil:
+			if p.CommitBlock != found.CommitBlock {
+				p.CommitBlock, p.FirstReveal, p.LastReveal = found.CommitBlock, found.FirstReveal, found.LastReveal
+				if err := store.Put(p); err != nil {
+					return nil, err
+				}
+			}
+			live = append(live, p)
+		case p.CommitBlock == 0 && head < p.SentBlock+InFlightBlocks:
+			live = append(live, p)
+		default:
+			_ = store.Remove(p)
+		}
+	}
+	return live, nil
 }
