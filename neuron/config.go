@@ -93,6 +93,13 @@ type Config struct {
 		// ProtocolSynapse, ProtocolBtauth or ProtocolEpistula
 		// (--neuron.protocol).
 		Protocol string
+		// Endpoints is where miners' signed-HTTP endpoints are published
+		// and found: EndpointsAxon or EndpointsCommitment
+		// (--neuron.endpoints).
+		Endpoints string
+		// PublicURL is the URL a miner commits with EndpointsCommitment;
+		// "" for http://<axon.external_ip>:<port> (--neuron.public_url).
+		PublicURL string
 	}
 
 	Logging struct {
@@ -120,6 +127,7 @@ func DefaultConfig(name string) Config {
 	c.Neuron.MaxBurn = balance.FromTAO(1)
 	c.Neuron.SyncBlocks = 5
 	c.Neuron.Protocol = ProtocolSynapse
+	c.Neuron.Endpoints = EndpointsAxon
 	return c
 }
 
@@ -147,6 +155,7 @@ func (c *Config) AddFlags(fs *pflag.FlagSet) {
 		config.BindEnv(fs, flag, env)
 	}
 	c.addProtocolFlag(fs)
+	c.addEndpointFlags(fs)
 }
 
 // Validate checks c, naming the first flag that is wrong.
@@ -182,7 +191,10 @@ func (c *Config) Validate() error {
 	if c.Neuron.SyncBlocks == 0 {
 		return fmt.Errorf("%w: --neuron.sync_blocks must be at least 1", ErrConfig)
 	}
-	return c.validateProtocol()
+	if err := c.validateProtocol(); err != nil {
+		return err
+	}
+	return c.validateEndpoints()
 }
 
 // StateDir is the directory of the neuron's state files: Neuron.FullPath,

@@ -125,6 +125,13 @@ func NewValidator(ctx context.Context, cfg ValidatorConfig) (*Validator, error) 
 		v.signed = signedhttp.NewClient(cfg.requestSigner(n.hotkey), signedhttp.ClientOptions{})
 	}
 	v.SetEndpoints(nil)
+	if cfg.Neuron.Endpoints == EndpointsCommitment {
+		cm, err := n.commitments()
+		if err != nil {
+			return nil, err
+		}
+		v.SetEndpoints(&CommitmentEndpoints{Chain: cm, Fallback: v.endpoints, Logger: n.log})
+	}
 	return v, nil
 }
 
