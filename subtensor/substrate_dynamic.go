@@ -58,37 +58,7 @@ type SubnetMetagraph struct {
 	Pool SubnetPool
 }
 
-// SubnetPool is a dynamic-TAO subnet's pool and emission at a block
-// (the runtime's DynamicInfo).
-type SubnetPool struct {
-	Netuid uint16 `json:"netuid" cbor:"netuid"`
-	// Owner is the subnet owner's coldkey.
-	Owner types.AccountID `json:"owner" cbor:"owner"`
-	// Tempo is the blocks between the subnet's epochs; LastStep the block
-	// of its last epoch, BlocksSinceLastStep how long ago that was.
-	Tempo               uint16 `json:"tempo" cbor:"tempo"`
-	LastStep            uint64 `json:"last_step" cbor:"last_step"`
-	BlocksSinceLastStep uint64 `json:"blocks_since_last_step" cbor:"blocks_since_last_step"`
-	// Emission is the TAO the subnet receives per block, in RAO.
-	Emission uint64 `json:"emission" cbor:"emission"`
-	// AlphaIn and TaoIn are the pool's reserves (alpha in RAO units, TAO
-	// in RAO); AlphaOut the alpha held as stake outside the pool.
-	AlphaIn  uint64 `json:"alpha_in" cbor:"alpha_in"`
-	AlphaOut uint64 `json:"alpha_out" cbor:"alpha_out"`
-	TaoIn    uint64 `json:"tao_in" cbor:"tao_in"`
-	// TotalLocked and OwnerLocked are the subnet's locked TAO (RAO).
-	TotalLocked uint64 `json:"total_locked" cbor:"total_locked"`
-	OwnerLocked uint64 `json:"owner_locked" cbor:"owner_locked"`
-}
-
-// Price is the pool's price of one alpha in TAO (TaoIn / AlphaIn, as the
-// runtime computes it); 0 for an empty pool.
-func (p SubnetPool) Price() float64 {
-	if p.AlphaIn == 0 {
-		return 0
-	}
-	return float64(p.TaoIn) / float64(p.AlphaIn)
-}
+// SubnetPool (dynamic.go) is the subnet's pool.
 
 // subnetStateView is the runtime's SubnetState (get_subnet_state).
 type subnetStateView struct {

@@ -35,8 +35,8 @@ func (c *SubstrateClient) HasCall(ctx context.Context, pallet, call string) (boo
 
 // pool converts a dynamic info view and the subnet's mechanism.
 func (v *dynamicInfoView) pool(mechanism uint16, height uint64) SubnetPool {
-	return SubnetPool{Netuid: v.Netuid, Owner: types.AccountID(v.Owner), Mechanism: mechanism,
-		TaoIn: v.TaoIn, AlphaIn: v.AlphaIn, AlphaOut: v.AlphaOut, Emission: v.Emission, Tempo: v.Tempo,
+	return SubnetPool{Netuid: v.Netuid, Owner: types.AccountID(v.Owner), Stable: mechanism == MechanismStable,
+		TaoIn: v.TaoIn, AlphaIn: v.AlphaIn, AlphaOut: v.AlphaOut, Emission: v.Emission, Tempo: v.Tempo, LastStep: v.LastStep,
 		BlocksSinceLastStep: v.BlocksSinceLastStep, TotalLocked: v.TotalLocked, OwnerLocked: v.OwnerLocked, Height: height}
 }
 
