@@ -281,7 +281,7 @@ func TestBtcliOnSubstrate(t *testing.T) {
 		Stakes       []cmdutil.SubnetStake
 	}
 	s.json(&bal, "wallet", "balance", "--wallet.name", "alice")
-	if len(bal) != 1 || bal[0].Free != s.balance(aliceID).RAO() || bal[0].Staked < mine.Value || len(bal[0].Stakes) == 0 {
+	if len(bal) != 1 || bal[0].Free != s.balance(aliceID).RAO() || bal[0].Staked < mine.Swap || mine.Swap > mine.Value || len(bal[0].Stakes) == 0 {
 		t.Errorf("wallet balance: %+v", bal)
 	}
 
