@@ -101,8 +101,11 @@ type SubnetPool struct {
 	AlphaIn  uint64 `json:"alpha_in"`
 	AlphaOut uint64 `json:"alpha_out"`
 	// Emission is the TAO the subnet receives per block (RAO).
-	Emission            uint64 `json:"emission"`
+	Emission uint64 `json:"emission"`
+	// Tempo is the blocks between the subnet's epochs; LastStep the block
+	// of its last epoch, BlocksSinceLastStep how long ago that was.
 	Tempo               uint16 `json:"tempo"`
+	LastStep            uint64 `json:"last_step"`
 	BlocksSinceLastStep uint64 `json:"blocks_since_last_step"`
 	TotalLocked         uint64 `json:"total_locked"`
 	OwnerLocked         uint64 `json:"owner_locked"`

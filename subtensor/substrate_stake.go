@@ -37,7 +37,7 @@ func (c *SubstrateClient) HasCall(ctx context.Context, pallet, call string) (boo
 func (v *dynamicInfoView) pool(mechanism uint16, height uint64) SubnetPool {
 	return SubnetPool{Netuid: v.Netuid, Owner: types.AccountID(v.Owner), Mechanism: mechanism,
 		TaoIn: v.TaoIn, AlphaIn: v.AlphaIn, AlphaOut: v.AlphaOut, Emission: v.Emission, Tempo: v.Tempo,
-		BlocksSinceLastStep: v.BlocksSinceLastStep, TotalLocked: v.TotalLocked, OwnerLocked: v.OwnerLocked, Height: height}
+		LastStep: v.LastStep, BlocksSinceLastStep: v.BlocksSinceLastStep, TotalLocked: v.TotalLocked, OwnerLocked: v.OwnerLocked, Height: height}
 }
 
 // SubnetPools returns every subnet's pool at a block
