@@ -18,7 +18,7 @@ import (
 // benchGenesis is a dev genesis with subnet 1 of n neurons, each staked
 // by its own coldkey, the first 64 validators with permits whose weights
 // and bonds cover every uid: the shape of a busy subnet's metagraph.
-func benchGenesis(b *testing.B, n int) chain.Genesis {
+func benchGenesis(b testing.TB, n int) chain.Genesis {
 	b.Helper()
 	g, err := node.DevGenesis()
 	if err != nil {
