@@ -53,6 +53,9 @@ type queryRoute struct {
 // abci_query. A failure to reach the node is returned (and not
 // remembered), as the failure of the query that needed the route.
 func (c *CometBFTClient) queryURL(ctx context.Context) (string, error) {
+	if c.opts.ABCIQueryOnly {
+		return "", nil
+	}
 	qr := &c.route
 	qr.mu.Lock()
 	defer qr.mu.Unlock()
