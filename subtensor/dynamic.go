@@ -118,7 +118,7 @@ type SubnetPool struct {
 	TotalLocked uint64 `json:"total_locked" cbor:"total_locked"`
 	OwnerLocked uint64 `json:"owner_locked" cbor:"owner_locked"`
 	// Height is the block read, where the reader says (SubnetPools).
-	Height uint64 `json:"block,omitempty" cbor:"-"`
+	Height uint64 `json:"block,omitempty" cbor:"block,omitempty"`
 }
 
 // Dynamic reports whether the pool is a constant product (else one alpha
