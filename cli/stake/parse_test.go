@@ -124,7 +124,9 @@ func TestParseDynamicFlags(t *testing.T) {
 		want   string
 	}{
 		{func(f *cmdutil.Factory) *cobra.Command { return NewCmdAdd(f, func(*AddOptions) error { return nil }) }, []string{"--amount", "1", "--tolerance", "2"}, "--tolerance 2"},
-		{func(f *cmdutil.Factory) *cobra.Command { return NewCmdRemove(f, func(*RemoveOptions) error { return nil }) }, []string{"--amount", "1", "--tolerance", "-0.1"}, "--tolerance -0.1"},
+		{func(f *cmdutil.Factory) *cobra.Command {
+			return NewCmdRemove(f, func(*RemoveOptions) error { return nil })
+		}, []string{"--amount", "1", "--tolerance", "-0.1"}, "--tolerance -0.1"},
 		{func(f *cmdutil.Factory) *cobra.Command { return NewCmdMove(f, func(*MoveOptions) error { return nil }) }, []string{"--dest_netuid", "0", "--all"}, "--origin_netuid is required"},
 		{func(f *cmdutil.Factory) *cobra.Command { return NewCmdMove(f, func(*MoveOptions) error { return nil }) }, []string{"--origin_netuid", "1", "--dest_netuid", "0"}, "one of --amount and --all"},
 	} {
