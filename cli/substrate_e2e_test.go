@@ -285,6 +285,30 @@ func TestBtcliOnSubstrate(t *testing.T) {
 		t.Errorf("wallet balance: %+v", bal)
 	}
 
+	// overview and inspect show the owner hotkey's alpha on the subnet.
+	var ov struct {
+		Dynamic bool `json:"dynamic_tao"`
+		Wallets []struct {
+			Neurons []struct {
+				Netuid   int    `json:"netuid"`
+				Stake    uint64 `json:"stake"`
+				TaoValue uint64 `json:"tao_value"`
+			} `json:"neurons"`
+		} `json:"wallets"`
+	}
+	s.json(&ov, "wallet", "overview", "--wallet.name", "alice")
+	if !ov.Dynamic || len(ov.Wallets) != 1 || len(ov.Wallets[0].Neurons) != 1 || ov.Wallets[0].Neurons[0].Netuid != int(netuid) ||
+		ov.Wallets[0].Neurons[0].Stake < mine.Alpha || ov.Wallets[0].Neurons[0].TaoValue == 0 {
+		t.Errorf("wallet overview: %+v", ov)
+	}
+	var insp []struct {
+		Stakes []cmdutil.SubnetStake `json:"stakes"`
+	}
+	s.json(&insp, "wallet", "inspect", "--wallet.name", "alice")
+	if len(insp) != 1 || len(insp[0].Stakes) != len(shown[0].Stakes) {
+		t.Errorf("wallet inspect: %+v, stake show: %+v", insp, shown)
+	}
+
 	// Unstake half of it, in alpha.
 	half := mine.Alpha / 2
 	var unstaked = staked
