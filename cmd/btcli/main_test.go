@@ -1,6 +1,11 @@
 package main
 
-import "testing"
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
 
 // TestRelease: only a release's module version is shown as btcli's
 // version; a checkout's pseudo version is not.
@@ -16,5 +21,30 @@ func TestRelease(t *testing.T) {
 	}
 	if v := appVersion(); v == "" || v[0] == 'v' {
 		t.Errorf("appVersion() = %q", v)
+	}
+}
+
+// TestNoNodeInBtcli: btcli does not link the node. Every command would
+// otherwise pay the node's package initialisation (CometBFT's node, its
+// metrics and protobuf registrations) before main; a localnet's chain runs
+// as the subtensor program instead (cli/localnet/localchain).
+func TestNoNodeInBtcli(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if len(deps) < 50 {
+		t.Fatalf("go list -deps listed %d packages: %q", len(deps), out)
+	}
+	for _, forbidden := range []string{
+		"github.com/cometbft/cometbft/node",
+		"github.com/go-bittensor/bittensor/node",
+		"github.com/go-bittensor/bittensor/chain",
+		"github.com/cosmos/iavl",
+	} {
+		if slices.Contains(deps, forbidden) {
+			t.Errorf("btcli imports %s", forbidden)
+		}
 	}
 }
