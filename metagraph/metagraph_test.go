@@ -50,7 +50,7 @@ func testNeurons() []types.NeuronInfo {
 func filled(t *testing.T, lite bool, ns []types.NeuronInfo) *Metagraph {
 	t.Helper()
 	m := &Metagraph{Netuid: ns[0].Netuid, Network: "local", Lite: lite}
-	if err := m.fill(42, ns, nil); err != nil {
+	if err := m.fill(42, ns, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -102,7 +102,7 @@ func TestFillArrays(t *testing.T) {
 	// Neurons must come by uid.
 	ns := testNeurons()
 	ns[1], ns[2] = ns[2], ns[1]
-	if err := (&Metagraph{}).fill(1, ns, nil); err == nil {
+	if err := (&Metagraph{}).fill(1, ns, nil, nil); err == nil {
 		t.Error("neurons out of uid order accepted")
 	}
 }
@@ -116,7 +116,7 @@ func TestRootWeightsByPositionOfSubnet(t *testing.T) {
 	ns[0].Weights = types.Row{{0, 1}, {3, 3}}  // netuids 0 and 3
 	ns[1].Weights = types.Row{{2, 10}, {5, 5}} // netuid 2 is gone
 	m := &Metagraph{Netuid: 0, Lite: false}
-	if err := m.fill(7, ns, []uint16{0, 1, 3, 5}); err != nil {
+	if err := m.fill(7, ns, []uint16{0, 1, 3, 5}, nil); err != nil {
 		t.Fatal(err)
 	}
 	want := [][]float64{{0.25, 0, 0.75, 0}, {0, 0, 0, 1}}
