@@ -275,7 +275,7 @@ func TestRefillAddresses(t *testing.T) {
 	ns[3].Coldkey = account("new-cold", 3)    // uid 3's hotkey changed hands
 	ns = append(ns, testNeurons()[0])         // a new uid 4, the keys of uid 0
 	ns[4].UID = 4
-	if err := m.fill(43, ns, nil); err != nil {
+	if err := m.fill(43, ns, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	for i, nr := range ns {
