@@ -24,10 +24,12 @@ func TestRelease(t *testing.T) {
 	}
 }
 
-// TestNoNodeInBtcli: btcli does not link the node. Every command would
-// otherwise pay the node's package initialisation (CometBFT's node, its
-// metrics and protobuf registrations) before main; a localnet's chain runs
-// as the subtensor program instead (cli/localnet/localchain).
+// TestNoNodeInBtcli: btcli does not link the node, nor any of CometBFT.
+// Every command would otherwise pay their package initialisation (CometBFT's
+// node, its types' protobuf registrations, metrics: tens of milliseconds)
+// before main; a localnet's chain runs as the subtensor program instead
+// (cli/localnet/localchain), and package subtensor speaks CometBFT's
+// JSON-RPC itself (cometrpc.go).
 func TestNoNodeInBtcli(t *testing.T) {
 	out, err := exec.Command("go", "list", "-deps", ".").Output()
 	if err != nil {
@@ -45,6 +47,11 @@ func TestNoNodeInBtcli(t *testing.T) {
 	} {
 		if slices.Contains(deps, forbidden) {
 			t.Errorf("btcli imports %s", forbidden)
+		}
+	}
+	for _, d := range deps {
+		if strings.HasPrefix(d, "github.com/cometbft/") {
+			t.Errorf("btcli imports %s (CometBFT)", d)
 		}
 	}
 }
