@@ -58,6 +58,8 @@ type SubnetMetagraph struct {
 	Pool SubnetPool
 }
 
+// SubnetPool (dynamic.go) is the subnet's pool.
+
 // subnetStateView is the runtime's SubnetState (get_subnet_state).
 type subnetStateView struct {
 	Netuid              uint16
