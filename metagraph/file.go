@@ -72,6 +72,9 @@ type file struct {
 	Lite    bool               `cbor:"lite"`
 	Subnets []uint16           `cbor:"subnets,omitempty"`
 	Neurons []types.NeuronInfo `cbor:"neurons"`
+	// Dynamic holds the dynamic-TAO arrays and pool of a metagraph synced
+	// from such a chain; absent otherwise (and in older files).
+	Dynamic *dynamic `cbor:"dynamic,omitempty"`
 }
 
 var (
@@ -158,6 +161,9 @@ func (m *Metagraph) Save(dir string) (string, error) {
 func (m *Metagraph) Write(w io.Writer) error {
 	f := file{Format: Format, Version: FormatVersion, Network: m.networkName(), Netuid: m.Netuid,
 		Block: m.Block, Lite: m.Lite, Subnets: m.Subnets, Neurons: m.Neurons}
+	if m.Pool != nil {
+		f.Dynamic = &dynamic{AlphaStake: m.AlphaStake, TaoStake: m.TaoStake, StakeWeight: m.StakeWeight, Pool: *m.Pool}
+	}
 	if f.Neurons == nil {
 		f.Neurons = []types.NeuronInfo{}
 	}
@@ -221,7 +227,7 @@ func Read(r io.Reader) (*Metagraph, error) {
 	if !f.Lite && f.Netuid == 0 && f.Subnets == nil {
 		f.Subnets = []uint16{}
 	}
-	if err := m.fill(f.Block, f.Neurons, f.Subnets); err != nil {
+	if err := m.fill(f.Block, f.Neurons, f.Subnets, f.Dynamic); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrBadFile, err)
 	}
 	return m, nil

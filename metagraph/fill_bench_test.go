@@ -31,7 +31,7 @@ func BenchmarkBuild(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/n=%d", kind, n), func(b *testing.B) {
 				for b.Loop() {
 					m := &Metagraph{Netuid: 1, Lite: lite}
-					if err := m.fill(1, ns, nil); err != nil {
+					if err := m.fill(1, ns, nil, nil); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -139,6 +139,26 @@ type Metagraph struct {
 	// bonds, N empty rows).
 	B [][]uint16
 
+	// Dynamic TAO: a chain whose stake is per subnet, in the subnet's
+	// alpha, bought and sold through the subnet's pool (Bittensor's
+	// Substrate runtimes). Nil on the go-bittensor dev chain and in files
+	// saved without them. On such a chain Stake and S are the stake weight
+	// Yuma Consensus uses (StakeWeight), as Bittensor's metagraph has it.
+
+	// AlphaStake is each hotkey's stake on the subnet in alpha (RAO units),
+	// inheritance from parent hotkeys included.
+	AlphaStake []uint64
+	// TaoStake is each hotkey's stake on the root network, in RAO.
+	TaoStake []uint64
+	// StakeWeight is AlphaStake + TaoStake × the subnet's TAO weight, in RAO
+	// units: the stake of the subnet's epoch.
+	StakeWeight []uint64
+	// AS and TS are AlphaStake and TaoStake in whole alpha and TAO.
+	AS, TS []float64
+	// Pool is the subnet's pool and emission at Block (nil without dynamic
+	// TAO). Pool.Price() is the price of one alpha in TAO.
+	Pool *subtensor.SubnetPool
+
 	client Chain
 	byKey  map[string]uint16 // hotkey SS58 → uid
 }
@@ -171,6 +191,16 @@ func (m *Metagraph) Sync(ctx context.Context, atBlock uint64) error {
 	if m.client == nil {
 		return ErrNoClient
 	}
+	if d, ok := m.client.(subtensor.DynamicTAO); ok && m.Netuid != 0 {
+		sm, err := d.SubnetMetagraph(ctx, m.Netuid, atBlock, !m.Lite)
+		switch {
+		case err == nil:
+			dyn := &dynamic{AlphaStake: sm.AlphaStake, TaoStake: sm.TaoStake, StakeWeight: sm.StakeWeight, Pool: sm.Pool}
+			return m.fill(sm.Neurons.Height, sm.Neurons.Neurons, nil, dyn)
+		case !errors.Is(err, subtensor.ErrNotSupported):
+			return fmt.Errorf("metagraph: sync subnet %d: %w", m.Netuid, err)
+		}
+	}
 	var (
 		info *types.NeuronsInfo
 		err  error
@@ -194,16 +224,30 @@ func (m *Metagraph) Sync(ctx context.Context, atBlock uint64) error {
 			subnets[i] = s.Netuid
 		}
 	}
-	return m.fill(info.Height, info.Neurons, subnets)
+	return m.fill(info.Height, info.Neurons, subnets, nil)
 }
 
-// fill builds every array from the neurons (by uid) of block.
-func (m *Metagraph) fill(block uint64, neurons []types.NeuronInfo, subnets []uint16) error {
+// dynamic is what a dynamic-TAO chain adds to the neurons: per-uid stake and
+// the subnet's pool.
+type dynamic struct {
+	AlphaStake  []uint64             `cbor:"alpha_stake"`
+	TaoStake    []uint64             `cbor:"tao_stake"`
+	StakeWeight []uint64             `cbor:"stake_weight"`
+	Pool        subtensor.SubnetPool `cbor:"pool"`
+}
+
+// fill builds every array from the neurons (by uid) of block, and the
+// dynamic-TAO arrays from dyn when it is not nil.
+func (m *Metagraph) fill(block uint64, neurons []types.NeuronInfo, subnets []uint16, dyn *dynamic) error {
 	n := len(neurons)
 	for i := range neurons {
 		if int(neurons[i].UID) != i {
 			return fmt.Errorf("metagraph: subnet %d: neuron %d has uid %d (want neurons by uid)", m.Netuid, i, neurons[i].UID)
 		}
+	}
+	if dyn != nil && (len(dyn.AlphaStake) != n || len(dyn.TaoStake) != n || len(dyn.StakeWeight) != n) {
+		return fmt.Errorf("metagraph: subnet %d: %d neurons but %d alpha, %d TAO and %d stake weights",
+			m.Netuid, n, len(dyn.AlphaStake), len(dyn.TaoStake), len(dyn.StakeWeight))
 	}
 	next := Metagraph{
 		Netuid: m.Netuid, Network: m.Network, Lite: m.Lite, Block: block, N: n,
@@ -224,7 +268,7 @@ func (m *Metagraph) fill(block uint64, neurons []types.NeuronInfo, subnets []uin
 	}
 	for i := range neurons {
 		nr := &neurons[i]
-		hk, ck := nr.Hotkey.String(), nr.Coldkey.String()
+		hk, ck := m.address(i, nr.Hotkey, true), m.address(i, nr.Coldkey, false)
 		next.UIDs[i] = nr.UID
 		next.Hotkeys[i], next.Coldkeys[i] = hk, ck
 		next.byKey[hk] = nr.UID
@@ -244,6 +288,15 @@ func (m *Metagraph) fill(block uint64, neurons []types.NeuronInfo, subnets []uin
 		next.S[i], next.E[i] = tao(nr.TotalStake), tao(nr.Emission)
 		next.R[i], next.T[i], next.C[i] = prop(nr.Rank), prop(nr.Trust), prop(nr.Consensus)
 		next.Tv[i], next.I[i], next.D[i] = prop(nr.ValidatorTrust), prop(nr.Incentive), prop(nr.Dividends)
+	}
+	if dyn != nil {
+		pool := dyn.Pool
+		next.AlphaStake, next.TaoStake, next.StakeWeight, next.Pool = dyn.AlphaStake, dyn.TaoStake, dyn.StakeWeight, &pool
+		next.AS, next.TS = make([]float64, n), make([]float64, n)
+		for i := range n {
+			next.AS[i], next.TS[i] = tao(dyn.AlphaStake[i]), tao(dyn.TaoStake[i])
+			next.Stake[i], next.S[i] = dyn.StakeWeight[i], tao(dyn.StakeWeight[i])
+		}
 	}
 	if !m.Lite {
 		cols := n
@@ -268,6 +321,23 @@ func (m *Metagraph) fill(block uint64, neurons []types.NeuronInfo, subnets []uin
 	}
 	*m = next
 	return nil
+}
+
+// address is key's SS58 address, for uid i's hotkey (or coldkey): the one
+// the metagraph already holds when uid i had the same key before this
+// sync (most do, between two syncs), else newly encoded. Encoding is
+// about a microsecond a key (base58), most of a re-sync's own work at
+// 4,096 neurons without this.
+func (m *Metagraph) address(i int, key types.AccountID, hot bool) string {
+	if i < len(m.Neurons) && i < len(m.Hotkeys) && i < len(m.Coldkeys) {
+		if hot && m.Neurons[i].Hotkey == key {
+			return m.Hotkeys[i]
+		}
+		if !hot && m.Neurons[i].Coldkey == key {
+			return m.Coldkeys[i]
+		}
+	}
+	return key.String()
 }
 
 // weightsMatrix is the n × cols matrix of row-normalised weights. Targets

@@ -50,7 +50,7 @@ func testNeurons() []types.NeuronInfo {
 func filled(t *testing.T, lite bool, ns []types.NeuronInfo) *Metagraph {
 	t.Helper()
 	m := &Metagraph{Netuid: ns[0].Netuid, Network: "local", Lite: lite}
-	if err := m.fill(42, ns, nil); err != nil {
+	if err := m.fill(42, ns, nil, nil); err != nil {
 		t.Fatal(err)
 	}
 	return m
@@ -102,7 +102,7 @@ func TestFillArrays(t *testing.T) {
 	// Neurons must come by uid.
 	ns := testNeurons()
 	ns[1], ns[2] = ns[2], ns[1]
-	if err := (&Metagraph{}).fill(1, ns, nil); err == nil {
+	if err := (&Metagraph{}).fill(1, ns, nil, nil); err == nil {
 		t.Error("neurons out of uid order accepted")
 	}
 }
@@ -116,7 +116,7 @@ func TestRootWeightsByPositionOfSubnet(t *testing.T) {
 	ns[0].Weights = types.Row{{0, 1}, {3, 3}}  // netuids 0 and 3
 	ns[1].Weights = types.Row{{2, 10}, {5, 5}} // netuid 2 is gone
 	m := &Metagraph{Netuid: 0, Lite: false}
-	if err := m.fill(7, ns, []uint16{0, 1, 3, 5}); err != nil {
+	if err := m.fill(7, ns, []uint16{0, 1, 3, 5}, nil); err != nil {
 		t.Fatal(err)
 	}
 	want := [][]float64{{0.25, 0, 0.75, 0}, {0, 0, 0, 1}}
@@ -262,5 +262,31 @@ func TestFloatsMatchIntegers(t *testing.T) {
 		if m.S[i] != float64(m.Stake[i])/1e9 || m.Tv[i] != float64(m.ValidatorTrust[i])/65535 || m.D[i] != float64(m.Dividends[i])/65535 || m.T[i] != float64(m.Trust[i])/65535 {
 			t.Errorf("uid %d: floats disagree with integers", i)
 		}
+	}
+}
+
+// TestRefillAddresses: a second fill reuses the addresses of uids whose keys
+// did not change and encodes the others anew; every address is its key's,
+// and lookups by key follow the new keys.
+func TestRefillAddresses(t *testing.T) {
+	m := filled(t, false, testNeurons())
+	ns := testNeurons()
+	ns[1].Hotkey = account("replaced-hot", 1) // uid 1 re-registered
+	ns[3].Coldkey = account("new-cold", 3)    // uid 3's hotkey changed hands
+	ns = append(ns, testNeurons()[0])         // a new uid 4, the keys of uid 0
+	ns[4].UID = 4
+	if err := m.fill(43, ns, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	for i, nr := range ns {
+		if m.Hotkeys[i] != nr.Hotkey.String() || m.Coldkeys[i] != nr.Coldkey.String() {
+			t.Errorf("uid %d: %s %s, want %s %s", i, m.Hotkeys[i], m.Coldkeys[i], nr.Hotkey, nr.Coldkey)
+		}
+		if m.Axons[i].Hotkey != nr.Hotkey.String() || m.Axons[i].Coldkey != nr.Coldkey.String() {
+			t.Errorf("uid %d's axon: %s %s", i, m.Axons[i].Hotkey, m.Axons[i].Coldkey)
+		}
+	}
+	if _, ok := m.UID(testNeurons()[1].Hotkey.String()); ok {
+		t.Error("the replaced hotkey is still found")
 	}
 }

@@ -93,6 +93,13 @@ type Config struct {
 		// ProtocolSynapse, ProtocolBtauth or ProtocolEpistula
 		// (--neuron.protocol).
 		Protocol string
+		// Endpoints is where miners' signed-HTTP endpoints are published
+		// and found: EndpointsAxon or EndpointsCommitment
+		// (--neuron.endpoints).
+		Endpoints string
+		// PublicURL is the URL a miner commits with EndpointsCommitment;
+		// "" for http://<axon.external_ip>:<port> (--neuron.public_url).
+		PublicURL string
 	}
 
 	Logging struct {
@@ -120,6 +127,7 @@ func DefaultConfig(name string) Config {
 	c.Neuron.MaxBurn = balance.FromTAO(1)
 	c.Neuron.SyncBlocks = 5
 	c.Neuron.Protocol = ProtocolSynapse
+	c.Neuron.Endpoints = EndpointsAxon
 	return c
 }
 
@@ -147,6 +155,7 @@ func (c *Config) AddFlags(fs *pflag.FlagSet) {
 		config.BindEnv(fs, flag, env)
 	}
 	c.addProtocolFlag(fs)
+	c.addEndpointFlags(fs)
 }
 
 // Validate checks c, naming the first flag that is wrong.
@@ -182,7 +191,10 @@ func (c *Config) Validate() error {
 	if c.Neuron.SyncBlocks == 0 {
 		return fmt.Errorf("%w: --neuron.sync_blocks must be at least 1", ErrConfig)
 	}
-	return c.validateProtocol()
+	if err := c.validateProtocol(); err != nil {
+		return err
+	}
+	return c.validateEndpoints()
 }
 
 // StateDir is the directory of the neuron's state files: Neuron.FullPath,
@@ -260,6 +272,14 @@ type ValidatorConfig struct {
 	// VersionKey is the version key sent with weights; it must be at least
 	// the subnet's weights_version_key. Not a flag.
 	VersionKey uint64
+	// WeightsStaleTempos is how many of the subnet's tempos the chain's
+	// last update of the validator's weights may age before the weights
+	// supervisor warns (--neuron.weights_stale_tempos; 0: never).
+	WeightsStaleTempos uint64
+	// MetricsAddr is where the validator serves its Prometheus metrics
+	// (/metrics), e.g. "127.0.0.1:9100"; empty serves none
+	// (--neuron.metrics_addr).
+	MetricsAddr string
 }
 
 // DefaultValidatorConfig returns DefaultConfig(name) for a validator that
@@ -274,6 +294,8 @@ func DefaultValidatorConfig(name string) ValidatorConfig {
 		Alpha:       0.1,
 		Timeout:     10 * time.Second,
 		VersionKey:  synapse.DefaultVersion,
+
+		WeightsStaleTempos: 2,
 	}
 }
 
@@ -284,6 +306,8 @@ func (c *ValidatorConfig) AddFlags(fs *pflag.FlagSet) {
 	fs.IntVar(&c.SampleSize, "neuron.sample_size", c.SampleSize, "Miners queried each round (0: all)")
 	fs.Float64Var(&c.Alpha, "neuron.moving_average_alpha", c.Alpha, "Weight of a round's reward in a miner's moving-average score, in (0, 1]")
 	fs.Var((*secondsValue)(&c.Timeout), "neuron.timeout", "Timeout of each query, in seconds")
+	fs.Uint64Var(&c.WeightsStaleTempos, "neuron.weights_stale_tempos", c.WeightsStaleTempos, "Warn when the chain's last update of this validator's weights is older than this many tempos (0: never)")
+	fs.StringVar(&c.MetricsAddr, "neuron.metrics_addr", c.MetricsAddr, "Serve Prometheus metrics (/metrics) on this address, e.g. 127.0.0.1:9100 (empty: none)")
 }
 
 // Validate checks c, naming the first flag that is wrong.

@@ -9,13 +9,13 @@ import (
 	"github.com/go-bittensor/bittensor/synapse"
 )
 
-// Where miners are found and how they make themselves known. Today a miner
-// publishes its address with serve_axon and validators read it from the
-// metagraph (AxonEndpoints, the default). Bittensor's Substrate chain also
-// has the Commitments pallet, where a miner can publish any URL (an https
-// endpoint behind a proxy, say); a Publisher and an EndpointSource over it
-// plug in here (Miner.SetPublisher, Validator.SetEndpoints) without
-// changing the rest of the neuron.
+// Where miners are found and how they make themselves known. By default a
+// miner publishes its address with serve_axon and validators read it from
+// the metagraph (AxonEndpoints). On Bittensor's Substrate chain a miner can
+// instead commit any URL through the Commitments pallet
+// (CommitmentPublisher, CommitmentEndpoints; --neuron.endpoints
+// commitment). Other sources plug in the same way (Miner.SetPublisher,
+// Validator.SetEndpoints) without changing the rest of the neuron.
 
 // An EndpointSource tells a validator where a miner answers signed HTTP.
 // Endpoint is called for every neuron at every round, so it must be cheap:

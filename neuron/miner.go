@@ -71,6 +71,13 @@ func NewMiner(ctx context.Context, cfg MinerConfig) (*Miner, error) {
 			hotkey: n.self, coldkey: coldkey, handler: m.guard.Wrap(m.mux), log: n.log.With("module", "http"),
 		}
 	}
+	if cfg.Neuron.Endpoints == EndpointsCommitment {
+		cm, err := n.commitments()
+		if err != nil {
+			return nil, err
+		}
+		m.publisher = &CommitmentPublisher{Chain: cm, Hotkey: n.hotkey, Netuid: cfg.Netuid, URL: cfg.Neuron.PublicURL, Logger: n.log}
+	}
 	return m, nil
 }
 

@@ -96,6 +96,9 @@ type Validator struct {
 	step         uint64
 	weightsBlock uint64 // block of the last weights set
 	retryAt      uint64 // earliest block to try weights again after a failure
+
+	super   *WeightsSupervisor
+	commits *subtensor.CommitStore // commit-reveal subnets: salts until revealed
 }
 
 // NewValidator loads the hotkey, connects to the chain and makes the
@@ -116,11 +119,19 @@ func NewValidator(ctx context.Context, cfg ValidatorConfig) (*Validator, error) 
 	var seed [16]byte
 	_, _ = crand.Read(seed[:])
 	rng := rand.New(rand.NewPCG(binary.LittleEndian.Uint64(seed[:8]), binary.LittleEndian.Uint64(seed[8:])))
-	v := &Validator{Neuron: n, cfg: cfg, dendrite: d, rng: rng, path: filepath.Join(cfg.StateDir(), stateFile)}
+	v := &Validator{Neuron: n, cfg: cfg, dendrite: d, rng: rng, path: filepath.Join(cfg.StateDir(), stateFile),
+		super: NewWeightsSupervisor(n.log.With("module", "weights"), cfg.Netuid, n.self, cfg.WeightsStaleTempos)}
 	if _, ok := cfg.signedHTTP(); ok {
 		v.signed = signedhttp.NewClient(cfg.requestSigner(n.hotkey), signedhttp.ClientOptions{})
 	}
 	v.SetEndpoints(nil)
+	if cfg.Neuron.Endpoints == EndpointsCommitment {
+		cm, err := n.commitments()
+		if err != nil {
+			return nil, err
+		}
+		v.SetEndpoints(&CommitmentEndpoints{Chain: cm, Fallback: v.endpoints, Logger: n.log})
+	}
 	return v, nil
 }
 
@@ -174,6 +185,13 @@ func (v *Validator) Run(ctx context.Context, query QueryFunc) error {
 	}
 	v.restore(ctx, s)
 	v.refreshEndpoints(ctx, s)
+	if v.cfg.MetricsAddr != "" {
+		stop, err := serveMetrics(v.cfg.MetricsAddr, v.super.Registry(), v.log)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	v.log.Info("validator running", "netuid", v.cfg.Netuid, "hotkey", v.self, "protocol", v.cfg.Neuron.Protocol, "block", s.Block, "step", v.step, "state", v.path)
 	lastSync := s.Block
 	return v.blocks(ctx, func(height uint64) {
@@ -199,7 +217,9 @@ func (v *Validator) Run(ctx context.Context, query QueryFunc) error {
 		default:
 			v.log.Warn("round skipped", "err", err)
 		}
+		v.revealDue(ctx, height)
 		v.maybeSetWeights(ctx, height)
+		v.supervise(ctx, height)
 	})
 }
 
@@ -442,7 +462,17 @@ func (v *Validator) SetWeights(ctx context.Context, s *Snapshot, scores []float6
 	}
 	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	if cr, ok := v.client.(subtensor.CommitRevealChain); ok {
+		info, err := cr.CommitReveal(tctx, v.cfg.Netuid, 0)
+		if err != nil {
+			return err
+		}
+		if info.Enabled {
+			return v.commitWeights(tctx, cr, u, w)
+		}
+	}
 	if _, err := v.client.SetWeights(tctx, v.hotkey, v.cfg.Netuid, u, w, v.cfg.VersionKey, subtensor.DryRun); err != nil {
+		v.super.Failed("set", err)
 		return err
 	}
 	res, err := v.client.SetWeights(tctx, v.hotkey, v.cfg.Netuid, u, w, v.cfg.VersionKey, subtensor.WaitInclusion)
@@ -450,8 +480,10 @@ func (v *Validator) SetWeights(ctx context.Context, s *Snapshot, scores []float6
 		err = res.Err
 	}
 	if err != nil {
+		v.super.Failed("set", err)
 		return err
 	}
+	v.super.Accepted("set", res.Height)
 	v.log.Info("weights set", "block", res.Height, "uids", u, "weights", w)
 	return nil
 }

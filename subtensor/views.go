@@ -139,6 +139,11 @@ func (c *SubstrateClient) callInfo(ctx context.Context, at substrate.Hash, out a
 	if err != nil {
 		return c.wrap(err)
 	}
+	return c.decodeInfo(a, out, api, method, legacyType, form)
+}
+
+// decodeInfo decodes a runtime API's answer as callInfo does.
+func (c *SubstrateClient) decodeInfo(a substrate.APIAnswer, out any, api, method, legacyType string, form answer) error {
 	rt, outID, b := a.Runtime, a.Output, a.Bytes
 	if isBytes(rt.Types, outID) {
 		// The spec-218 form: a Vec<u8> of SCALE bytes the metadata does

@@ -24,6 +24,10 @@ type SetOptions struct {
 	Weights    []string
 	VersionKey uint64
 	JSON       bool
+	// CommitDir keeps the salts of commits until they are revealed.
+	CommitDir string
+
+	commit bool // `weights commit`: commit even where set_weights is allowed
 
 	uids    []uint16
 	weights []float64
@@ -31,7 +35,11 @@ type SetOptions struct {
 
 // NewCmdSet returns `weights set`.
 func NewCmdSet(f *cmdutil.Factory, runF func(*SetOptions) error) *cobra.Command {
-	opts := &SetOptions{Factory: f}
+	return newCmdSet(f, runF, false)
+}
+
+func newCmdSet(f *cmdutil.Factory, runF func(*SetOptions) error, commit bool) *cobra.Command {
+	opts := &SetOptions{Factory: f, commit: commit}
 	cmd := &cobra.Command{
 		Use:   "set --netuid <netuid> --uids <uids> --weights <weights>",
 		Short: "Set the wallet hotkey's weights on a subnet",
@@ -47,7 +55,12 @@ of the transaction): the hotkey is registered, the subnet's weights rate
 limit has passed, the hotkey holds a validator permit (or sets one weight,
 on its own uid), the version key is high enough, the uids exist and there
 are at least the subnet's minimum weights. A refusal is the chain's, in its
-words, and nothing is sent.`,
+words, and nothing is sent.
+
+On a subnet with commit-reveal of weights (Bittensor's Substrate networks),
+set commits the hash of the weights instead, keeps the weights and their
+salt in --weights.commit_dir, and says from which block to reveal them with
+btcli weights reveal.`,
 		Example: `  btcli weights set --netuid 1 --uids 0,1,2 --weights 0.5,0.3,0.2
   btcli wt set --netuid 1 --uids 4 --weights 1 --wallet.hotkey validator`,
 		Args: cmdutil.NoArgs,
@@ -76,6 +89,7 @@ words, and nothing is sent.`,
 	fs.StringSliceVar(&opts.UIDs, "uids", nil, "The uids to weigh, e.g. 0,1,2 (asked for when not given)")
 	fs.StringSliceVar(&opts.Weights, "weights", nil, "Their weights, e.g. 0.5,0.3,0.2 (asked for when not given)")
 	fs.Uint64Var(&opts.VersionKey, "version_key", synapse.DefaultVersion, "Version key sent with the weights (at least the subnet's weights_version_key)")
+	fs.StringVar(&opts.CommitDir, "weights.commit_dir", subtensor.DefaultCommitDir, "Where the salts of commits are kept until revealed (commit-reveal subnets)")
 	cmdutil.JSONFlag(cmd, &opts.JSON)
 	return cmd
 }
@@ -177,6 +191,17 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	uids, ws, err := subtensor.ConvertWeights(opts.uids, opts.weights)
 	if err != nil {
 		return cmdutil.FlagErrorf("--weights: %v", err)
+	}
+	if cr, ok := c.(subtensor.CommitRevealChain); ok {
+		info, err := cr.CommitReveal(ctx, netuid, 0)
+		if err != nil {
+			return err
+		}
+		if info.Enabled || opts.commit {
+			return commitRun(ctx, opts, w, cr, info, uids, ws)
+		}
+	} else if opts.commit {
+		return fmt.Errorf("%w: weights commit on %s", subtensor.ErrNotSupported, c.Endpoint())
 	}
 	// The chain checks the weights (registration, rate limit, permit,
 	// version key, uids) before anything is asked.

@@ -25,6 +25,6 @@ its own uid.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: cmdutil.GroupRunE,
 	}
-	cmd.AddCommand(NewCmdSet(f, nil))
+	cmd.AddCommand(NewCmdSet(f, nil), NewCmdCommit(f, nil), NewCmdReveal(f, nil))
 	return cmd
 }
