@@ -250,10 +250,19 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (resp *abci.R
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
 	height := a.nextHeight()
-	tx, err := types.DecodeTx(req.Tx)
-	if err != nil {
-		out := failed(err)
-		return &abci.ResponseCheckTx{Code: out.code, Codespace: out.codespace, Log: out.log}, nil
+	// A recheck (after each block, of every transaction still in the
+	// mempool, while the mempool waits) reuses the decoding kept when the
+	// transaction was first checked.
+	var tx *types.Tx
+	if !verifySig {
+		tx = a.isVerified(req.Tx)
+	}
+	if tx == nil {
+		var err error
+		if tx, err = types.DecodeTx(req.Tx); err != nil {
+			out := failed(err)
+			return &abci.ResponseCheckTx{Code: out.code, Codespace: out.codespace, Log: out.log}, nil
+		}
 	}
 	child := newCache(a.check)
 	out := a.runDecodedTx(child, height, req.Tx, tx, verifySig)
