@@ -71,17 +71,17 @@ type dynamicStep struct {
 
 // dynamicStepResult is one move done, for --json.
 type dynamicStepResult struct {
-	Hotkey      types.AccountID `json:"hotkey"`
-	Name        string          `json:"name,omitempty"`
-	Netuid      uint16          `json:"netuid"`
-	Tao         uint64          `json:"tao"`   // RAO paid (stake) or received (unstake)
-	Alpha       uint64          `json:"alpha"` // alpha received (stake) or sold (unstake)
-	Quote       subtensor.StakeQuote
-	LimitPrice  uint64 `json:"limit_price,omitempty"` // RAO per alpha, when the chain enforced one
-	StakeAfter  uint64 `json:"stake_after"`           // this coldkey's alpha on the hotkey in the subnet
-	Block       uint64 `json:"block"`
-	Tx          string `json:"tx"`
-	ChainLimits bool   `json:"chain_limits"` // the runtime enforced the limit
+	Hotkey      types.AccountID      `json:"hotkey"`
+	Name        string               `json:"name,omitempty"`
+	Netuid      uint16               `json:"netuid"`
+	Tao         uint64               `json:"tao"`   // RAO paid (stake) or received (unstake)
+	Alpha       uint64               `json:"alpha"` // alpha received (stake) or sold (unstake)
+	Quote       subtensor.StakeQuote `json:"quote"`
+	LimitPrice  uint64               `json:"limit_price,omitempty"` // RAO per alpha, when the chain enforced one
+	StakeAfter  uint64               `json:"stake_after"`           // this coldkey's alpha on the hotkey in the subnet
+	Block       uint64               `json:"block"`
+	Tx          string               `json:"tx"`
+	ChainLimits bool                 `json:"chain_limits"` // the runtime enforced the limit
 }
 
 // dynamicResult is the --json output of stake add and remove on a
