@@ -224,6 +224,13 @@ func TestBtcliOnSubstrate(t *testing.T) {
 	if code == 0 {
 		t.Errorf("answering n: exit 0")
 	}
+	// A hotkey with no uid on the subnet: the question says its stake
+	// there earns nothing.
+	stranger := types.AccountID(substratetest.Keypair(t, "//Btcli//Stranger").PublicKey())
+	_, _, errOut = s.runAt(true, "n\n", "stake", "add", "--wallet.name", "alice", "--hotkeys", stranger.String(), "--netuid", net, "--amount", "1", "--tolerance", "0.05")
+	if !strings.Contains(errOut, "not registered on subnet "+net+", so this stake earns no dividends") {
+		t.Errorf("the question for an unregistered hotkey:\n%s", errOut)
+	}
 	var staked struct {
 		Steps []struct {
 			Tao        uint64 `json:"tao"`

@@ -67,6 +67,9 @@ type dynamicStep struct {
 	limit  *subtensor.PriceLimit // sent to the chain; nil without the limit calls or with --unsafe
 	have   uint64                // alpha staked before (unstake)
 	out    subtensor.StakeOutcome
+	// unregistered: the hotkey has no uid on the subnet (its stake there
+	// earns no dividends until it has).
+	unregistered bool
 }
 
 // dynamicStepResult is one move done, for --json.
@@ -170,8 +173,12 @@ func (p *dynamicPlan) beyond(s *dynamicStep) bool {
 func (p *dynamicPlan) line(s *dynamicStep) string {
 	q := s.quote
 	if p.stake {
-		return fmt.Sprintf("    - %s on subnet %d: %s for about %s at %s (slippage %s, price after %s)",
-			s.target, s.netuid, balance.Balance(q.In), cmdutil.Alpha(q.Out), cmdutil.Price(q.PriceBefore), cmdutil.Percent(q.Slippage), cmdutil.Price(q.PriceAfter))
+		note := ""
+		if s.unregistered {
+			note = fmt.Sprintf("; the hotkey is not registered on subnet %d, so this stake earns no dividends until it is", s.netuid)
+		}
+		return fmt.Sprintf("    - %s on subnet %d: %s for about %s at %s (slippage %s, price after %s%s)",
+			s.target, s.netuid, balance.Balance(q.In), cmdutil.Alpha(q.Out), cmdutil.Price(q.PriceBefore), cmdutil.Percent(q.Slippage), cmdutil.Price(q.PriceAfter), note)
 	}
 	return fmt.Sprintf("    - %s on subnet %d: %s of %s for about %s at %s (slippage %s, price after %s)",
 		s.target, s.netuid, cmdutil.Alpha(q.In), cmdutil.Alpha(s.have), balance.Balance(q.Out), cmdutil.Price(q.PriceBefore), cmdutil.Percent(q.Slippage), cmdutil.Price(q.PriceAfter))
@@ -360,6 +367,13 @@ func addDynamic(ctx context.Context, opts *AddOptions, c subtensor.Chain, d subt
 	}
 	for _, t := range targets {
 		s := &dynamicStep{target: t, netuid: netuid}
+		if netuid != 0 {
+			ok, err := c.IsHotkeyRegistered(ctx, netuid, t.Hotkey, 0)
+			if err != nil {
+				return err
+			}
+			s.unregistered = !ok
+		}
 		p.quoteStep(&pool, s, amount.RAO())
 		p.steps = append(p.steps, s)
 	}
