@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	abci "github.com/cometbft/cometbft/abci/types"
+	"github.com/cosmos/iavl"
 
 	"github.com/go-bittensor/bittensor/chain/types"
 )
@@ -107,10 +108,40 @@ func (b *budgetKV) Delete([]byte)      { panic("chain: a query writes state") }
 
 func (b *budgetKV) Iterate(start, end []byte, fn func(key, value []byte) bool) {
 	b.spend()
-	b.kv.Iterate(start, end, func(k, v []byte) bool {
+	counted := func(k, v []byte) bool {
 		b.spend()
 		return fn(k, v)
-	})
+	}
+	if v, ok := b.kv.(versionKV); ok && len(start) >= narrowRangeKey {
+		iterateTree(v, start, end, counted)
+		return
+	}
+	b.kv.Iterate(start, end, counted)
+}
+
+// narrowRangeKey is the length of a range's start key from which a query
+// walks the IAVL tree itself rather than its fast index: a range that
+// starts under one account's key (prefix ‖ 32-byte account), such as the
+// stake entries of one hotkey, holds a few entries, and opening the fast
+// index's database iterator (a merged iterator over every level of the
+// database) costs far more than walking a few cached tree nodes. The
+// neurons of a 4,096-neuron subnet read 4,096 such ranges (each hotkey's
+// stake): 30 ms of a 45 ms answer before this. Wide ranges (a subnet's
+// neurons or rows) keep the fast index, which reads sequentially.
+const narrowRangeKey = 33
+
+// iterateTree iterates a committed version's range by walking its tree.
+func iterateTree(v versionKV, start, end []byte, fn func(key, value []byte) bool) {
+	it := iavl.NewIterator(start, end, true, v.tree)
+	defer it.Close()
+	for ; it.Valid(); it.Next() {
+		if !fn(it.Key(), it.Value()) {
+			return
+		}
+	}
+	if err := it.Error(); err != nil {
+		panic(fmt.Sprintf("chain: state iterate at version %d: %v", v.tree.Version(), err))
+	}
 }
 
 // stateAt opens the committed state at height (0 = latest).

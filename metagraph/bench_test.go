@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -59,6 +60,59 @@ func BenchmarkSync(b *testing.B) {
 		}
 		dev.Node.Stop()
 	}
+}
+
+// BenchmarkSyncTransport syncs the full metagraph of n = 4096 neurons from
+// a local dev node over the node's query route (the client's default) and,
+// as the baseline in the same run, over CometBFT's abci_query (the
+// transport before the route: subtensor.Options.ABCIQueryOnly), rounds
+// interleaved. cpu-ms/op is the process's CPU time (user + system) per
+// sync: client and node together, as the node runs in the benchmark's
+// process.
+func BenchmarkSyncTransport(b *testing.B) {
+	const n, benchRounds = 4096, 3
+	dev := nodetest.StartDev(b, nodetest.Options{BlockTime: 200 * time.Millisecond, Genesis: benchSubnet(n)})
+	ctx := context.Background()
+	clients := []struct {
+		name string
+		c    *subtensor.CometBFTClient
+	}{
+		{"query-route", dev.Client(b)},
+		{"baseline/abci_query", connectWith(b, dev.RPC, subtensor.Options{ABCIQueryOnly: true})},
+	}
+	for range benchRounds {
+		for _, cl := range clients {
+			b.Run(fmt.Sprintf("%s/full/n=%d", cl.name, n), func(b *testing.B) {
+				m := metagraph.New(1, cl.c)
+				m.Lite = false
+				cpu := cpuTime()
+				for b.Loop() {
+					if err := m.Sync(ctx, 0); err != nil || m.N != n {
+						b.Fatal(err)
+					}
+				}
+				b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+			})
+		}
+	}
+}
+
+// cpuTime is the process's CPU time so far (user + system).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+func connectWith(b *testing.B, rpc string, o subtensor.Options) *subtensor.CometBFTClient {
+	b.Helper()
+	c, err := subtensor.ConnectCometBFT(context.Background(), rpc, o)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return c
 }
 
 // benchSyncRound runs each measurement once.

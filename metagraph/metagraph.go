@@ -268,7 +268,7 @@ func (m *Metagraph) fill(block uint64, neurons []types.NeuronInfo, subnets []uin
 	}
 	for i := range neurons {
 		nr := &neurons[i]
-		hk, ck := nr.Hotkey.String(), nr.Coldkey.String()
+		hk, ck := m.address(i, nr.Hotkey, true), m.address(i, nr.Coldkey, false)
 		next.UIDs[i] = nr.UID
 		next.Hotkeys[i], next.Coldkeys[i] = hk, ck
 		next.byKey[hk] = nr.UID
@@ -321,6 +321,23 @@ func (m *Metagraph) fill(block uint64, neurons []types.NeuronInfo, subnets []uin
 	}
 	*m = next
 	return nil
+}
+
+// address is key's SS58 address, for uid i's hotkey (or coldkey): the one
+// the metagraph already holds when uid i had the same key before this
+// sync (most do, between two syncs), else newly encoded. Encoding is
+// about a microsecond a key (base58), most of a re-sync's own work at
+// 4,096 neurons without this.
+func (m *Metagraph) address(i int, key types.AccountID, hot bool) string {
+	if i < len(m.Neurons) && i < len(m.Hotkeys) && i < len(m.Coldkeys) {
+		if hot && m.Neurons[i].Hotkey == key {
+			return m.Hotkeys[i]
+		}
+		if !hot && m.Neurons[i].Coldkey == key {
+			return m.Coldkeys[i]
+		}
+	}
+	return key.String()
 }
 
 // weightsMatrix is the n × cols matrix of row-normalised weights. Targets

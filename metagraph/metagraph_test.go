@@ -264,3 +264,29 @@ func TestFloatsMatchIntegers(t *testing.T) {
 		}
 	}
 }
+
+// TestRefillAddresses: a second fill reuses the addresses of uids whose keys
+// did not change and encodes the others anew; every address is its key's,
+// and lookups by key follow the new keys.
+func TestRefillAddresses(t *testing.T) {
+	m := filled(t, false, testNeurons())
+	ns := testNeurons()
+	ns[1].Hotkey = account("replaced-hot", 1) // uid 1 re-registered
+	ns[3].Coldkey = account("new-cold", 3)    // uid 3's hotkey changed hands
+	ns = append(ns, testNeurons()[0])         // a new uid 4, the keys of uid 0
+	ns[4].UID = 4
+	if err := m.fill(43, ns, nil, nil); err != nil {
+		t.Fatal(err)
+	}
+	for i, nr := range ns {
+		if m.Hotkeys[i] != nr.Hotkey.String() || m.Coldkeys[i] != nr.Coldkey.String() {
+			t.Errorf("uid %d: %s %s, want %s %s", i, m.Hotkeys[i], m.Coldkeys[i], nr.Hotkey, nr.Coldkey)
+		}
+		if m.Axons[i].Hotkey != nr.Hotkey.String() || m.Axons[i].Coldkey != nr.Coldkey.String() {
+			t.Errorf("uid %d's axon: %s %s", i, m.Axons[i].Hotkey, m.Axons[i].Coldkey)
+		}
+	}
+	if _, ok := m.UID(testNeurons()[1].Hotkey.String()); ok {
+		t.Error("the replaced hotkey is still found")
+	}
+}

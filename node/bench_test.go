@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"syscall"
 	"testing"
 	"time"
 
@@ -18,7 +19,7 @@ import (
 // benchGenesis is a dev genesis with subnet 1 of n neurons, each staked
 // by its own coldkey, the first 64 validators with permits whose weights
 // and bonds cover every uid: the shape of a busy subnet's metagraph.
-func benchGenesis(b *testing.B, n int) chain.Genesis {
+func benchGenesis(b testing.TB, n int) chain.Genesis {
 	b.Helper()
 	g, err := node.DevGenesis()
 	if err != nil {
@@ -72,6 +73,7 @@ func BenchmarkReadNeurons(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("client/full/n=%d", n), func(b *testing.B) {
 			var size int
+			cpu := cpuTime()
 			for b.Loop() {
 				ns, err := c.Neurons(ctx, 1, 0)
 				if err != nil || len(ns.Neurons) != n {
@@ -79,35 +81,43 @@ func BenchmarkReadNeurons(b *testing.B) {
 				}
 				size = len(ns.Neurons[0].Weights)
 			}
+			reportCPU(b, cpu)
 			_ = size
 		})
 		b.Run(fmt.Sprintf("client/lite/n=%d", n), func(b *testing.B) {
+			cpu := cpuTime()
 			for b.Loop() {
 				if ns, err := c.NeuronsLite(ctx, 1, 0); err != nil || len(ns.Neurons) != n {
 					b.Fatalf("%v", err)
 				}
 			}
+			reportCPU(b, cpu)
 		})
 		b.Run(fmt.Sprintf("baseline/client-json/full/n=%d", n), func(b *testing.B) {
+			cpu := cpuTime()
 			for b.Loop() {
 				var ns types.NeuronsInfo
 				if err := c.Query(ctx, types.QueryNeurons+"/1", nil, 0, &ns); err != nil || len(ns.Neurons) != n {
 					b.Fatalf("%v", err)
 				}
 			}
+			reportCPU(b, cpu)
 		})
 		b.Run(fmt.Sprintf("baseline/client-account/n=%d", n), func(b *testing.B) {
+			cpu := cpuTime()
 			for b.Loop() {
 				if _, err := c.GetAccount(ctx, g.Balances[0].Address, 0); err != nil {
 					b.Fatal(err)
 				}
 			}
+			reportCPU(b, cpu)
 		})
 		nd.Stop()
 
 		app := inProcessApp(b, g)
 		b.Run(fmt.Sprintf("baseline/in-process/full/n=%d", n), func(b *testing.B) {
 			var bytes int
+			cpu := cpuTime()
 			for b.Loop() {
 				resp, err := app.Query(ctx, &abci.RequestQuery{Path: types.QueryNeurons + "/1", Data: []byte(types.AnswerCBOR)})
 				if err != nil || resp.Code != 0 {
@@ -115,10 +125,12 @@ func BenchmarkReadNeurons(b *testing.B) {
 				}
 				bytes = len(resp.Value)
 			}
+			reportCPU(b, cpu)
 			b.ReportMetric(float64(bytes), "answer-bytes")
 		})
 		b.Run(fmt.Sprintf("baseline/in-process/lite/n=%d", n), func(b *testing.B) {
 			var bytes int
+			cpu := cpuTime()
 			for b.Loop() {
 				resp, err := app.Query(ctx, &abci.RequestQuery{Path: types.QueryNeuronsLite + "/1", Data: []byte(types.AnswerCBOR)})
 				if err != nil || resp.Code != 0 {
@@ -126,6 +138,7 @@ func BenchmarkReadNeurons(b *testing.B) {
 				}
 				bytes = len(resp.Value)
 			}
+			reportCPU(b, cpu)
 			b.ReportMetric(float64(bytes), "answer-bytes")
 		})
 		app.Close()
@@ -164,4 +177,20 @@ func freeAddrB(b *testing.B) string {
 		b.Fatal(err)
 	}
 	return a
+}
+
+// cpuTime is the process's CPU time so far (user + system).
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports the process's CPU time per op since start as cpu-ms/op:
+// client and node together when the node runs in the benchmark's process.
+// Unlike ns/op it does not grow when other programs hold the cores.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64((cpuTime()-start).Microseconds())/1000/float64(b.N), "cpu-ms/op")
 }

@@ -16,6 +16,8 @@ import (
 	nm "github.com/cometbft/cometbft/node"
 	rpcserver "github.com/cometbft/cometbft/rpc/jsonrpc/server"
 	"github.com/rs/cors"
+
+	"github.com/go-bittensor/bittensor/chain/types"
 )
 
 // The node serves CometBFT's RPC (the JSON-RPC and URI routes and the
@@ -110,6 +112,9 @@ func serveRPC(cmt *nm.Node, cfg *cmtcfg.Config, listen string, logger cmtlog.Log
 	mux := http.NewServeMux()
 	mux.HandleFunc("/websocket", wm.WebsocketHandler)
 	rpcserver.RegisterRPCFuncs(mux, routes, rpcLogger)
+	// The node's own routes beside CometBFT's (query_http.go).
+	mux.Handle(types.QueryRoutePath, queryHandler{app: env.ProxyAppQuery, maxBody: cfg.RPC.MaxBodyBytes})
+	mux.Handle(types.NodeRoutesPath, routesHandler(cfg.RPC.MaxBodyBytes))
 	var h http.Handler = newLargeRequestGate(mux, max(1, runtime.GOMAXPROCS(0)/2), largeRequestWait)
 	if cfg.RPC.IsCorsEnabled() {
 		h = cors.New(cors.Options{

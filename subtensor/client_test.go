@@ -116,8 +116,9 @@ func TestRefusalsAreNamed(t *testing.T) {
 			}
 		})
 	}
-	// A query too large for the RPC server.
-	err = c.Query(ctx, types.QueryFee, bytes.Repeat([]byte{1}, 2<<20), 0, nil)
+	// A query too large for the RPC server: data over its max_body_bytes
+	// (2 MiB; the query route carries data as it is, abci_query as hex).
+	err = c.Query(ctx, types.QueryFee, bytes.Repeat([]byte{1}, 2<<20+1), 0, nil)
 	if !errors.Is(err, subtensor.ErrTooLarge) {
 		t.Errorf("a 2 MiB query: %v, want ErrTooLarge", err)
 	}

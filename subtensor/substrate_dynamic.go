@@ -58,37 +58,7 @@ type SubnetMetagraph struct {
 	Pool SubnetPool
 }
 
-// SubnetPool is a dynamic-TAO subnet's pool and emission at a block
-// (the runtime's DynamicInfo).
-type SubnetPool struct {
-	Netuid uint16 `json:"netuid" cbor:"netuid"`
-	// Owner is the subnet owner's coldkey.
-	Owner types.AccountID `json:"owner" cbor:"owner"`
-	// Tempo is the blocks between the subnet's epochs; LastStep the block
-	// of its last epoch, BlocksSinceLastStep how long ago that was.
-	Tempo               uint16 `json:"tempo" cbor:"tempo"`
-	LastStep            uint64 `json:"last_step" cbor:"last_step"`
-	BlocksSinceLastStep uint64 `json:"blocks_since_last_step" cbor:"blocks_since_last_step"`
-	// Emission is the TAO the subnet receives per block, in RAO.
-	Emission uint64 `json:"emission" cbor:"emission"`
-	// AlphaIn and TaoIn are the pool's reserves (alpha in RAO units, TAO
-	// in RAO); AlphaOut the alpha held as stake outside the pool.
-	AlphaIn  uint64 `json:"alpha_in" cbor:"alpha_in"`
-	AlphaOut uint64 `json:"alpha_out" cbor:"alpha_out"`
-	TaoIn    uint64 `json:"tao_in" cbor:"tao_in"`
-	// TotalLocked and OwnerLocked are the subnet's locked TAO (RAO).
-	TotalLocked uint64 `json:"total_locked" cbor:"total_locked"`
-	OwnerLocked uint64 `json:"owner_locked" cbor:"owner_locked"`
-}
-
-// Price is the pool's price of one alpha in TAO (TaoIn / AlphaIn, as the
-// runtime computes it); 0 for an empty pool.
-func (p SubnetPool) Price() float64 {
-	if p.AlphaIn == 0 {
-		return 0
-	}
-	return float64(p.TaoIn) / float64(p.AlphaIn)
-}
+// SubnetPool (dynamic.go) is the subnet's pool.
 
 // subnetStateView is the runtime's SubnetState (get_subnet_state). The
 // per-uid vectors other than hotkeys, coldkeys, registration blocks and
@@ -144,8 +114,8 @@ func (v *subnetStateView) neuronLite(i int, netuid uint16, axons map[[32]byte]ax
 // (get_neurons, get_subnet_state, get_dynamic_info); lite, two
 // (get_subnet_state, which holds every per-uid value of a lite neuron but
 // the endpoints and validator trust, and get_dynamic_info) and the subnet's
-// Axons, Prometheus and ValidatorTrust storage. Lite neurons carry their
-// stake weight as their one stake entry, as the runtime's full neurons do.
+// Axons, Prometheus and ValidatorTrust storage; both read the subnet's
+// SubnetMechanism (the pool's kind). Lite neurons carry their stake weight as their one stake entry, as the runtime's full neurons do.
 func (c *SubstrateClient) SubnetMetagraph(ctx context.Context, netuid uint16, atBlock uint64, full bool) (*SubnetMetagraph, error) {
 	at, n, err := c.at(ctx, atBlock)
 	if err != nil {
@@ -159,6 +129,7 @@ func (c *SubstrateClient) SubnetMetagraph(ctx context.Context, netuid uint16, at
 		views  []neuronView
 		state  *subnetStateView
 		pool   *dynamicInfoView
+		mech   uint16
 		axons  = map[[32]byte]axonView{}
 		proms  = map[[32]byte]prometheusView{}
 		vtrust []uint16
@@ -169,6 +140,10 @@ func (c *SubstrateClient) SubnetMetagraph(ctx context.Context, netuid uint16, at
 		},
 		func() error {
 			return c.callInfoIn(ctx, rt, at, &pool, "SubnetInfoRuntimeApi", "get_dynamic_info", "MaybeDynamicInfo", answerValue, netuid)
+		},
+		func() error {
+			_, err := c.storage(ctx, at, &mech, "SubtensorModule", "SubnetMechanism", netuid)
+			return err
 		},
 	}
 	if full {
@@ -212,10 +187,7 @@ func (c *SubstrateClient) SubnetMetagraph(ctx context.Context, netuid uint16, at
 	out := &SubnetMetagraph{
 		Neurons:    &types.NeuronsInfo{Netuid: netuid, Height: n, Neurons: make([]types.NeuronInfo, k)},
 		AlphaStake: state.AlphaStake, TaoStake: state.TaoStake, StakeWeight: state.TotalStake,
-		Pool: SubnetPool{Netuid: pool.Netuid, Owner: types.AccountID(pool.Owner), Tempo: pool.Tempo,
-			LastStep: pool.LastStep, BlocksSinceLastStep: pool.BlocksSinceLastStep, Emission: pool.Emission,
-			AlphaIn: pool.AlphaIn, AlphaOut: pool.AlphaOut, TaoIn: pool.TaoIn,
-			TotalLocked: pool.TotalLocked, OwnerLocked: pool.OwnerLocked},
+		Pool: pool.pool(mech, n),
 	}
 	if !full {
 		for i := range k {

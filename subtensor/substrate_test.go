@@ -167,9 +167,6 @@ func TestSubstrateSubnetLifecycle(t *testing.T) {
 		if _, err := ch.NewBlocks(ctx, int(lc.NextAllowedBlock-cur)+1); err != nil {
 			t.Fatal(err)
 		}
-		if lc, err = c.GetLockCost(ctx, 0); err != nil {
-			t.Fatal(err)
-		}
 	}
 	ownerHot := key(t, "//Subtensor//Owner//hot")
 	paid, err := c.GetBalance(ctx, id(owner), 0)
@@ -184,11 +181,17 @@ func TestSubstrateSubnetLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// The lock cost falls block by block after a subnet registration (down
-	// to the minimum): the block that registers may charge a little less
-	// than the quote read a block before.
-	if lock := paid - left - res.Fee; lock > balance.Balance(lc.LockCost) || lock < balance.Balance(lc.MinLockCost) {
-		t.Errorf("registering subnet %d locked %s (fee %s aside), the lock cost was %s (at least %s)", netuid, lock, res.Fee, balance.Balance(lc.LockCost), balance.Balance(lc.MinLockCost))
+	// The lock cost decays block by block after a registration (earlier
+	// tests may have registered subnets): the runtime locks what it costs
+	// in the registration's block, at most what was quoted before, and
+	// records it as the last lock cost.
+	after, err := c.GetLockCost(ctx, res.Height)
+	if err != nil {
+		t.Fatal(err)
+	}
+	locked := after.LastLockCost
+	if paid-left != balance.Balance(locked)+res.Fee || locked > lc.LockCost || locked == 0 {
+		t.Errorf("registering subnet %d cost %s; it locked %s (quoted %s) and the fee was %s", netuid, paid-left, balance.Balance(locked), balance.Balance(lc.LockCost), res.Fee)
 	}
 	info, err := c.GetSubnet(ctx, netuid, 0)
 	if err != nil {

@@ -3,8 +3,12 @@ package main
 import (
 	"context"
 	"flag"
+	"fmt"
 	"log/slog"
+	"net/http/httptrace"
+	"runtime"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-bittensor/bittensor/axon"
@@ -21,6 +25,8 @@ func fanout(args []string) error {
 	rounds := fs.Int("rounds", 200, "measured rounds")
 	warm := fs.Int("warmup", 20, "unmeasured rounds first")
 	timeout := fs.Duration("timeout", 12*time.Second, "query timeout")
+	cold := fs.Bool("cold", false, "drop every idle connection before each round (each round dials afresh)")
+	verbose := fs.Bool("v", false, "print every round: new connections, GC, slowest call")
 	_ = fs.Parse(args)
 	infos := make([]synapse.AxonInfo, *n)
 	var axons []*axon.Axon
@@ -49,13 +55,43 @@ func fanout(args []string) error {
 		return err
 	}
 	defer d.Close()
+	var dials, reused atomic.Int64
+	trace := &httptrace.ClientTrace{
+		GotConn: func(ci httptrace.GotConnInfo) {
+			if ci.Reused {
+				reused.Add(1)
+			}
+		},
+		ConnectStart: func(string, string) { dials.Add(1) },
+	}
+	ctx := httptrace.WithClientTrace(context.Background(), trace)
 	run := func(targets []synapse.AxonInfo) ([]time.Duration, int, int) {
 		var times []time.Duration
 		ok, calls := 0, 0
 		for r := range *warm + *rounds {
+			d0, r0 := dials.Load(), reused.Load()
+			var ms0 runtime.MemStats
+			if *verbose {
+				runtime.ReadMemStats(&ms0)
+			}
+			if *cold {
+				d.Close()
+			}
 			start := time.Now()
-			res := dendrite.Forward(context.Background(), d, targets, &dummy{DummyInput: r}, *timeout)
+			res := dendrite.Forward(ctx, d, targets, &dummy{DummyInput: r}, *timeout)
 			el := time.Since(start)
+			if *verbose {
+				var ms1 runtime.MemStats
+				runtime.ReadMemStats(&ms1)
+				var slowest float64
+				for _, x := range res {
+					if pt := x.Base().Dendrite.ProcessTime; pt != nil && *pt > slowest {
+						slowest = *pt
+					}
+				}
+				fmt.Printf("round %d n=%d %.1fms dials=%d reused=%d gc=%d pause=%v slowest=%.1fms\n", r, len(targets), ms(el), dials.Load()-d0, reused.Load()-r0,
+					ms1.NumGC-ms0.NumGC, time.Duration(ms1.PauseTotalNs-ms0.PauseTotalNs), slowest*1000)
+			}
 			if r < *warm {
 				continue
 			}

@@ -184,6 +184,7 @@ func signedLoad(args []string) error {
 		cpu1, cpuErr = cpuSeconds(*pid)
 	}()
 	oks := make([]int, *conns)
+	lats := make([][]time.Duration, *conns)
 	others := make([]map[int]int, *conns)
 	exhausted := 0
 	var mu sync.Mutex
@@ -207,6 +208,7 @@ func signedLoad(args []string) error {
 				if t1 := time.Now(); t0.After(measureFrom) && t1.Before(end) {
 					if code == http.StatusOK {
 						oks[w]++
+						lats[w] = append(lats[w], t1.Sub(t0))
 					} else {
 						others[w][code]++
 					}
@@ -225,14 +227,18 @@ func signedLoad(args []string) error {
 		return cpuErr
 	}
 	ok, statuses := 0, map[string]int{}
+	var all []time.Duration
 	for w := range *conns {
 		ok += oks[w]
+		all = append(all, lats[w]...)
 		for k, v := range others[w] {
 			statuses[strconv.Itoa(k)] += v
 		}
 	}
 	cpu := cpu1 - cpu0
+	sortDurations(all)
 	report(map[string]any{
+		"p50_ms": ms(percentile(all, 50)), "p99_ms": ms(percentile(all, 99)),
 		"bench": "signed-load", "label": *label, "proto": *proto, "conns": *conns, "seconds": dur.Seconds(),
 		"ok": ok, "ok_per_s": float64(ok) / dur.Seconds(), "server_cpu_s": cpu, "ok_per_server_cpu_s": float64(ok) / cpu,
 		"other_statuses": statuses, "workers_out_of_requests": exhausted,

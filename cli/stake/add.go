@@ -23,6 +23,7 @@ type AddOptions struct {
 	MaxStake  string // TAO
 	UID       int    // -1: not given
 	Netuid    cmdutil.NetuidFlag
+	Safety    SafetyFlags
 	JSON      bool
 
 	cmd      *cobra.Command
@@ -44,10 +45,18 @@ coldkey does not own must be a delegate.
 How much: --amount TAO on each hotkey; --max_stake TAO tops each hotkey's
 stake from this coldkey up to that much; --all stakes the whole free balance
 (less the existential deposit), split evenly. The plan is shown and confirmed
-before anything is sent.`,
+before anything is sent.
+
+On a dynamic-TAO chain (Bittensor's networks) stake is per subnet: --netuid
+names it (0 is the root network, in TAO), and the TAO buys the subnet's alpha
+through its pool. Each move is quoted first (alpha expected, price, slippage)
+and refused when the price would move beyond --tolerance (default 0.005,
+0.5%); the runtime's add_stake_limit enforces the limit on chain where it
+exists.`,
 		Example: `  btcli stake add --wallet.name alice --wallet.hotkey miner1 --amount 10
   btcli stake add --wallet.name alice --all_hotkeys --max_stake 100
-  btcli stake add --wallet.name bob --hotkeys 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY --amount 5`,
+  btcli stake add --wallet.name bob --hotkeys 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY --amount 5
+  btcli stake add --wallet.name alice --netuid 2 --amount 10 --tolerance 0.01   # a dynamic-TAO subnet`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := opts.parse(); err != nil {
@@ -69,12 +78,16 @@ before anything is sent.`,
 	fs.StringVar(&opts.MaxStake, "max_stake", "", "Stake up to this much TAO on each hotkey (counting what this coldkey has there)")
 	fs.IntVar(&opts.UID, "uid", -1, "Stake on the hotkey at this uid of --netuid")
 	cmdutil.AddNetuidFlag(cmd, &opts.Netuid)
+	addSafetyFlags(cmd, &opts.Safety)
 	cmdutil.JSONFlag(cmd, &opts.JSON)
 	return cmd
 }
 
 func (o *AddOptions) parse() error {
 	if err := o.Targets.check(); err != nil {
+		return err
+	}
+	if err := o.Safety.check(); err != nil {
 		return err
 	}
 	if err := o.Netuid.Check(); err != nil {
@@ -160,6 +173,9 @@ func addRun(ctx context.Context, opts *AddOptions) error {
 	c, err := f.Connect(ctx, opts.Subtensor)
 	if err != nil {
 		return err
+	}
+	if d, ok := cmdutil.Dynamic(c); ok {
+		return addDynamic(ctx, opts, c, d, w, cold)
 	}
 	var targets []target
 	if opts.UID >= 0 {

@@ -20,6 +20,8 @@ type RemoveOptions struct {
 	Amount    string // TAO
 	All       bool
 	MaxStake  string // TAO
+	Netuid    cmdutil.NetuidFlag
+	Safety    SafetyFlags
 	JSON      bool
 
 	cmd      *cobra.Command
@@ -39,7 +41,14 @@ wallet's hotkey (asked for: a name or an address), --hotkey_ss58address,
 
 How much: --amount TAO from each hotkey; --all of this coldkey's stake on
 each; --max_stake TAO leaves at most that much on each. The plan is shown
-and confirmed before anything is sent.`,
+and confirmed before anything is sent.
+
+On a dynamic-TAO chain (Bittensor's networks) stake is per subnet: --netuid
+names it, --amount is in the subnet's alpha, and the alpha is sold through
+the subnet's pool. Each move is quoted first (TAO expected, price, slippage)
+and refused when the price would move beyond --tolerance (default 0.005);
+the runtime's remove_stake_limit enforces the limit on chain where it
+exists.`,
 		Example: `  btcli stake remove --wallet.name alice --wallet.hotkey miner1 --amount 2
   btcli stake remove --wallet.name bob --hotkey_ss58address 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY --all`,
 		Args: cmdutil.NoArgs,
@@ -63,12 +72,20 @@ and confirmed before anything is sent.`,
 	fs.StringVar(&opts.Amount, "amount", "", "TAO to unstake from each hotkey, e.g. 1.5")
 	fs.BoolVar(&opts.All, "all", false, "Unstake all of this coldkey's stake on each hotkey")
 	fs.StringVar(&opts.MaxStake, "max_stake", "", "Leave at most this much TAO staked on each hotkey")
+	cmdutil.AddNetuidFlag(cmd, &opts.Netuid)
+	addSafetyFlags(cmd, &opts.Safety)
 	cmdutil.JSONFlag(cmd, &opts.JSON)
 	return cmd
 }
 
 func (o *RemoveOptions) parse() error {
 	if err := o.Targets.check(); err != nil {
+		return err
+	}
+	if err := o.Netuid.Check(); err != nil {
+		return err
+	}
+	if err := o.Safety.check(); err != nil {
 		return err
 	}
 	n := 0
@@ -124,6 +141,9 @@ func removeRun(ctx context.Context, opts *RemoveOptions) error {
 	c, err := f.Connect(ctx, opts.Subtensor)
 	if err != nil {
 		return err
+	}
+	if d, ok := cmdutil.Dynamic(c); ok {
+		return removeDynamic(ctx, opts, c, d, w, cold, targets)
 	}
 	amounts := make([]balance.Balance, len(targets))
 	var plan []string
