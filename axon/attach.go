@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/go-bittensor/bittensor/synapse"
 )
 
@@ -42,6 +44,10 @@ type route struct {
 	blacklist func(context.Context, synapse.Message) (bool, string)
 	priority  func(context.Context, synapse.Message) float64
 	verify    func(context.Context, synapse.Message) error
+
+	// The route's metrics for a success, looked up once (addRoute).
+	okCount prometheus.Counter
+	latency prometheus.Observer
 }
 
 func (r *route) newMessage() synapse.Message {
@@ -118,6 +124,8 @@ func (a *Axon) addRoute(r *route) error {
 	if _, ok := a.routes[r.name]; ok && r.name != "Synapse" {
 		return fmt.Errorf("%w: %s", ErrDuplicate, r.name)
 	}
+	r.okCount = a.metrics.requests.WithLabelValues(r.name, "200")
+	r.latency = a.metrics.latency.WithLabelValues(r.name)
 	a.routes[r.name] = r
 	return nil
 }

@@ -167,7 +167,8 @@ func (a *Axon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	h["Content-Length"] = []string{strconv.Itoa(len(out))}
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(out)
-	a.metrics.observe(req.label, http.StatusOK, time.Since(req.start))
+	rt.okCount.Inc()
+	rt.latency.Observe(time.Since(req.start).Seconds())
 }
 
 // preprocess fills what the axon states about itself and about the caller's

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"slices"
 	"sync"
 	"time"
@@ -79,6 +80,8 @@ type verifier struct {
 
 	keyMu sync.RWMutex
 	keys  map[string]*wallet.Keypair
+
+	batch batcher
 }
 
 type nonceEntry struct {
@@ -153,7 +156,7 @@ func (v *verifier) verify(hotkey string, msg []byte, sigHex string) bool {
 	kp := v.keys[hotkey]
 	v.keyMu.RUnlock()
 	if kp != nil {
-		return kp.Verify(msg, sig)
+		return v.batch.verify(kp, msg, sig)
 	}
 	kp, err = wallet.KeypairFromSS58(hotkey)
 	if err != nil {
@@ -169,4 +172,98 @@ func (v *verifier) verify(hotkey string, msg []byte, sigHex string) bool {
 	v.keys[hotkey] = kp
 	v.keyMu.Unlock()
 	return true
+}
+
+// batcher checks the signatures of known hotkeys that arrive together in
+// one go (wallet.VerifyBatch), which costs less per signature than checking
+// them one by one. Nothing waits to fill a batch: the first request to
+// arrive leads, lets the requests that are already running catch up (one
+// yield of its goroutine), checks everything queued by then, and hands the
+// lead to a request queued meanwhile. Each request gets exactly its own
+// verdict. After a batch in which a signature failed, the next is checked
+// one by one (a failed batch costs its attempt on top of the individual
+// checks), until one passes whole, so a stream of forgeries costs what it
+// did without batching.
+type batcher struct {
+	mu       sync.Mutex
+	queue    []*verifyJob
+	leading  bool // a request is checking a batch
+	distrust bool // the last batch held a bad signature
+}
+
+type verifyJob struct {
+	kp       *wallet.Keypair
+	msg, sig []byte
+	ok       bool
+	lead     bool          // set before done closes: the job's owner leads next
+	done     chan struct{} // closed when ok is set or lead passed on
+}
+
+// minBatch is the smallest batch checked together; smaller ones are checked
+// one by one, which costs about the same.
+const minBatch = 4
+
+func (b *batcher) verify(kp *wallet.Keypair, msg, sig []byte) bool {
+	j := &verifyJob{kp: kp, msg: msg, sig: sig, done: make(chan struct{})}
+	b.mu.Lock()
+	b.queue = append(b.queue, j)
+	if b.leading {
+		b.mu.Unlock()
+		<-j.done
+		if !j.lead {
+			return j.ok
+		}
+	} else {
+		b.leading = true
+		b.mu.Unlock()
+		runtime.Gosched()
+	}
+	// Lead: check what is queued (j among it), then pass the lead on.
+	b.mu.Lock()
+	jobs := b.queue
+	b.queue = nil
+	distrust := b.distrust
+	b.mu.Unlock()
+	allOK := check(jobs, distrust)
+	b.mu.Lock()
+	b.distrust = !allOK
+	if len(b.queue) > 0 {
+		next := b.queue[0]
+		b.queue = b.queue[1:]
+		next.lead = true
+		close(next.done) // it queues itself again as it leads
+		b.queue = append(b.queue, next)
+	} else {
+		b.leading = false
+	}
+	b.mu.Unlock()
+	for _, x := range jobs {
+		if x != j {
+			close(x.done)
+		}
+	}
+	return j.ok
+}
+
+// check sets each job's verdict and reports whether all passed.
+func check(jobs []*verifyJob, oneByOne bool) bool {
+	all := true
+	if oneByOne || len(jobs) < minBatch {
+		for _, x := range jobs {
+			x.ok = x.kp.Verify(x.msg, x.sig)
+			all = all && x.ok
+		}
+		return all
+	}
+	keys := make([]*wallet.Keypair, len(jobs))
+	msgs := make([][]byte, len(jobs))
+	sigs := make([][]byte, len(jobs))
+	for i, x := range jobs {
+		keys[i], msgs[i], sigs[i] = x.kp, x.msg, x.sig
+	}
+	for i, ok := range wallet.VerifyBatch(keys, msgs, sigs) {
+		jobs[i].ok = ok
+		all = all && ok
+	}
+	return all
 }

@@ -73,7 +73,7 @@ type App struct {
 	check   *cacheKV // committed state plus the mempool's accepted txs
 
 	verifiedMu sync.Mutex
-	verified   map[[32]byte]struct{} // txs whose signature CheckTx verified
+	verified   map[[32]byte]*types.Tx // txs whose signature CheckTx verified, by hash, decoded
 
 	genesis KV // in-memory genesis state, served until the first commit
 
@@ -89,7 +89,10 @@ type App struct {
 var _ abci.Application = (*App)(nil)
 
 // maxVerifiedCache bounds the signature cache; past it the cache restarts.
-const maxVerifiedCache = 200_000
+// It is several times the mempool's size (node.newConfig), which bounds
+// the entries still wanted: a block's transactions leave the cache in
+// FinalizeBlock.
+const maxVerifiedCache = 100_000
 
 // NewApp opens the state stored in db (empty for a new chain).
 func NewApp(db iavldb.DB, opts Options) (*App, error) {
@@ -110,7 +113,7 @@ func NewApp(db iavldb.DB, opts Options) (*App, error) {
 	if _, err := tree.Load(); err != nil {
 		return nil, fmt.Errorf("chain: load state: %w", err)
 	}
-	a := &App{log: opts.Logger, opts: opts, tree: tree, verified: make(map[[32]byte]struct{}), up: up, initial: 1}
+	a := &App{log: opts.Logger, opts: opts, tree: tree, verified: make(map[[32]byte]*types.Tx), up: up, initial: 1}
 	a.step = stepper{log: opts.Logger, ws: new(yuma.Workspace)}
 	if err := a.refreshCommitted(tree.Version()); err != nil {
 		return nil, err
@@ -247,8 +250,23 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (resp *abci.R
 	a.checkMu.Lock()
 	defer a.checkMu.Unlock()
 	height := a.nextHeight()
+	// A recheck (after each block, of every transaction still in the
+	// mempool, while the mempool waits) reuses the decoding kept when the
+	// transaction was first checked.
+	var tx *types.Tx
+	if !verifySig {
+		tx = a.isVerified(req.Tx)
+	}
+	if tx == nil {
+		var err error
+		if tx, err = types.DecodeTx(req.Tx); err != nil {
+			out := failed(err)
+			return &abci.ResponseCheckTx{Code: out.code, Codespace: out.codespace, Log: out.log}, nil
+		}
+	}
 	child := newCache(a.check)
-	out := a.runTx(child, height, req.Tx, verifySig)
+	out := a.runDecodedTx(child, height, req.Tx, tx, verifySig)
+	out.signer = tx.Signer
 	if out.code == 0 && req.Type == abci.CheckTxType_New {
 		out = a.checkPending(child, out.signer)
 	}
@@ -257,7 +275,7 @@ func (a *App) CheckTx(_ context.Context, req *abci.RequestCheckTx) (resp *abci.R
 	}
 	child.Write()
 	if verifySig {
-		a.markVerified(req.Tx)
+		a.markVerified(req.Tx, tx)
 	}
 	return &abci.ResponseCheckTx{Code: abci.CodeTypeOK, GasWanted: 1}, nil
 }
@@ -288,24 +306,27 @@ func (a *App) nextHeight() uint64 {
 	return uint64(a.committed.Version()) + 1
 }
 
-func (a *App) markVerified(raw []byte) {
+// markVerified records that CheckTx verified the signature of raw, which
+// decodes to tx, so that executing a block that carries it needs neither
+// verify nor decode it again. tx is shared from then on and never changed.
+func (a *App) markVerified(raw []byte, tx *types.Tx) {
 	a.verifiedMu.Lock()
 	defer a.verifiedMu.Unlock()
 	if len(a.verified) >= maxVerifiedCache {
 		clear(a.verified)
 	}
-	a.verified[types.TxHash(raw)] = struct{}{}
+	a.verified[types.TxHash(raw)] = tx
 }
 
-// takeVerified reports whether CheckTx on this node already verified the
-// signature of raw, forgetting it.
-func (a *App) takeVerified(raw []byte) bool {
+// takeVerified returns raw decoded if CheckTx on this node already verified
+// its signature, else nil, forgetting it either way.
+func (a *App) takeVerified(raw []byte) *types.Tx {
 	h := types.TxHash(raw)
 	a.verifiedMu.Lock()
 	defer a.verifiedMu.Unlock()
-	_, ok := a.verified[h]
+	tx := a.verified[h]
 	delete(a.verified, h)
-	return ok
+	return tx
 }
 
 // FinalizeBlock executes a decided block: an upgrade due at its height,
@@ -380,13 +401,18 @@ func failed(err error) txOutcome {
 // a call the state's app version does not have, signature, chain, nonce,
 // fee) change nothing. Otherwise the nonce and fee
 // are charged in kv, and the call runs in a cache written to kv only if it
-// succeeds.
-func (a *App) runTx(kv KV, height uint64, raw []byte, verifySig bool) txOutcome {
-	tx, err := types.DecodeTx(raw)
-	if err != nil {
-		return failed(err)
+// succeeds. verified is raw already decoded, when its signature needs no
+// check (CheckTx verified it: markVerified); nil decodes raw and checks
+// the signature.
+func (a *App) runTx(kv KV, height uint64, raw []byte, verified *types.Tx) txOutcome {
+	tx := verified
+	if tx == nil {
+		var err error
+		if tx, err = types.DecodeTx(raw); err != nil {
+			return failed(err)
+		}
 	}
-	out := a.runDecodedTx(kv, height, raw, tx, verifySig)
+	out := a.runDecodedTx(kv, height, raw, tx, verified == nil)
 	out.signer = tx.Signer
 	return out
 }

@@ -58,11 +58,11 @@ type blockRun struct {
 // of what a block does: FinalizeBlock runs it on the tree, ProcessProposal
 // on a journal whose writes FinalizeBlock may apply instead, so anything a
 // block does to state belongs here (and nowhere else in FinalizeBlock).
-// verified(raw) reports whether CheckTx on this node already verified the
-// transaction's signature. With stopAtFree it stops at the first
+// verified(raw) returns the transaction decoded if CheckTx on this node
+// already verified its signature, else nil. With stopAtFree it stops at the first
 // transaction that fails its envelope checks. An error means this binary
 // must not execute the block (upgradeBlock).
-func (a *App) executeBlock(kv KV, height uint64, hash []byte, txs [][]byte, verified func([]byte) bool, stopAtFree bool) (blockRun, error) {
+func (a *App) executeBlock(kv KV, height uint64, hash []byte, txs [][]byte, verified func([]byte) *types.Tx, stopAtFree bool) (blockRun, error) {
 	st := NewState(kv)
 	events, params, err := a.upgradeBlock(st, height)
 	if err != nil {
@@ -73,7 +73,7 @@ func (a *App) executeBlock(kv KV, height uint64, hash []byte, txs [][]byte, veri
 	a.step.step(st, height)
 	run := blockRun{outcomes: make([]txOutcome, 0, len(txs)), events: events, params: params, free: -1}
 	for i, raw := range txs {
-		out := a.runTx(kv, height, raw, !verified(raw))
+		out := a.runTx(kv, height, raw, verified(raw))
 		run.outcomes = append(run.outcomes, out)
 		if stopAtFree && !out.charged {
 			run.free = i
@@ -108,7 +108,7 @@ func (a *App) PrepareProposal(_ context.Context, req *abci.RequestPrepareProposa
 			break
 		}
 		child := newCache(c)
-		if out := a.runTx(child, height, raw, !a.isVerified(raw)); !out.charged {
+		if out := a.runTx(child, height, raw, a.isVerified(raw)); !out.charged {
 			left++
 			continue
 		}
@@ -175,14 +175,13 @@ func (a *App) takeProposal(height int64, hash []byte) *executedProposal {
 	return p
 }
 
-// isVerified reports whether CheckTx on this node verified the signature of
-// raw, leaving the verdict for FinalizeBlock.
-func (a *App) isVerified(raw []byte) bool {
+// isVerified returns raw decoded if CheckTx on this node verified its
+// signature, else nil, leaving the verdict for FinalizeBlock.
+func (a *App) isVerified(raw []byte) *types.Tx {
 	h := types.TxHash(raw)
 	a.verifiedMu.Lock()
 	defer a.verifiedMu.Unlock()
-	_, ok := a.verified[h]
-	return ok
+	return a.verified[h]
 }
 
 // journalKV buffers writes over a parent like cacheKV, and also records

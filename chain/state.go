@@ -1,8 +1,10 @@
 package chain
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/go-bittensor/bittensor/chain/types"
 )
@@ -68,15 +70,32 @@ func (s *State) IterateAccounts(fn func(types.AccountID, Account) bool) {
 
 // Params returns the chain parameters.
 func (s *State) Params() types.Params {
-	var p types.Params
 	v := s.kv.Get(singleKey(keyParams))
 	if v == nil {
 		panic("chain: state has no params (genesis not applied)")
 	}
+	if c := lastParams.Load(); c != nil && bytes.Equal(c.raw, v) {
+		return c.p
+	}
+	var p types.Params
 	if err := types.Unmarshal(v, &p); err != nil {
 		mustRead(types.Errorf(types.ErrStateUnreadable, "stored params: %v", err))
 	}
+	lastParams.Store(&decodedParams{raw: bytes.Clone(v), p: p})
 	return p
+}
+
+// lastParams is the last params record Params decoded, with its bytes.
+// Every transaction reads the params and they change rarely (a sudo or
+// governance call), so comparing the stored bytes with these saves
+// decoding them each time; the answer is the decoding of exactly the
+// stored bytes either way. types.Params holds no pointers, slices or maps
+// (a test checks), so the copies handed out share nothing.
+var lastParams atomic.Pointer[decodedParams]
+
+type decodedParams struct {
+	raw []byte
+	p   types.Params
 }
 
 // SetParams stores the chain parameters.

@@ -232,11 +232,7 @@ func verify(pk *sr25519.PublicKey, msg, sig []byte) bool {
 	if pk.Verify(signingContext.NewTranscriptBytes(msg), s) {
 		return true
 	}
-	wrapped := make([]byte, 0, len(msg)+len("<Bytes></Bytes>"))
-	wrapped = append(wrapped, "<Bytes>"...)
-	wrapped = append(wrapped, msg...)
-	wrapped = append(wrapped, "</Bytes>"...)
-	return pk.Verify(signingContext.NewTranscriptBytes(wrapped), s)
+	return pk.Verify(signingContext.NewTranscriptBytes(wrapBytes(msg)), s)
 }
 
 // MessageBytes converts a message given as text the way Bittensor's

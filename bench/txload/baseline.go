@@ -118,7 +118,7 @@ func runBaseline(cfg config) error {
 				h := sha256.Sum256(tx)
 				hashes[i] = fmt.Sprintf("%X", h[:])
 			}
-			st.onBlock(hashes, seen)
+			st.onBlock(next, hashes, seen)
 			next++
 		}
 	}()

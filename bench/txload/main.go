@@ -16,17 +16,21 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
 	"log"
 	"os"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
 
 	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
@@ -80,6 +84,10 @@ type stats struct {
 	rejected  atomic.Int64
 	accepted  atomic.Int64
 	measuring atomic.Bool
+	heights   []int64 // blocks counted in the window, for failures
+	// failed, if set, counts the failed transactions in the window's
+	// blocks; it runs after the window, before the report.
+	failed func(heights []int64) int
 }
 
 func newStats() *stats { return &stats{sent: make(map[string]time.Time)} }
@@ -91,9 +99,12 @@ func (s *stats) onSent(hash string) {
 	s.mu.Unlock()
 }
 
-func (s *stats) onBlock(hashes []string, seen time.Time) {
+func (s *stats) onBlock(height int64, hashes []string, seen time.Time) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.measuring.Load() && len(hashes) > 0 {
+		s.heights = append(s.heights, height)
+	}
 	for _, h := range hashes {
 		t0, ok := s.sent[h]
 		delete(s.sent, h)
@@ -111,14 +122,58 @@ func (s *stats) onBlock(hashes []string, seen time.Time) {
 // the senders and prints the figures.
 func (s *stats) measure(cfg config, stop context.CancelFunc, senders *sync.WaitGroup, label string) {
 	time.Sleep(cfg.warmup)
+	cpu0, _ := cpuSeconds(cfg.pid)
+	self0, _ := cpuSeconds(os.Getpid())
 	s.measuring.Store(true)
 	t0 := time.Now()
 	time.Sleep(cfg.duration)
 	s.measuring.Store(false)
 	window := time.Since(t0)
+	cpu1, _ := cpuSeconds(cfg.pid)
+	self1, _ := cpuSeconds(os.Getpid())
 	stop()
 	senders.Wait()
+	if s.failed != nil {
+		s.mu.Lock()
+		heights := slices.Clone(s.heights)
+		s.mu.Unlock()
+		n := s.failed(heights)
+		s.mu.Lock()
+		s.committed -= n
+		s.mu.Unlock()
+		fmt.Printf("failed transactions in the window's blocks (not counted): %d\n", n)
+	}
 	s.report(window, label)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	self := self1 - self0 // the load generator, and the in-process node of the baseline
+	if cfg.pid == 0 {
+		fmt.Printf("CPU in the window: %.2f s (node and load generator, one process): %.0f committed tx per CPU-second\n", self, float64(s.committed)/self)
+		return
+	}
+	node := cpu1 - cpu0
+	fmt.Printf("CPU in the window: node %.2f s, load generator %.2f s: %.0f committed tx per node CPU-second, %.0f per CPU-second of both\n",
+		node, self, float64(s.committed)/node, float64(s.committed)/(node+self))
+}
+
+// cpuSeconds is the user+system CPU time of process pid, from /proc.
+func cpuSeconds(pid int) (float64, error) {
+	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
+	if err != nil {
+		return 0, err
+	}
+	// Fields after the command name, which is in parentheses.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0, fmt.Errorf("short /proc/%d/stat", pid)
+	}
+	utime, err1 := strconv.ParseFloat(f[11], 64)
+	stime, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("bad /proc/%d/stat", pid)
+	}
+	const ticks = 100 // USER_HZ on Linux
+	return (utime + stime) / ticks, nil
 }
 
 func (s *stats) report(window time.Duration, label string) {
@@ -190,7 +245,12 @@ func runSubtensor(cfg config) error {
 	if err != nil {
 		return err
 	}
-	go watchBlocks(ctx, c, start+1, st)
+	rpc, err := rpchttp.New("http://"+cfg.endpoints[0], "/websocket")
+	if err != nil {
+		return err
+	}
+	st.failed = func(heights []int64) int { return countFailed(rpc, heights) }
+	go watchBlocks(ctx, rpc, int64(start)+1, st)
 	st.measure(cfg, cancel, &wg, "subtensor transfers")
 	if cfg.pid != 0 {
 		fmt.Println(memory(cfg.pid))
@@ -250,27 +310,42 @@ func pace(cfg config) time.Duration {
 	return time.Duration(float64(cfg.accounts) / cfg.rate * float64(time.Second))
 }
 
-// watchBlocks reads every new block and reports its transactions.
-func watchBlocks(ctx context.Context, c *subtensor.CometBFTClient, next uint64, st *stats) {
+// watchBlocks reads every new block and reports its transactions. It reads
+// only the blocks (/block), as the kvstore baseline's watcher does, so that
+// both nodes serve the same work to the load tool; whether the transactions
+// succeeded is read once the window is over (countFailed).
+func watchBlocks(ctx context.Context, rpc *rpchttp.HTTP, next int64, st *stats) {
 	for ctx.Err() == nil {
-		head, err := c.GetCurrentBlock(ctx)
-		if err != nil || head < next {
+		b, err := rpc.Block(ctx, &next)
+		if err != nil {
 			time.Sleep(5 * time.Millisecond)
 			continue
 		}
-		for ; next <= head; next++ {
-			txs, err := c.GetBlockTxs(ctx, next)
-			if err != nil {
-				break
+		seen := time.Now()
+		hashes := make([]string, len(b.Block.Txs))
+		for i, raw := range b.Block.Txs {
+			hashes[i] = types.TxHashHex(raw)
+		}
+		st.onBlock(next, hashes, seen)
+		next++
+	}
+}
+
+// countFailed counts the transactions that failed in the given blocks.
+func countFailed(rpc *rpchttp.HTTP, heights []int64) int {
+	n := 0
+	for _, h := range heights {
+		r, err := rpc.BlockResults(context.Background(), &h)
+		if err != nil {
+			log.Fatalf("block %d results: %v", h, err)
+		}
+		for _, res := range r.TxsResults {
+			if res.Code != 0 {
+				n++
 			}
-			seen := time.Now()
-			hashes := make([]string, len(txs))
-			for i, t := range txs {
-				hashes[i] = t.Hash
-			}
-			st.onBlock(hashes, seen)
 		}
 	}
+	return n
 }
 
 // memory reports a process's resident memory from /proc.

@@ -4,6 +4,7 @@
 # answers not signed) on the same core, in turns, ROUNDS times.
 #
 #   bash bench/wire/axon.sh            # DUR=10s ROUNDS=3
+#   BASE=/path/to/old/wire bash bench/wire/axon.sh   # also an older build, in turns
 #
 # The server runs on SERVER_CPU (so GOMAXPROCS is 1) and the load generator
 # on CLIENT_CPU. Figures are per second of the server's CPU time (from
@@ -26,8 +27,8 @@ trap cleanup EXIT
 go build -o "$tmp/wire" ./bench/wire
 W="$tmp/wire"
 
-start_server() {
-  taskset -c "$SERVER_CPU" "$W" serve -port "$PORT" "$@" >"$tmp/server.log" 2>&1 &
+start_server() { # binary
+  taskset -c "$SERVER_CPU" "$1" serve -port "$PORT" >"$tmp/server.log" 2>&1 &
   server_pid=$!
   for _ in $(seq 100); do
     (echo >"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0
@@ -42,8 +43,12 @@ for round in $(seq "$ROUNDS"); do
   echo "== round $round: $(uptime)"
   taskset -c "$SERVER_CPU" "$W" ceiling -d 3s
   for c in 32 16; do
-    start_server
-    taskset -c "$CLIENT_CPU" "$W" signed-load -proto axon -url "http://127.0.0.1:$PORT" -pid "$server_pid" -c "$c" -d "$DUR" -n 300000 -label "go axon c=$c"
-    stop_server
+    for bin in ${BASE:+"$BASE"} "$W"; do
+      label="go axon c=$c"
+      [[ $bin == "$W" ]] || label="base: $label"
+      start_server "$bin"
+      taskset -c "$CLIENT_CPU" "$W" signed-load -proto axon -url "http://127.0.0.1:$PORT" -pid "$server_pid" -c "$c" -d "$DUR" -n 300000 -label "$label"
+      stop_server
+    done
   done
 done

@@ -3,7 +3,9 @@ package main
 import (
 	"crypto/ed25519"
 	"flag"
+	"maps"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/go-bittensor/bittensor/synapse"
@@ -46,10 +48,33 @@ func ceiling(args []string) error {
 		kp, err := wallet.KeypairFromSS58(alice.SS58Address())
 		return err == nil && kp.Verify(msg, sig)
 	})
+	// Batches of n signatures checked together (wallet.VerifyBatch), as the
+	// axon does with requests that arrive together.
+	batch := map[string]any{}
+	for _, n := range []int{4, 16, 32} {
+		keys := make([]*wallet.Keypair, n)
+		msgs := make([][]byte, n)
+		sigs := make([][]byte, n)
+		for i := range n {
+			keys[i], msgs[i] = pub, msg
+			sigs[i], _ = alice.Sign(msg)
+		}
+		rate(func() bool {
+			for _, ok := range wallet.VerifyBatch(keys, msgs, sigs) {
+				if !ok {
+					return false
+				}
+			}
+			return true
+		})
+		batch["sr25519_batch"+strconv.Itoa(n)+"_verify_per_cpu_s"] = perCPU * float64(n)
+	}
 	edPriv := ed25519.NewKeyFromSeed(make([]byte, 32))
 	edSig := ed25519.Sign(edPriv, msg)
 	edPub := edPriv.Public().(ed25519.PublicKey)
 	ed := rate(func() bool { return ed25519.Verify(edPub, msg, edSig) })
-	report(map[string]any{"bench": "ceiling", "sr25519_verify_per_s": sr, "sr25519_verify_per_cpu_s": srCPU, "sr25519_parse_and_verify_per_s": srParse, "go_ed25519_verify_per_s": ed})
+	out := map[string]any{"bench": "ceiling", "sr25519_verify_per_s": sr, "sr25519_verify_per_cpu_s": srCPU, "sr25519_parse_and_verify_per_s": srParse, "go_ed25519_verify_per_s": ed}
+	maps.Copy(out, batch)
+	report(out)
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/go-bittensor/bittensor/axon"
@@ -65,8 +66,9 @@ func fanout(args []string) error {
 		ConnectStart: func(string, string) { dials.Add(1) },
 	}
 	ctx := httptrace.WithClientTrace(context.Background(), trace)
-	run := func(targets []synapse.AxonInfo) ([]time.Duration, int, int) {
-		var times []time.Duration
+	newDials := 0 // connections dialled in measured rounds
+	run := func(targets []synapse.AxonInfo) ([]time.Duration, []time.Duration, int, int) {
+		var times, cpus []time.Duration
 		ok, calls := 0, 0
 		for r := range *warm + *rounds {
 			d0, r0 := dials.Load(), reused.Load()
@@ -77,9 +79,11 @@ func fanout(args []string) error {
 			if *cold {
 				d.Close()
 			}
+			cpu0 := processCPU()
 			start := time.Now()
 			res := dendrite.Forward(ctx, d, targets, &dummy{DummyInput: r}, *timeout)
 			el := time.Since(start)
+			cpu := processCPU() - cpu0
 			if *verbose {
 				var ms1 runtime.MemStats
 				runtime.ReadMemStats(&ms1)
@@ -96,6 +100,8 @@ func fanout(args []string) error {
 				continue
 			}
 			times = append(times, el)
+			cpus = append(cpus, cpu)
+			newDials += int(dials.Load() - d0)
 			for _, x := range res {
 				calls++
 				if x.IsSuccess() {
@@ -104,13 +110,26 @@ func fanout(args []string) error {
 			}
 		}
 		sortDurations(times)
-		return times, ok, calls
+		sortDurations(cpus)
+		return times, cpus, ok, calls
 	}
-	one, ok1, c1 := run(infos[:1])
-	all, okN, cN := run(infos)
+	one, _, ok1, c1 := run(infos[:1])
+	newDials = 0
+	all, cpus, okN, cN := run(infos)
 	report(map[string]any{"bench": "fanout", "axons": 1, "rounds": *rounds,
 		"p50_ms": ms(percentile(one, 50)), "p99_ms": ms(percentile(one, 99)), "success": float64(ok1) / float64(c1)})
 	report(map[string]any{"bench": "fanout", "axons": *n, "rounds": *rounds,
-		"p50_ms": ms(percentile(all, 50)), "p99_ms": ms(percentile(all, 99)), "max_ms": ms(all[len(all)-1]), "success": float64(okN) / float64(cN)})
+		"p50_ms": ms(percentile(all, 50)), "p99_ms": ms(percentile(all, 99)), "max_ms": ms(all[len(all)-1]), "success": float64(okN) / float64(cN),
+		"p99_over_p50": float64(percentile(all, 99)) / float64(percentile(all, 50)), "new_connections": newDials,
+		"cpu_p50_ms": ms(percentile(cpus, 50)), "cpu_p99_ms": ms(percentile(cpus, 99)), "cpu_p99_over_p50": float64(percentile(cpus, 99)) / float64(percentile(cpus, 50))})
 	return nil
+}
+
+// processCPU is the CPU time (user and system) this process has used.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -2,10 +2,12 @@ package types
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/go-bittensor/bittensor/wallet"
 )
@@ -15,7 +17,26 @@ import (
 type AccountID [32]byte
 
 // String returns the SS58 address.
-func (a AccountID) String() string { return wallet.SS58Encode(a[:], wallet.SS58Prefix) }
+func (a AccountID) String() string {
+	slot := &ss58Cache[binary.LittleEndian.Uint16(a[:2])%uint16(len(ss58Cache))]
+	if e := slot.Load(); e != nil && e.id == a {
+		return e.text
+	}
+	text := wallet.SS58Encode(a[:], wallet.SS58Prefix)
+	slot.Store(&ss58Entry{id: a, text: text})
+	return text
+}
+
+// ss58Cache remembers recent addresses (a blake2b checksum and a base58
+// encoding each): the chain writes the same few accounts into the events
+// of every transaction it checks and executes. Each account has one slot,
+// picked by its first bytes; a newer account in the slot replaces it.
+var ss58Cache [4096]atomic.Pointer[ss58Entry]
+
+type ss58Entry struct {
+	id   AccountID
+	text string
+}
 
 // IsZero reports whether a is the all-zero account.
 func (a AccountID) IsZero() bool { return a == AccountID{} }

@@ -107,3 +107,17 @@ func FuzzDecodeAnswer(f *testing.F) {
 		}
 	})
 }
+
+// String answers from its cache of recent addresses exactly as without it,
+// also for accounts that share a slot of the cache, asked in turns.
+func TestAccountStringCache(t *testing.T) {
+	var a, b AccountID // same first bytes: the same slot
+	a[31], b[31] = 1, 2
+	for i := range 3 {
+		for _, x := range []AccountID{a, b, a} {
+			if got, want := x.String(), wallet.SS58Encode(x[:], wallet.SS58Prefix); got != want {
+				t.Fatalf("round %d: %x prints as %s, want %s", i, x, got, want)
+			}
+		}
+	}
+}

@@ -1,0 +1,106 @@
+package axon
+
+import (
+	"strconv"
+	"sync"
+	"testing"
+
+	"github.com/go-bittensor/bittensor/wallet"
+)
+
+// Requests checked together get exactly their own verdicts, whatever mix of
+// good and forged signatures arrives at once, and whatever the batch mode.
+func TestBatcherVerdicts(t *testing.T) {
+	alice, bob := key(t, "//Alice"), key(t, "//Bob")
+	type call struct {
+		kp       *wallet.Keypair
+		msg, sig []byte
+		want     bool
+	}
+	var calls []call
+	for i := range 64 {
+		msg := []byte("request " + strconv.Itoa(i))
+		signer := alice
+		if i%3 == 0 {
+			signer = bob
+		}
+		sig, err := signer.Sign(msg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := call{kp: signer.PublicOnly(), msg: msg, sig: sig, want: true}
+		switch i % 7 {
+		case 2: // forged: a bit flipped
+			c.sig = append([]byte(nil), sig...)
+			c.sig[5] ^= 4
+			c.want = false
+		case 5: // signed by the other key
+			if signer == alice {
+				c.kp = bob.PublicOnly()
+			} else {
+				c.kp = alice.PublicOnly()
+			}
+			c.want = false
+		}
+		calls = append(calls, c)
+	}
+	for _, mix := range []struct {
+		name  string
+		calls []call
+	}{
+		{"mixed", calls},
+		{"all good", func() (good []call) {
+			for _, c := range calls {
+				if c.want {
+					good = append(good, c)
+				}
+			}
+			return good
+		}()},
+	} {
+		t.Run(mix.name, func(t *testing.T) {
+			var b batcher
+			for round := range 5 {
+				var wg sync.WaitGroup
+				got := make([]bool, len(mix.calls))
+				for i, c := range mix.calls {
+					wg.Go(func() { got[i] = b.verify(c.kp, c.msg, c.sig) })
+				}
+				wg.Wait()
+				for i, c := range mix.calls {
+					if got[i] != c.want {
+						t.Fatalf("round %d, call %d: verdict %v, want %v", round, i, got[i], c.want)
+					}
+				}
+			}
+			b.mu.Lock()
+			defer b.mu.Unlock()
+			if b.leading || len(b.queue) != 0 {
+				t.Errorf("batcher not idle after the calls: leading %v, %d queued", b.leading, len(b.queue))
+			}
+		})
+	}
+}
+
+// A batch with a bad signature makes the next one be checked one by one;
+// a batch that passes whole restores batching.
+func TestBatcherDistrust(t *testing.T) {
+	alice := key(t, "//Alice")
+	msg := []byte("m")
+	sig, _ := alice.Sign(msg)
+	bad := append([]byte(nil), sig...)
+	bad[0] ^= 1
+	var b batcher
+	if b.verify(alice, msg, bad) {
+		t.Fatal("forgery accepted")
+	}
+	if !b.distrust {
+		t.Error("not distrustful after a bad signature")
+	}
+	if !b.verify(alice, msg, sig) {
+		t.Fatal("good signature refused")
+	}
+	if b.distrust {
+		t.Error("still distrustful after a batch that passed")
+	}
+}
