@@ -3,8 +3,12 @@ package topk
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"testing"
 	"time"
@@ -102,8 +106,9 @@ func TestTensorSubnetOnSubstrate(t *testing.T) {
 	run(t, "honest2", RunMiner, miner("honest2"))
 	run(t, "wrong", RunMiner, miner("wrong", "--miner.wrong"))
 	valState := t.TempDir()
+	metrics := freeAddr(t)
 	valArgs := args("val", "--neuron.full_path", valState, "--neuron.sample_size", "0", "--neuron.timeout", "1",
-		"--neuron.epoch_length", "3", "--topk.size", "256")
+		"--neuron.epoch_length", "3", "--topk.size", "256", "--neuron.metrics_addr", metrics)
 
 	uids := map[string]uint16{"val": valUID}
 	waitFor(t, ctx, "the miners registered and serving", func() bool {
@@ -147,6 +152,19 @@ func TestTensorSubnetOnSubstrate(t *testing.T) {
 			w[p[0]] = p[1]
 		}
 		return w[uids["honest1"]] > 0 && w[uids["honest2"]] > 0 && w[uids["wrong"]] == 0
+	})
+
+	// The weight-setting supervisor of the restarted validator reports the
+	// reveal on its metrics endpoint.
+	waitFor(t, ctx, "the reveal in the validator's metrics", func() bool {
+		resp, err := http.Get("http://" + metrics + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return regexp.MustCompile(`bittensor_validator_weights_accepted_total\{[^}]*kind="reveal"[^}]*\} [1-9]`).Match(body) &&
+			regexp.MustCompile(`bittensor_validator_weights_last_accepted_block\{[^}]*\} [1-9]`).Match(body)
 	})
 
 	// The metagraph read back: the validator's row of W on the honest
@@ -220,6 +238,17 @@ func rows(r types.Row) [][2]int {
 		out[i] = [2]int{int(p[0]), int(p[1])}
 	}
 	return out
+}
+
+// freeAddr is a free loopback address.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 // waitFor polls cond every half second until it holds or ctx ends (then
