@@ -47,8 +47,8 @@
 // then (across restarts). A WeightsSupervisor logs and exports as
 // Prometheus metrics when weights were last accepted, when they may next be
 // set, and warns when the chain's last update of the validator is older
-// than --neuron.weights_stale_tempos tempos. The scores are saved to a state file after each round (in
-// --neuron.full_path) and restored at start; without a state file they are
+// than --neuron.weights_stale_tempos tempos. The scores are saved to a
+// state file after each round (in --neuron.full_path) and restored at start; without a state file they are
 // restored from the validator's weights on chain, so a restarted validator
 // goes on where it was.
 //
