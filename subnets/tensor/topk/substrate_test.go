@@ -35,10 +35,12 @@ func TestMain(m *testing.M) { os.Exit(chopsticks.Run(m)) }
 // on (sudo lowers its tempo), the validator registered and staked by the
 // test, the miners registering themselves by burn and serving their axons.
 // The validator commits its weights, is restarted while the commit waits
-// (it must reveal from its state directory), and reveals; after the
-// subnet's next epoch the metagraph shows incentive for the honest miners
-// and none for the wrong one. polkadot-js reads the same balances, stake
-// and weights.
+// (it must reveal from its state directory), and reveals weights on the
+// honest miners only; its supervisor reports the reveal on its metrics
+// endpoint. The full metagraph read back shows those weights (the
+// spec-218 runtime pays no incentive by weights: see below). polkadot-js
+// reads the same balances, stake and weights. With commit-reveal then
+// turned off, the validator sets its weights plainly.
 func TestTensorSubnetOnSubstrate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a Substrate chain and four neurons")
@@ -230,6 +232,19 @@ func TestTensorSubnetOnSubstrate(t *testing.T) {
 	if fmt.Sprint(pj.Weights) != fmt.Sprint(rows(nv.Weights)) {
 		t.Errorf("validator's weights: polkadot-js reads %v, we %v", pj.Weights, nv.Weights)
 	}
+
+	// With commit-reveal turned off, the same validator sets its weights
+	// with set_weights.
+	net.Set(t, ctx, subnettest.Param{Name: "commit_reveal_weights_enabled", Value: 0})
+	waitFor(t, ctx, "plain weights in the validator's metrics", func() bool {
+		resp, err := http.Get("http://" + metrics + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return regexp.MustCompile(`bittensor_validator_weights_accepted_total\{[^}]*kind="set"[^}]*\} [1-9]`).Match(body)
+	})
 }
 
 func rows(r types.Row) [][2]int {
