@@ -105,7 +105,9 @@ func TestReconcile(t *testing.T) {
 	if again, _ := store.Pending("another chain", 1, who.String()); len(again) != 1 {
 		t.Errorf("another chain's commit was touched: %v", again)
 	}
-	_ = lost
+	if byHash[lost.Hash] != nil || byHash[expired.Hash] != nil || byHash[revealed.Hash] != nil {
+		t.Error("a commit that can no longer be revealed is still live")
+	}
 
 	// Files are 0600 and a damaged one is an error naming it.
 	names, _ := filepath.Glob(filepath.Join(store.Dir(), "*.json"))
