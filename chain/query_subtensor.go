@@ -1,6 +1,7 @@
 package chain
 
 import (
+	"bytes"
 	"math"
 	"math/bits"
 	"strconv"
@@ -45,7 +46,7 @@ func answerSubtensor(st *State, height int64, route, arg string, asCBOR bool) (*
 		full := "/"+route == types.QueryNeurons
 		out := types.NeuronsInfo{Netuid: netuid, Height: h, Neurons: neuronInfos(st, netuid, full)}
 		if asCBOR {
-			return queryCBOR(height, out), true
+			return queryCBOR(height, out, neuronsAnswerSize(out.Neurons)), true
 		}
 		return queryJSON(height, out), true
 	case types.QueryNeuron:
@@ -100,12 +101,25 @@ func answerSubtensor(st *State, height int64, route, arg string, asCBOR bool) (*
 }
 
 // queryCBOR answers a query with v as CBOR.
-func queryCBOR(height int64, v any) *abci.ResponseQuery {
-	b, err := types.Marshal(v)
-	if err != nil {
+func queryCBOR(height int64, v any, sizeHint int) *abci.ResponseQuery {
+	// Encoded straight into a buffer of about the answer's size: a
+	// 4,096-neuron answer is 2.9 MB, which growing a buffer and copying it
+	// out would allocate three times over.
+	buf := bytes.NewBuffer(make([]byte, 0, sizeHint))
+	if err := types.MarshalToBuffer(v, buf); err != nil {
 		return queryError(types.Errorf(types.ErrInternal, "encode answer: %v", err))
 	}
-	return &abci.ResponseQuery{Code: abci.CodeTypeOK, Value: b, Height: height}
+	return &abci.ResponseQuery{Code: abci.CodeTypeOK, Value: buf.Bytes(), Height: height}
+}
+
+// neuronsAnswerSize is about the size of neurons' CBOR answer: some 210
+// bytes a neuron (its keys, scores and stake list) and 4 bytes a row entry.
+func neuronsAnswerSize(neurons []types.NeuronInfo) int {
+	size := 64
+	for i := range neurons {
+		size += 210 + 41*len(neurons[i].Stake) + 4*(len(neurons[i].Weights)+len(neurons[i].Bonds))
+	}
+	return size
 }
 
 // parseNetuid reads a netuid path segment naming an existing subnet.
@@ -208,7 +222,8 @@ func neuronInfo(st *State, netuid, uid uint16, n *neuron, weights, bonds row) ty
 // neuronInfos lists every neuron of netuid by uid, with the weights and
 // bonds rows if full (a neuron without a row gets an empty one).
 func neuronInfos(st *State, netuid uint16, full bool) []types.NeuronInfo {
-	out := []types.NeuronInfo{}
+	sn, _ := st.Subnet(netuid)
+	out := make([]types.NeuronInfo, 0, sn.N)
 	st.IterateNeurons(netuid, func(uid uint16, n neuron) bool {
 		out = append(out, neuronInfo(st, netuid, uid, &n, nil, nil))
 		return true

@@ -56,6 +56,9 @@ func TestSyncOnSubstrate(t *testing.T) {
 		t.Fatal(err)
 	}
 	net.Stake(t, ctx, cold, hot[0], balance.FromTAO(50))
+	if _, err := c.ServeAxon(ctx, hot[1], net.Netuid, subtensor.AxonEndpoint{IP: "203.0.113.9", Port: 8091, Protocol: 4, Version: 7}, subtensor.WaitInclusion); err != nil {
+		t.Fatal(err)
+	}
 
 	m := metagraph.New(net.Netuid, c)
 	if err := m.Sync(ctx, 0); err != nil {
@@ -63,6 +66,9 @@ func TestSyncOnSubstrate(t *testing.T) {
 	}
 	if m.N != 3 || m.Pool == nil || len(m.AlphaStake) != 3 || m.W != nil {
 		t.Fatalf("lite sync: %v pool %v alpha %v", m, m.Pool, m.AlphaStake)
+	}
+	if m.Axons[2].IP != "203.0.113.9" || m.Axons[2].Port != 8091 || m.Axons[0].IP != "0.0.0.0" {
+		t.Errorf("axons %+v", m.Axons)
 	}
 	if m.Hotkeys[0] != net.OwnerHot.SS58Address() || m.Hotkeys[1] != hot[0].SS58Address() || m.Coldkeys[2] != cold.SS58Address() {
 		t.Errorf("hotkeys %v coldkeys %v", m.Hotkeys, m.Coldkeys)
@@ -87,6 +93,16 @@ func TestSyncOnSubstrate(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, n := range ns.Neurons {
+		want := n.Axon.IP
+		if want == "" {
+			want = "0.0.0.0"
+		}
+		if a := m.Axons[i]; a.IP != want || a.Port != int(n.Axon.Port) || a.Version != int(n.Axon.Version) {
+			t.Errorf("uid %d: axon %+v, neurons %+v", i, a, n.Axon)
+		}
+		if m.Active[i] != n.Active || m.ValidatorPermit[i] != n.ValidatorPermit || m.Emission[i] != n.Emission || m.PruningScore[i] != n.PruningScore {
+			t.Errorf("uid %d: metagraph active %v permit %v emission %d pruning %d, neurons %+v", i, m.Active[i], m.ValidatorPermit[i], m.Emission[i], m.PruningScore[i], n)
+		}
 		if m.Hotkeys[i] != n.Hotkey.String() || m.LastUpdate[i] != n.LastUpdate || m.RegisteredAt[i] != n.RegisteredAt {
 			t.Errorf("uid %d: metagraph %s/%d/%d, neurons %s/%d/%d", i, m.Hotkeys[i], m.LastUpdate[i], m.RegisteredAt[i], n.Hotkey, n.LastUpdate, n.RegisteredAt)
 		}

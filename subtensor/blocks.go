@@ -71,22 +71,22 @@ func (c *CometBFTClient) GetBlockTxs(ctx context.Context, height uint64) ([]Bloc
 	h := int64(height)
 	var out []BlockTx
 	err := c.retry(ctx, func() error {
-		b, err := c.rpc.Block(ctx, &h)
+		txs, err := c.rpc.blockTxs(ctx, h)
 		if err != nil {
 			return fmt.Errorf("subtensor: block %d: %w", height, err)
 		}
-		r, err := c.rpc.BlockResults(ctx, &h)
+		results, err := c.rpc.blockResults(ctx, h)
 		if err != nil {
 			return fmt.Errorf("subtensor: block %d results: %w", height, err)
 		}
-		if len(r.TxsResults) != len(b.Block.Txs) {
-			return fmt.Errorf("subtensor: block %d has %d txs but %d results", height, len(b.Block.Txs), len(r.TxsResults))
+		if len(results) != len(txs) {
+			return fmt.Errorf("subtensor: block %d has %d txs but %d results", height, len(txs), len(results))
 		}
-		out = make([]BlockTx, len(b.Block.Txs))
-		for i, raw := range b.Block.Txs {
+		out = make([]BlockTx, len(txs))
+		for i, raw := range txs {
 			bt := BlockTx{Raw: raw, Hash: types.TxHashHex(raw)}
 			bt.Tx, _ = types.DecodeTx(raw)
-			res := r.TxsResults[i]
+			res := results[i]
 			if res.Code != 0 {
 				bt.Err = types.NewChainError(res.Code, res.Codespace, res.Log)
 			}

@@ -13,8 +13,6 @@ import (
 	"sync"
 	"time"
 
-	rpchttp "github.com/cometbft/cometbft/rpc/client/http"
-
 	"github.com/go-bittensor/bittensor/substrate/rpc"
 
 	"github.com/go-bittensor/bittensor/balance"
@@ -83,7 +81,7 @@ type CometBFTClient struct {
 	network  string
 	endpoint string
 	chainID  string
-	rpc      *rpchttp.HTTP
+	rpc      *cometRPC
 	hc       *http.Client
 	log      *slog.Logger
 	opts     Options
@@ -123,16 +121,13 @@ func connectCometBFT(ctx context.Context, r resolved, opts Options) (*CometBFTCl
 			IdleConnTimeout:     90 * time.Second,
 		}}
 	}
-	cl, err := rpchttp.NewWithClient(endpoint, "/websocket", hc)
-	if err != nil {
-		return nil, fmt.Errorf("subtensor: %s: %w", endpoint, err)
-	}
+	cl := &cometRPC{url: endpoint, hc: hc}
 	c := &CometBFTClient{network: network, endpoint: endpoint, rpc: cl, hc: hc, log: opts.Logger, opts: opts, nonces: make(map[types.AccountID]uint64)}
 	var st *statusResult
-	err = c.retry(ctx, func() error {
-		s, err := cl.Status(ctx)
+	err := c.retry(ctx, func() error {
+		id, err := cl.status(ctx)
 		if err == nil {
-			st = &statusResult{chainID: s.NodeInfo.Network}
+			st = &statusResult{chainID: id}
 		}
 		return err
 	})

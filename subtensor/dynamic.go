@@ -35,6 +35,9 @@ type DynamicStaking interface {
 	// AlphaStakes returns every stake of a coldkey that is not zero, one
 	// per hotkey and subnet, in alpha.
 	AlphaStakes(ctx context.Context, coldkey types.AccountID, atBlock uint64) ([]AlphaStake, error)
+	// HotkeyAlpha returns every coldkey's stake on hotkey in netuid, in
+	// alpha.
+	HotkeyAlpha(ctx context.Context, hotkey types.AccountID, netuid uint16, atBlock uint64) (uint64, error)
 	// HasCall reports whether the connected runtime has pallet.call (for
 	// example SubtensorModule.add_stake_limit).
 	HasCall(ctx context.Context, pallet, call string) (bool, error)
@@ -81,7 +84,7 @@ type Child struct {
 // MaxProportion is a child's whole proportion (u64::MAX).
 const MaxProportion = ^uint64(0)
 
-// Mechanism numbers of a subnet's pool.
+// Mechanism numbers of a subnet's pool (the runtime's SubnetMechanism).
 const (
 	// MechanismStable swaps TAO and alpha one for one (the root network).
 	MechanismStable = 0
@@ -89,35 +92,41 @@ const (
 	MechanismDynamic = 1
 )
 
-// SubnetPool is a subnet's pool at a block. Amounts are RAO: TAO in RAO,
+// SubnetPool is a dynamic-TAO subnet's pool and emission at a block (the
+// runtime's DynamicInfo and SubnetMechanism). Amounts are RAO: TAO in RAO,
 // alpha in its smallest unit (10^-9 alpha).
 type SubnetPool struct {
-	Netuid    uint16          `json:"netuid"`
-	Owner     types.AccountID `json:"owner"`
-	Mechanism uint16          `json:"mechanism"` // MechanismStable or MechanismDynamic
-	// TaoIn and AlphaIn are the pool's reserves; AlphaOut is the alpha
-	// held as stake outside the pool.
-	TaoIn    uint64 `json:"tao_in"`
-	AlphaIn  uint64 `json:"alpha_in"`
-	AlphaOut uint64 `json:"alpha_out"`
-	// Emission is the TAO the subnet receives per block (RAO).
-	Emission uint64 `json:"emission"`
+	Netuid uint16 `json:"netuid" cbor:"netuid"`
+	// Owner is the subnet owner's coldkey.
+	Owner types.AccountID `json:"owner" cbor:"owner"`
+	// Stable is a pool that swaps one alpha for one TAO (mechanism 0, the
+	// root network); otherwise the pool is a constant product.
+	Stable bool `json:"stable,omitempty" cbor:"stable,omitempty"`
 	// Tempo is the blocks between the subnet's epochs; LastStep the block
 	// of its last epoch, BlocksSinceLastStep how long ago that was.
-	Tempo               uint16 `json:"tempo"`
-	LastStep            uint64 `json:"last_step"`
-	BlocksSinceLastStep uint64 `json:"blocks_since_last_step"`
-	TotalLocked         uint64 `json:"total_locked"`
-	OwnerLocked         uint64 `json:"owner_locked"`
-	Height              uint64 `json:"block"`
+	Tempo               uint16 `json:"tempo" cbor:"tempo"`
+	LastStep            uint64 `json:"last_step" cbor:"last_step"`
+	BlocksSinceLastStep uint64 `json:"blocks_since_last_step" cbor:"blocks_since_last_step"`
+	// Emission is the TAO the subnet receives per block, in RAO.
+	Emission uint64 `json:"emission" cbor:"emission"`
+	// AlphaIn and TaoIn are the pool's reserves; AlphaOut the alpha held
+	// as stake outside the pool.
+	AlphaIn  uint64 `json:"alpha_in" cbor:"alpha_in"`
+	AlphaOut uint64 `json:"alpha_out" cbor:"alpha_out"`
+	TaoIn    uint64 `json:"tao_in" cbor:"tao_in"`
+	// TotalLocked and OwnerLocked are the subnet's locked TAO (RAO).
+	TotalLocked uint64 `json:"total_locked" cbor:"total_locked"`
+	OwnerLocked uint64 `json:"owner_locked" cbor:"owner_locked"`
+	// Height is the block read, where the reader says (SubnetPools).
+	Height uint64 `json:"block,omitempty" cbor:"block,omitempty"`
 }
 
 // Dynamic reports whether the pool is a constant product (else one alpha
 // is one TAO).
-func (p SubnetPool) Dynamic() bool { return p.Mechanism == MechanismDynamic }
+func (p SubnetPool) Dynamic() bool { return !p.Stable }
 
-// Price is the TAO one alpha buys at the pool's reserves (TaoIn/AlphaIn;
-// 1 for a stable pool, 0 for an empty one).
+// Price is the pool's price of one alpha in TAO (TaoIn/AlphaIn, as the
+// runtime computes it; 1 for a stable pool, 0 for an empty one).
 func (p SubnetPool) Price() float64 {
 	if !p.Dynamic() {
 		return 1

@@ -12,14 +12,14 @@ func TestConstantProductSwaps(t *testing.T) {
 		wantTao    uint64
 	}{
 		// 1000 TAO against 1000 alpha: 10 TAO buys 1000 − 1000·1000/1010.
-		{"even pool", SubnetPool{Mechanism: MechanismDynamic, TaoIn: 1000e9, AlphaIn: 1000e9}, 10e9, 9_900_990_099, 10e9, 9_900_990_099},
+		{"even pool", SubnetPool{TaoIn: 1000e9, AlphaIn: 1000e9}, 10e9, 9_900_990_099, 10e9, 9_900_990_099},
 		// The runtime's new pool: 1 RAO of each; anything buys nothing
 		// but the one alpha... rounded down to zero.
-		{"seed pool", SubnetPool{Mechanism: MechanismDynamic, TaoIn: 1_000_000_001, AlphaIn: 1}, 10e9, 0, 1e9, 1_000_000_000},
+		{"seed pool", SubnetPool{TaoIn: 1_000_000_001, AlphaIn: 1}, 10e9, 0, 1e9, 1_000_000_000},
 		// Stable pools swap one for one.
-		{"root", SubnetPool{Mechanism: MechanismStable}, 5e9, 5e9, 7, 7},
+		{"root", SubnetPool{Stable: true}, 5e9, 5e9, 7, 7},
 		// An empty dynamic pool pays nothing.
-		{"empty", SubnetPool{Mechanism: MechanismDynamic}, 5e9, 0, 5e9, 0},
+		{"empty", SubnetPool{}, 5e9, 0, 5e9, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := tc.pool.SwapTaoForAlpha(tc.stakeTao); got != tc.wantAlpha {
@@ -35,7 +35,7 @@ func TestConstantProductSwaps(t *testing.T) {
 // Reserves whose product passes I96F32 saturate as the runtime does,
 // without panicking, and never pay more than the pool holds.
 func TestConstantProductSaturates(t *testing.T) {
-	p := SubnetPool{Mechanism: MechanismDynamic, TaoIn: 1e17, AlphaIn: 1e18}
+	p := SubnetPool{TaoIn: 1e17, AlphaIn: 1e18}
 	if got := p.SwapTaoForAlpha(1e9); got > p.AlphaIn {
 		t.Errorf("bought %d of %d alpha", got, p.AlphaIn)
 	}
@@ -45,7 +45,7 @@ func TestConstantProductSaturates(t *testing.T) {
 }
 
 func TestQuoteSlippageAndLimits(t *testing.T) {
-	p := SubnetPool{Mechanism: MechanismDynamic, TaoIn: 1000e9, AlphaIn: 1000e9}
+	p := SubnetPool{TaoIn: 1000e9, AlphaIn: 1000e9}
 	q := p.QuoteStake(10e9)
 	if q.PriceBefore != 1e9 || q.Ideal != 10e9 || q.Out != 9_900_990_099 {
 		t.Fatalf("quote %+v", q)

@@ -10,9 +10,6 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/cometbft/cometbft/mempool"
-	rpctypes "github.com/cometbft/cometbft/rpc/jsonrpc/types"
-
 	"github.com/go-bittensor/bittensor/chain/types"
 )
 
@@ -56,7 +53,7 @@ func nodeError(op string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return fmt.Errorf("subtensor: %s: %w", op, err)
 	}
-	var re *rpctypes.RPCError
+	var re *rpcError
 	if !errors.As(err, &re) {
 		return &callError{op: op, kind: ErrUnavailable, detail: err.Error(), err: err}
 	}
@@ -64,7 +61,7 @@ func nodeError(op string, err error) error {
 	var max, actual, n, maxN int
 	var size, maxSize int64
 	switch {
-	case re.Data == mempool.ErrTxInCache.Error():
+	case re.Data == txInCache:
 		e.kind, e.detail = ErrAlreadySubmitted, "the node has it already"
 	case scan(re.Data, txTooLargeFormat, &max, &actual):
 		e.kind, e.detail = ErrTooLarge, fmt.Sprintf("the transaction is %d bytes; the node's mempool takes at most %d", actual, max)
@@ -72,7 +69,7 @@ func nodeError(op string, err error) error {
 		e.kind, e.detail = ErrTooLarge, "the request is larger than the node's RPC server accepts (its max_body_bytes)"
 	case scan(re.Data, mempoolFullFormat, &n, &maxN, &size, &maxSize):
 		e.kind, e.detail = ErrMempoolFull, fmt.Sprintf("%d transactions of at most %d, %d bytes of at most %d", n, maxN, size, maxSize)
-	case re.Data == mempool.ErrRecheckFull.Error():
+	case re.Data == recheckFull:
 		e.kind, e.detail = ErrMempoolFull, "it is rechecking its transactions after a block"
 	default:
 		e.kind, e.detail = ErrRefused, re.Message
@@ -101,6 +98,8 @@ func (e *callError) Unwrap() []error { return []error{e.kind, e.err} }
 // data). These are the formats of mempool.ErrTxTooLarge and
 // mempool.ErrMempoolIsFull; errors_test.go checks them against the types.
 const (
+	txInCache         = "tx already exists in cache"                                                           // mempool.ErrTxInCache
+	recheckFull       = "mempool is still rechecking after a new committed block, so it is considered as full" // mempool.ErrRecheckFull
 	txTooLargeFormat  = "Tx too large. Max size is %d, but got %d"
 	mempoolFullFormat = "mempool is full: number of txs %d (max: %d), total txs bytes %d (max: %d)"
 )
@@ -117,7 +116,7 @@ func scan(s, format string, args ...any) bool {
 // ending.
 func isTransportError(err error) bool {
 	var ce *types.ChainError
-	var re *rpctypes.RPCError
+	var re *rpcError
 	if errors.As(err, &ce) || errors.As(err, &re) {
 		return false
 	}

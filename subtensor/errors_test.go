@@ -16,8 +16,17 @@ import (
 )
 
 // TestMempoolErrorFormats: the formats nodeError reads CometBFT's mempool
-// errors with are those errors' own.
+// errors with are those errors' own, and an RPC error reads as CometBFT's
+// client words it.
 func TestMempoolErrorFormats(t *testing.T) {
+	if txInCache != mempool.ErrTxInCache.Error() || recheckFull != mempool.ErrRecheckFull.Error() {
+		t.Errorf("mempool errors %q, %q; CometBFT says %q, %q", txInCache, recheckFull, mempool.ErrTxInCache, mempool.ErrRecheckFull)
+	}
+	for _, e := range []rpctypes.RPCError{{Code: -32603, Message: "Internal error", Data: "x"}, {Code: -32600, Message: "Invalid Request"}} {
+		if got := (&rpcError{Code: e.Code, Message: e.Message, Data: e.Data}).Error(); got != e.Error() {
+			t.Errorf("rpcError reads %q, CometBFT's %q", got, e.Error())
+		}
+	}
 	var max, actual int
 	if !scan(mempool.ErrTxTooLarge{Max: 262144, Actual: 300000}.Error(), txTooLargeFormat, &max, &actual) || max != 262144 || actual != 300000 {
 		t.Errorf("ErrTxTooLarge reads as %d, %d", max, actual)
@@ -44,7 +53,7 @@ func TestErrorKinds(t *testing.T) {
 		t.Fatal("dialled a closed port")
 	}
 	rpcErr := func(code int, msg, data string) error {
-		return fmt.Errorf("error in json rpc client, with http response metadata: (Status: 200 OK, Protocol HTTP/1.1). %w", &rpctypes.RPCError{Code: code, Message: msg, Data: data})
+		return fmt.Errorf("json rpc broadcast_tx_sync, with http response metadata: (Status: 200 OK, Protocol HTTP/1.1). %w", &rpcError{Code: code, Message: msg, Data: data})
 	}
 	tests := []struct {
 		name      string

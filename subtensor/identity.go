@@ -66,7 +66,7 @@ func (c *CometBFTClient) TransferHistory(ctx context.Context, who types.AccountI
 		query := fmt.Sprintf("transfer.%s='%s'", attr, who)
 		for page := 1; ; page++ {
 			perPage, p := min(limit, 100), page
-			res, err := c.rpc.TxSearch(ctx, query, false, &p, &perPage, "desc")
+			res, err := c.rpc.txSearch(ctx, query, p, perPage, "desc")
 			if err != nil {
 				if isTransportError(err) {
 					return nil, fmt.Errorf("%w: %v", ErrUnavailable, err)
@@ -102,7 +102,7 @@ func (c *CometBFTClient) TransferHistory(ctx context.Context, who types.AccountI
 					out = append(out, t)
 				}
 			}
-			if len(res.Txs) < perPage || page*perPage >= limit || page*perPage >= res.TotalCount {
+			if len(res.Txs) < perPage || page*perPage >= limit || int64(page*perPage) >= int64(res.TotalCount) {
 				break
 			}
 		}
@@ -120,12 +120,11 @@ func (c *CometBFTClient) TransferHistory(ctx context.Context, who types.AccountI
 	for i := range out {
 		h := out[i].Height
 		if _, ok := times[h]; !ok {
-			hh := int64(h)
-			hdr, err := c.rpc.Header(ctx, &hh)
+			t, err := c.rpc.blockTime(ctx, int64(h))
 			if err != nil {
 				return nil, fmt.Errorf("subtensor: header of block %d: %w", h, err)
 			}
-			times[h] = hdr.Header.Time
+			times[h] = t
 		}
 		out[i].Time = times[h]
 	}

@@ -21,8 +21,6 @@ import (
 	"sync"
 	"time"
 
-	rpcclient "github.com/cometbft/cometbft/rpc/client"
-
 	"github.com/go-bittensor/bittensor/chain/types"
 )
 
@@ -125,11 +123,10 @@ func (c *CometBFTClient) rawQuery(ctx context.Context, path string, data []byte,
 			}
 			c.forgetRoute()
 		}
-		res, err := c.rpc.ABCIQueryWithOptions(ctx, path, data, rpcclient.ABCIQueryOptions{Height: int64(height)})
+		r, err := c.rpc.abciQuery(ctx, path, data, int64(height))
 		if err != nil {
 			return nodeError("query "+path, err)
 		}
-		r := res.Response
 		if r.Code != 0 {
 			return types.NewChainError(r.Code, r.Codespace, r.Log)
 		}

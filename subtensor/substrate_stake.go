@@ -35,9 +35,9 @@ func (c *SubstrateClient) HasCall(ctx context.Context, pallet, call string) (boo
 
 // pool converts a dynamic info view and the subnet's mechanism.
 func (v *dynamicInfoView) pool(mechanism uint16, height uint64) SubnetPool {
-	return SubnetPool{Netuid: v.Netuid, Owner: types.AccountID(v.Owner), Mechanism: mechanism,
-		TaoIn: v.TaoIn, AlphaIn: v.AlphaIn, AlphaOut: v.AlphaOut, Emission: v.Emission, Tempo: v.Tempo,
-		LastStep: v.LastStep, BlocksSinceLastStep: v.BlocksSinceLastStep, TotalLocked: v.TotalLocked, OwnerLocked: v.OwnerLocked, Height: height}
+	return SubnetPool{Netuid: v.Netuid, Owner: types.AccountID(v.Owner), Stable: mechanism == MechanismStable,
+		TaoIn: v.TaoIn, AlphaIn: v.AlphaIn, AlphaOut: v.AlphaOut, Emission: v.Emission, Tempo: v.Tempo, LastStep: v.LastStep,
+		BlocksSinceLastStep: v.BlocksSinceLastStep, TotalLocked: v.TotalLocked, OwnerLocked: v.OwnerLocked, Height: height}
 }
 
 // SubnetPools returns every subnet's pool at a block
@@ -114,6 +114,17 @@ func (c *SubstrateClient) AlphaStakes(ctx context.Context, coldkey types.Account
 			Alpha: s.Stake, Emission: s.Emission, Registered: s.IsRegistered})
 	}
 	return out, nil
+}
+
+// HotkeyAlpha returns the stake on hotkey in netuid (TotalHotkeyAlpha).
+func (c *SubstrateClient) HotkeyAlpha(ctx context.Context, hotkey types.AccountID, netuid uint16, atBlock uint64) (uint64, error) {
+	at, _, err := c.at(ctx, atBlock)
+	if err != nil {
+		return 0, err
+	}
+	var v uint64
+	_, err = c.storage(ctx, at, &v, "SubtensorModule", "TotalHotkeyAlpha", [32]byte(hotkey), netuid)
+	return v, err
 }
 
 // stakeOutcome reads a stake event's TAO (field 2) and alpha (field 3):

@@ -2,15 +2,13 @@ package subtensor
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"strconv"
 	"sync"
 	"time"
-
-	abci "github.com/cometbft/cometbft/abci/types"
-	"github.com/cometbft/cometbft/crypto/tmhash"
 
 	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
@@ -266,16 +264,17 @@ func (c *CometBFTClient) Broadcast(ctx context.Context, raw []byte) (*TxResult, 
 	again := func(err error) bool { return isTransportError(err) || errors.Is(err, ErrMempoolFull) }
 	err := c.retryIf(ctx, again, func() error {
 		tries++
-		r, err := c.rpc.BroadcastTxSync(ctx, raw)
+		r, err := c.rpc.broadcastTxSync(ctx, raw)
 		if err != nil {
 			err = nodeError("broadcast", err)
 			if tries > 1 && errors.Is(err, ErrAlreadySubmitted) {
-				res = &TxResult{Hash: fmt.Sprintf("%X", tmhash.Sum(raw)), raw: raw}
+				sum := sha256.Sum256(raw) // CometBFT's transaction hash
+				res = &TxResult{Hash: fmt.Sprintf("%X", sum[:]), raw: raw}
 				return nil
 			}
 			return err
 		}
-		if r.Code != abci.CodeTypeOK {
+		if r.Code != 0 {
 			return types.NewChainError(r.Code, r.Codespace, r.Log)
 		}
 		res = &TxResult{Hash: r.Hash.String(), raw: raw}
@@ -326,13 +325,13 @@ func (c *CometBFTClient) WaitTx(ctx context.Context, res *TxResult) (*TxResult, 
 
 // lookupTx fills res from the node's transaction index if a block holds it.
 func (c *CometBFTClient) lookupTx(ctx context.Context, hash []byte, res *TxResult) (bool, error) {
-	r, err := c.rpc.Tx(ctx, hash, false)
+	r, err := c.rpc.tx(ctx, hash)
 	if err != nil {
 		return false, nil
 	}
 	res.Height = uint64(r.Height)
 	res.Events = convertEvents(r.TxResult.Events)
-	if r.TxResult.Code != abci.CodeTypeOK {
+	if r.TxResult.Code != 0 {
 		res.Err = types.NewChainError(r.TxResult.Code, r.TxResult.Codespace, r.TxResult.Log)
 	}
 	return true, nil
@@ -343,14 +342,14 @@ func (c *CometBFTClient) lookupTx(ctx context.Context, hash []byte, res *TxResul
 // and their verdict (if negative) is why it was dropped. A node that cannot
 // take it or be reached just now is asked again at the next re-offer.
 func (c *CometBFTClient) reoffer(ctx context.Context, hash []byte, res *TxResult) error {
-	r, err := c.rpc.BroadcastTxSync(ctx, res.raw)
+	r, err := c.rpc.broadcastTxSync(ctx, res.raw)
 	if err != nil {
 		if err := nodeError("re-offer", err); !errors.Is(err, ErrAlreadySubmitted) {
 			c.log.Debug("re-offering a transaction", "hash", res.Hash, "err", err)
 		}
 		return nil
 	}
-	if r.Code == abci.CodeTypeOK {
+	if r.Code == 0 {
 		return nil // it had been dropped, and is waiting again
 	}
 	if done, _ := c.lookupTx(ctx, hash, res); done {
@@ -359,7 +358,7 @@ func (c *CometBFTClient) reoffer(ctx context.Context, hash []byte, res *TxResult
 	return fmt.Errorf("%w: %w", ErrTxDropped, types.NewChainError(r.Code, r.Codespace, r.Log))
 }
 
-func convertEvents(evs []abci.Event) []Event {
+func convertEvents(evs []rpcEvent) []Event {
 	out := make([]Event, 0, len(evs))
 	for _, e := range evs {
 		ev := Event{Type: e.Type, Attrs: make(map[string]string, len(e.Attributes))}

@@ -64,6 +64,21 @@ func mustAnswerDecMode() cbor.DecMode {
 // Marshal encodes v in CBOR core deterministic form.
 func Marshal(v any) ([]byte, error) { return encMode.Marshal(v) }
 
+// bufEncMode is encMode writing into the caller's buffer.
+var bufEncMode = mustBufEncMode()
+
+func mustBufEncMode() cbor.UserBufferEncMode {
+	m, err := cbor.CoreDetEncOptions().UserBufferEncMode()
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// MarshalToBuffer appends v's encoding, as Marshal's, to buf: for large
+// answers, into a buffer the caller sized.
+func MarshalToBuffer(v any, buf *bytes.Buffer) error { return bufEncMode.MarshalToBuffer(v, buf) }
+
 // Unmarshal decodes canonical CBOR into v. Input that decodes but is not the
 // canonical encoding of the decoded value (wrong key order, non-minimal
 // integers, unknown fields, trailing bytes) is rejected.

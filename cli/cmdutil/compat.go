@@ -25,7 +25,7 @@ func AcceptFlags(cmd *cobra.Command, names ...string) {
 	fs := cmd.Flags()
 	for _, n := range names {
 		name, isBool := strings.CutSuffix(n, "=bool")
-		if fs.Lookup(name) != nil || cmd.InheritedFlags().Lookup(name) != nil {
+		if fs.Lookup(name) != nil || inherited(cmd, name) {
 			continue
 		}
 		if isBool {
@@ -35,6 +35,19 @@ func AcceptFlags(cmd *cobra.Command, names ...string) {
 		}
 		_ = fs.MarkHidden(name)
 	}
+}
+
+// inherited reports whether cmd inherits the flag name from a parent (a
+// persistent flag of one of them). It is cmd.InheritedFlags().Lookup(name)
+// without the flag set cobra builds anew, sorted, at every call of
+// InheritedFlags: AcceptFlags runs for every command at every start of btcli.
+func inherited(cmd *cobra.Command, name string) bool {
+	for p := cmd.Parent(); p != nil; p = p.Parent() {
+		if p.PersistentFlags().Lookup(name) != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // Bittensor6CommonFlags are the flags Bittensor 6.x declares on every
@@ -59,11 +72,11 @@ func DropForeignFlags(root *cobra.Command, args []string) []string {
 	if err != nil || cmd == nil || cmd.DisableFlagParsing || slices.Contains(args, "--"+StrictFlag) || slices.Contains(args, "--"+StrictFlag+"=true") {
 		return args
 	}
+	local, inherited := cmd.Flags(), cmd.InheritedFlags()
 	known := func(name string) bool {
-		return cmd.Flags().Lookup(name) != nil || cmd.InheritedFlags().Lookup(name) != nil ||
-			(name == "help" || name == "version")
+		return local.Lookup(name) != nil || inherited.Lookup(name) != nil || (name == "help" || name == "version")
 	}
-	all := allFlags(root)
+	var all map[string]bool // every flag of the tree, walked only when a flag is not the command's
 	out := make([]string, 0, len(args))
 	for i := 0; i < len(args); i++ {
 		a := args[i]
@@ -75,8 +88,15 @@ func DropForeignFlags(root *cobra.Command, args []string) []string {
 			continue
 		}
 		name, _, hasValue := strings.Cut(a[2:], "=")
+		if known(name) {
+			out = append(out, a)
+			continue
+		}
+		if all == nil {
+			all = allFlags(root)
+		}
 		takesValue, elsewhere := all[name]
-		if known(name) || !elsewhere {
+		if !elsewhere {
 			out = append(out, a)
 			continue
 		}

@@ -4,10 +4,12 @@ package cmdutil
 // networks), where stake is per subnet in the subnet's alpha.
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
 	"github.com/go-bittensor/bittensor/balance"
+	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/subtensor"
 )
 
@@ -49,4 +51,44 @@ func PoolsByNetuid(pools []subtensor.SubnetPool) map[uint16]subtensor.SubnetPool
 // the connected chain lacks, naming it.
 func NotOnThisChain(what string, c subtensor.Chain) error {
 	return fmt.Errorf("%s is not available on %s (%s): %w", what, c.Network(), c.Endpoint(), subtensor.ErrNotSupported)
+}
+
+// SubnetStake is a coldkey's stake on a hotkey in one subnet with its
+// value at the subnet's price: what btcli shows on a dynamic-TAO chain.
+type SubnetStake struct {
+	Hotkey types.AccountID `json:"hotkey"`
+	Name   string          `json:"name,omitempty"` // the wallet's name for its own hotkey
+	Netuid uint16          `json:"netuid"`
+	Alpha  uint64          `json:"alpha"` // the subnet's alpha (RAO units)
+	Price  uint64          `json:"price"` // RAO per alpha
+	// Value is Alpha at Price, without slippage (RAO); Swap is what
+	// unstaking it all would pay now, after slippage.
+	Value      uint64 `json:"tao_value"`
+	Swap       uint64 `json:"swap_value"`
+	Emission   uint64 `json:"emission"` // the hotkey's dividends in the subnet's last epoch (alpha)
+	Registered bool   `json:"registered"`
+}
+
+// SubnetStakes reads a coldkey's stakes on a dynamic-TAO chain at a block
+// with their values, and their total value in RAO.
+func SubnetStakes(ctx context.Context, d subtensor.DynamicStaking, coldkey types.AccountID, block uint64) ([]SubnetStake, uint64, error) {
+	stakes, err := d.AlphaStakes(ctx, coldkey, block)
+	if err != nil || len(stakes) == 0 {
+		return []SubnetStake{}, 0, err
+	}
+	pools, err := d.SubnetPools(ctx, block)
+	if err != nil {
+		return nil, 0, err
+	}
+	byNetuid := PoolsByNetuid(pools)
+	out := make([]SubnetStake, 0, len(stakes))
+	var total uint64
+	for _, s := range stakes {
+		p := byNetuid[s.Netuid]
+		v := SubnetStake{Hotkey: s.Hotkey, Netuid: s.Netuid, Alpha: s.Alpha, Price: p.PriceRAO(), Value: p.TaoValue(s.Alpha),
+			Swap: p.SwapAlphaForTao(s.Alpha), Emission: s.Emission, Registered: s.Registered}
+		total += v.Value
+		out = append(out, v)
+	}
+	return out, total, nil
 }

@@ -5,30 +5,29 @@
 // neuron as its own process and shows the subnet's metagraph as blocks
 // come; `status` and `down` work from any terminal.
 //
-// Every process is this program re-executed with a hidden subcommand
-// (`localnet _node`, `localnet _run <program>`), so `go run ./cmd/btcli
-// localnet up` works on a fresh checkout with nothing else built. Files are
-// described on type home.
+// The chain runs as the subtensor program (`subtensor localnet node`, found
+// next to btcli or on PATH: `go install ./cmd/...` installs both; `go run
+// ./cmd/btcli` builds it from the checkout), so that btcli does not link the
+// node and every other command starts fast; each
+// neuron is this program re-executed with a hidden subcommand (`localnet
+// _run <program>`). Files are described on type home.
 package localnet
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
-	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
 	"github.com/go-bittensor/bittensor/neuron"
-	"github.com/go-bittensor/bittensor/node"
 	"github.com/go-bittensor/bittensor/subnets/tensor/topk"
 	"github.com/go-bittensor/bittensor/subnets/text/prompting"
 	"github.com/go-bittensor/bittensor/wallet"
@@ -53,7 +52,7 @@ live.
 		Args: cobra.ArbitraryArgs,
 		RunE: cmdutil.GroupRunE,
 	}
-	cmd.AddCommand(NewCmdUp(f, nil), NewCmdStatus(f, nil), NewCmdDown(f, nil), newCmdNode(), newCmdRun())
+	cmd.AddCommand(NewCmdUp(f, nil), NewCmdStatus(f, nil), NewCmdDown(f, nil), newCmdRun())
 	return cmd
 }
 
@@ -67,7 +66,7 @@ func homeFlag(cmd *cobra.Command, v *string) {
 // "localnet", args, and --home when h is not the default home.
 func hint(h home, args string) string {
 	name := "btcli"
-	if exe, err := os.Executable(); err == nil && strings.Contains(exe, string(filepath.Separator)+"go-build") {
+	if goRun() {
 		name = "go run ./cmd/btcli" // go run builds into its cache
 	}
 	s := name + " localnet " + args
@@ -133,48 +132,6 @@ func programNames() []string {
 	}
 	slices.Sort(out)
 	return out
-}
-
-// newCmdNode is the hidden `localnet _node --home DIR`: the network's dev
-// chain, stopped by SIGINT or SIGTERM.
-func newCmdNode() *cobra.Command {
-	var dir string
-	cmd := &cobra.Command{
-		Use:    "_node",
-		Short:  "Run a localnet's chain (used by localnet up)",
-		Hidden: true,
-		Args:   cmdutil.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			h, err := resolveHome(dir)
-			if err != nil {
-				return err
-			}
-			st, err := loadState(h)
-			if err != nil {
-				return err
-			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
-			defer stop()
-			p2p, err := node.FreeAddr()
-			if err != nil {
-				return err
-			}
-			log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-			n, err := node.Start(ctx, h.chainDir(), node.StartOptions{Logger: log, RPCListen: st.RPC, P2PListen: p2p, BlockTime: time.Duration(st.BlockTime)})
-			if err != nil {
-				return err
-			}
-			select {
-			case <-ctx.Done():
-				return n.Stop()
-			case <-n.Halted(): // an upgrade this binary lacks is due
-				n.Stop()
-				return n.HaltErr()
-			}
-		},
-	}
-	homeFlag(cmd, &dir)
-	return cmd
 }
 
 // errRunning is returned by up for a home whose network is running.

@@ -3,8 +3,10 @@ package localnet_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -18,15 +20,32 @@ import (
 )
 
 // TestMain lets the test binary stand in for btcli: `localnet up` starts
-// its chain and neurons by re-executing its own program, which here is the
-// test binary, so with BTCLI_AS_MAIN=1 (set below for every child) it runs
-// btcli instead of the tests.
+// its neurons by re-executing its own program, which here is the test
+// binary, so with BTCLI_AS_MAIN=1 (set below for every child) it runs btcli
+// instead of the tests. The chain runs as the subtensor program, which
+// TestMain builds from this checkout and puts first on PATH, as `go
+// install ./cmd/...` would.
 func TestMain(m *testing.M) {
 	if os.Getenv("BTCLI_AS_MAIN") == "1" {
 		os.Exit(cli.Main(context.Background(), cmdutil.NewFactory("test"), os.Args[1:]))
 	}
 	os.Setenv("BTCLI_AS_MAIN", "1")
-	os.Exit(m.Run())
+	bin, err := os.MkdirTemp("", "localnet-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	build := exec.Command("go", "build", "-o", filepath.Join(bin, "subtensor"), "github.com/go-bittensor/bittensor/cmd/subtensor")
+	build.Stdout, build.Stderr = os.Stderr, os.Stderr
+	if err := build.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "building the subtensor program for the localnet tests:", err)
+		os.RemoveAll(bin)
+		os.Exit(1)
+	}
+	os.Setenv("PATH", bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	code := m.Run()
+	os.RemoveAll(bin)
+	os.Exit(code)
 }
 
 // btcli runs btcli in this process with args and returns its exit code and
@@ -248,6 +267,20 @@ func TestUpFlags(t *testing.T) {
 	}
 	if code, _, errOut := btcli(t, "localnet", "status", "--home", t.TempDir()); code != 1 || !strings.Contains(errOut, "localnet up") {
 		t.Errorf("status of nothing: exit %d: %s", code, errOut)
+	}
+}
+
+// TestUpWithoutSubtensor: with no subtensor program next to btcli or on
+// PATH, up says how to install it and makes nothing.
+func TestUpWithoutSubtensor(t *testing.T) {
+	t.Setenv("PATH", t.TempDir())
+	home := filepath.Join(t.TempDir(), "ln")
+	code, _, errOut := btcli(t, "localnet", "up", "--detach", "--home", home)
+	if code == 0 || !strings.Contains(errOut, "subtensor program") || !strings.Contains(errOut, "go install ./cmd/...") {
+		t.Fatalf("exit %d: %s; want a failure naming the subtensor program and go install ./cmd/...", code, errOut)
+	}
+	if _, err := os.Stat(home); !os.IsNotExist(err) {
+		t.Errorf("up made %s without a chain to run: %v", home, err)
 	}
 }
 

@@ -1,11 +1,14 @@
 package localnet
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"time"
 )
 
@@ -28,14 +31,104 @@ func (c *child) exited() bool {
 }
 
 // startChild runs `btcli localnet <args>` (this very program, re-executed)
-// as process name: in its own process group, so that an interrupt typed in
-// the terminal reaches only `up`, which then stops the children in order;
-// output appended to logs/<name>.log; its pid in run/<name>.pid.
+// as process name; see startProgram.
 func startChild(h home, name string, args ...string) (*child, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("localnet: cannot find this program to start %s: %w", name, err)
 	}
+	return startProgram(h, name, exe, append([]string{"localnet"}, args...)...)
+}
+
+// startNode runs the network's chain, `subtensor localnet node --home h`,
+// as process nodeName.
+func startNode(h home) (*child, error) {
+	exe, err := subtensorProgram()
+	if err != nil {
+		return nil, err
+	}
+	return startProgram(h, nodeName, exe, "localnet", "node", "--home", string(h))
+}
+
+// subtensorName is the node program's file name.
+var subtensorName = map[bool]string{false: "subtensor", true: "subtensor.exe"}[runtime.GOOS == "windows"]
+
+// subtensorProgram finds the subtensor program, which runs a localnet's
+// chain: next to this program (as `go install ./cmd/...` puts them), else
+// on PATH. btcli does not link the node itself, which would make every
+// command start as slowly as a node. Run from a checkout with `go run
+// ./cmd/btcli`, btcli builds the checkout's subtensor program into the user
+// cache when neither has one, so that `go run ./cmd/btcli localnet up`
+// still needs nothing else.
+func subtensorProgram() (string, error) {
+	exe, err := os.Executable()
+	if err == nil {
+		beside := filepath.Join(filepath.Dir(exe), subtensorName)
+		if info, err := os.Stat(beside); err == nil && info.Mode().IsRegular() {
+			return beside, nil
+		}
+	}
+	if p, err := exec.LookPath(subtensorName); err == nil {
+		return p, nil
+	}
+	var built error
+	if goRun() {
+		p, err := buildSubtensor()
+		if err == nil {
+			return p, nil
+		}
+		built = fmt.Errorf(" (building it from this checkout failed: %w)", err)
+	}
+	where := "on PATH"
+	if exe != "" {
+		where = "next to " + exe + " or on PATH"
+	}
+	return "", fmt.Errorf("%w: the chain of a localnet runs as the subtensor program, which is not %s%v: install both programs with `go install ./cmd/...` from a checkout of go-bittensor (or `go install github.com/go-bittensor/bittensor/cmd/...@latest`)", errNoSubtensor, where, orEmpty(built))
+}
+
+func orEmpty(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
+// goRun reports whether this program runs from `go run` (built into the go
+// command's cache).
+func goRun() bool {
+	exe, err := os.Executable()
+	return err == nil && strings.Contains(exe, string(filepath.Separator)+"go-build")
+}
+
+// buildSubtensor builds the subtensor program of the checkout in the
+// working directory into the user cache and returns its path. The go
+// command's build cache makes it quick after the first time.
+func buildSubtensor() (string, error) {
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	out := filepath.Join(dir, "go-bittensor", "bin", subtensorName)
+	goCmd, err := exec.LookPath("go")
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(os.Stderr, "building the subtensor program (the chain) into %s…\n", filepath.Dir(out))
+	b, err := exec.Command(goCmd, "build", "-o", out, "github.com/go-bittensor/bittensor/cmd/subtensor").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("%v: %s", err, bytes.TrimSpace(b))
+	}
+	return out, nil
+}
+
+// errNoSubtensor is returned when the subtensor program cannot be found.
+var errNoSubtensor = errors.New("localnet: subtensor program not found")
+
+// startProgram runs exe with args as process name: in its own process
+// group, so that an interrupt typed in the terminal reaches only `up`,
+// which then stops the children in order; output appended to
+// logs/<name>.log; its pid in run/<name>.pid.
+func startProgram(h home, name, exe string, args ...string) (*child, error) {
 	if err := os.MkdirAll(filepath.Dir(h.logFile(name)), 0o700); err != nil {
 		return nil, fmt.Errorf("localnet: %w", err)
 	}
@@ -45,7 +138,7 @@ func startChild(h home, name string, args ...string) (*child, error) {
 	}
 	defer logf.Close()
 	fmt.Fprintf(logf, "=== %s: %s starting\n", time.Now().Format(time.RFC3339), name)
-	cmd := exec.Command(exe, append([]string{"localnet"}, args...)...)
+	cmd := exec.Command(exe, args...)
 	cmd.Stdout, cmd.Stderr = logf, logf
 	detach(cmd)
 	if err := cmd.Start(); err != nil {

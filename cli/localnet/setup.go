@@ -1,18 +1,17 @@
 package localnet
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"math"
-	"os"
+	"os/exec"
 	"strconv"
 	"time"
 
 	"github.com/go-bittensor/bittensor/balance"
-	"github.com/go-bittensor/bittensor/chain"
 	"github.com/go-bittensor/bittensor/chain/types"
-	"github.com/go-bittensor/bittensor/node"
 	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/go-bittensor/bittensor/wallet"
 )
@@ -74,47 +73,52 @@ func newMembers(h home, validators, miners, wrong int) (owner Member, neurons []
 	return owner, neurons, nil
 }
 
-// genesis is the dev chain's genesis (node.DevGenesis: funded dev
-// accounts, //Alice as sudo, short tempos) with the members funded, the
-// owner's hotkey a root validator with stake (so that the root epoch can
-// direct emission to the subnet), registration limits wide enough to
-// register every member in one block, and the given tempo.
-func genesis(st *State, tempo uint16) (chain.Genesis, error) {
-	g, err := node.DevGenesis()
-	if err != nil {
-		return g, err
-	}
-	fund := func(ss58 string, amount balance.Balance) error {
-		id, err := types.ParseAccountID(ss58)
-		if err != nil {
-			return err
-		}
-		g.Balances = append(g.Balances, chain.GenesisBalance{Address: id, Free: amount.RAO()})
-		return nil
-	}
-	if err := fund(st.Owner.Coldkey, ownerFunds); err != nil {
-		return g, err
+// GenesisSpec is what a localnet's chain starts with beyond a dev chain's
+// genesis (funded dev accounts, //Alice as sudo, short tempos): the
+// subtensor program's `localnet init` builds the genesis from it (with
+// registration limits wide enough to register every member in one block),
+// so that btcli itself does not link the node.
+type GenesisSpec struct {
+	ChainID   string        // the chain id
+	RPC       string        // the node's RPC address (host:port)
+	BlockTime time.Duration // the block interval
+	// Tempo is every subnet's tempo, and the root network's.
+	Tempo uint16
+	// Balances fund the members' coldkeys (SS58).
+	Balances []GenesisBalance
+	// RootValidator is the owner's hotkey, a root validator with stake at
+	// genesis so that the root epoch can direct emission to the subnet.
+	RootValidator GenesisStake
+}
+
+// GenesisBalance is a coldkey funded at genesis.
+type GenesisBalance struct {
+	Address string // SS58
+	Amount  balance.Balance
+}
+
+// GenesisStake is a hotkey staked by its coldkey at genesis.
+type GenesisStake struct {
+	Hotkey, Coldkey string // SS58
+	Amount          balance.Balance
+}
+
+// GenesisSpec is the genesis of the network st describes: the owner and
+// every member funded, the owner's hotkey a root validator with stake.
+func (st *State) GenesisSpec() GenesisSpec {
+	g := GenesisSpec{
+		ChainID: st.ChainID, RPC: st.RPC, BlockTime: time.Duration(st.BlockTime), Tempo: st.Tempo,
+		Balances:      []GenesisBalance{{Address: st.Owner.Coldkey, Amount: ownerFunds}},
+		RootValidator: GenesisStake{Hotkey: st.Owner.Hotkey, Coldkey: st.Owner.Coldkey, Amount: ownerRootStake},
 	}
 	for _, m := range st.Neurons {
 		amount := minerFunds
 		if m.Role == roleValidator {
 			amount = validatorFunds
 		}
-		if err := fund(m.Coldkey, amount); err != nil {
-			return g, err
-		}
+		g.Balances = append(g.Balances, GenesisBalance{Address: m.Coldkey, Amount: amount})
 	}
-	ownerHot, _ := types.ParseAccountID(st.Owner.Hotkey)
-	ownerCold, _ := types.ParseAccountID(st.Owner.Coldkey)
-	g.Subnets = append(g.Subnets, chain.GenesisSubnet{Netuid: 0, Neurons: []chain.GenesisNeuron{
-		{Hotkey: ownerHot, Coldkey: ownerCold, Stake: ownerRootStake.RAO()},
-	}})
-	d := &g.Params.Subtensor.SubnetDefaults
-	d.Tempo = tempo
-	d.MaxRegistrationsPerBlock = math.MaxUint16
-	d.TargetRegistrationsPerInterval = 4096
-	g.Root.Tempo = tempo
-	return g, g.Validate()
+	return g
 }
 
 // setupChain creates the subnet on a new chain and puts every member in
@@ -216,17 +220,16 @@ func count(st *State, role string) int {
 	return n
 }
 
-// initChain writes the node home of a new network.
-func initChain(h home, st *State, tempo uint16) error {
-	g, err := genesis(st, tempo)
+// initChain writes the node home of a new network: `subtensor localnet
+// init`, which builds the genesis from the state's GenesisSpec.
+func initChain(ctx context.Context, h home) error {
+	exe, err := subtensorProgram()
 	if err != nil {
-		return fmt.Errorf("localnet: genesis: %w", err)
+		return err
 	}
-	if err := os.MkdirAll(string(h), 0o700); err != nil {
-		return fmt.Errorf("localnet: %w", err)
+	out, err := exec.CommandContext(ctx, exe, "localnet", "init", "--home", string(h)).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("localnet: %s localnet init: %v\n%s", exe, err, bytes.TrimSpace(out))
 	}
-	return node.Init(h.chainDir(), node.InitOptions{
-		ChainID: st.ChainID, Genesis: g, Moniker: "localnet", RPCListen: st.RPC,
-		BlockTime: time.Duration(st.BlockTime), NoPeerExchange: true,
-	})
+	return nil
 }

@@ -155,6 +155,13 @@ func loadState(h home) (*State, error) {
 	return &st, nil
 }
 
+// LoadState reads the description of the localnet in dir (a home made by
+// `btcli localnet up`).
+func LoadState(dir string) (*State, error) { return loadState(home(dir)) }
+
+// ChainDir is the node home of the localnet in dir.
+func ChainDir(dir string) string { return home(dir).chainDir() }
+
 // saveState writes localnet.json atomically.
 func saveState(h home, st *State) error {
 	st.Version = stateVersion

@@ -202,6 +202,11 @@ func UpRun(ctx context.Context, o *UpOptions) error {
 		return fmt.Errorf("localnet: %s is not empty and holds no local network; choose another --home", h)
 	}
 
+	// The chain runs as the subtensor program: find it before anything is
+	// made or started.
+	if _, err := subtensorProgram(); err != nil {
+		return err
+	}
 	resume := st != nil
 	if resume {
 		if diff := resumeConflicts(st, o); len(diff) > 0 {
@@ -225,7 +230,7 @@ func UpRun(ctx context.Context, o *UpOptions) error {
 		if err := portFree(o.RPC); err != nil {
 			return err
 		}
-		if st, err = create(h, o); err != nil {
+		if st, err = create(ctx, h, o); err != nil {
 			return err
 		}
 		say("creating %s in %s", describeNetwork(st), displayPath(string(h)))
@@ -335,7 +340,7 @@ func reset(h home, st *State, say func(string, ...any)) error {
 }
 
 // create makes a new network's wallets, state and chain home.
-func create(h home, o *UpOptions) (*State, error) {
+func create(ctx context.Context, h home, o *UpOptions) (*State, error) {
 	if err := os.MkdirAll(string(h), 0o700); err != nil {
 		return nil, fmt.Errorf("localnet: %w", err)
 	}
@@ -354,7 +359,7 @@ func create(h home, o *UpOptions) (*State, error) {
 	if err := saveState(h, st); err != nil {
 		return nil, err
 	}
-	if err := initChain(h, st, o.Tempo); err != nil {
+	if err := initChain(ctx, h); err != nil {
 		return nil, err
 	}
 	return st, nil
@@ -365,7 +370,7 @@ func create(h home, o *UpOptions) (*State, error) {
 // block the neurons started at.
 func start(ctx context.Context, h home, st *State, say func(string, ...any)) (map[string]*child, *subtensor.CometBFTClient, uint64, error) {
 	procs := map[string]*child{}
-	n, err := startChild(h, nodeName, "_node", "--home", string(h))
+	n, err := startNode(h)
 	if err != nil {
 		return nil, nil, 0, err
 	}

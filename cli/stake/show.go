@@ -37,7 +37,12 @@ Rate is what that stake earned in the last epoch of each subnet the hotkey
 is registered on: the hotkey's emission times this coldkey's share of its
 stake (before any delegate take), in TAO per epoch.
 
-With --json the amounts are integers in RAO.`,
+With --json the amounts are integers in RAO.
+
+On a dynamic-TAO chain (Bittensor's networks) stake is per subnet: each
+hotkey and subnet is a row with the stake in the subnet's alpha, the pool's
+price, its value at that price and what unstaking it all would pay now
+(after slippage), and the hotkey's dividends in the subnet's last epoch.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -88,6 +93,9 @@ func showRun(ctx context.Context, opts *ShowOptions) error {
 		if block, err = c.GetCurrentBlock(ctx); err != nil {
 			return err
 		}
+	}
+	if d, ok := cmdutil.Dynamic(c); ok {
+		return showDynamic(ctx, opts, c, d, wallets, block)
 	}
 	var out []walletStake
 	for _, w := range wallets {

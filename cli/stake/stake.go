@@ -27,7 +27,7 @@ their subnets and earns a share of their emission. Unstaking moves it back.`,
 		Args: cobra.ArbitraryArgs,
 		RunE: cmdutil.GroupRunE,
 	}
-	cmd.AddCommand(NewCmdShow(f, nil), NewCmdAdd(f, nil), NewCmdRemove(f, nil))
+	cmd.AddCommand(NewCmdShow(f, nil), NewCmdAdd(f, nil), NewCmdRemove(f, nil), NewCmdMove(f, nil), NewCmdChild(f), NewCmdChildkeyTake(f, nil))
 	return cmd
 }
 

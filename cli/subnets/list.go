@@ -2,13 +2,16 @@ package subnets
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 
 	"github.com/go-bittensor/bittensor/balance"
+	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
+	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/spf13/cobra"
 )
 
@@ -31,7 +34,12 @@ size, share of emission, tempo, registration burn and proof-of-work
 difficulty, and owner.
 
 With --json the answer is the chain's, integers as stored: emission_value and
-burn in RAO, u16 proportions out of 65535.`,
+burn in RAO, u16 proportions out of 65535.
+
+On a dynamic-TAO chain (Bittensor's networks) each subnet also shows its
+pool: the price of its alpha in TAO, the TAO and alpha in the pool, and the
+TAO it receives per block (which follows the TAO in its pool); --json adds
+the pool under "pool" (RAO).`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runF != nil {
@@ -55,6 +63,9 @@ func listRun(ctx context.Context, opts *ListOptions) error {
 	subnets, err := c.GetSubnets(ctx, opts.Block)
 	if err != nil {
 		return cmdutil.QueryError("subnets list", err)
+	}
+	if d, ok := cmdutil.Dynamic(c); ok {
+		return listDynamic(ctx, opts, c, d, subnets)
 	}
 	if opts.JSON {
 		return cmdutil.PrintJSON(f.IOStreams.Out, subnets)
@@ -116,4 +127,54 @@ func truncate(s string, n int) string {
 		return s
 	}
 	return string(r[:n])
+}
+
+// dynamicSubnet is a subnet and its pool, for --json on a dynamic-TAO
+// chain.
+type dynamicSubnet struct {
+	types.SubnetInfo
+	Pool *subtensor.SubnetPool `json:"pool,omitempty"`
+}
+
+// listDynamic is subnets list on a dynamic-TAO chain, with each subnet's
+// pool read at the same block.
+func listDynamic(ctx context.Context, opts *ListOptions, c subtensor.Chain, d subtensor.DynamicStaking, subnets []types.SubnetInfo) error {
+	f := opts.Factory
+	block := opts.Block
+	if block == 0 {
+		// Read the pools at the block the subnets were read at, or the
+		// next if one was built since: pools move every block.
+		var err error
+		if block, err = c.GetCurrentBlock(ctx); err != nil {
+			return err
+		}
+	}
+	pools, err := d.SubnetPools(ctx, block)
+	if err != nil && !errors.Is(err, subtensor.ErrNotSupported) {
+		return cmdutil.QueryError("subnets list", err)
+	}
+	byNetuid := cmdutil.PoolsByNetuid(pools)
+	out := make([]dynamicSubnet, len(subnets))
+	for i, s := range subnets {
+		out[i].SubnetInfo = s
+		if p, ok := byNetuid[s.Netuid]; ok {
+			out[i].Pool = &p
+		}
+	}
+	if opts.JSON {
+		return cmdutil.PrintJSON(f.IOStreams.Out, out)
+	}
+	tp := cmdutil.NewTablePrinter(f.IOStreams, "NETUID", "N", "MAX_N", "PRICE", "TAO_IN", "ALPHA_IN", "EMISSION", "TEMPO", "BURN", "OWNER")
+	tp.SetTitle("Subnets - " + c.Network())
+	for _, s := range out {
+		h := s.Hyperparameters
+		price, taoIn, alphaIn, emission := "", "", "", fmt.Sprintf("%s/block", balance.Balance(s.EmissionValue))
+		if p := s.Pool; p != nil {
+			price, taoIn, alphaIn = cmdutil.Price(p.PriceRAO()), balance.Balance(p.TaoIn).String(), cmdutil.Alpha(p.AlphaIn)
+			emission = fmt.Sprintf("%s/block", balance.Balance(p.Emission))
+		}
+		tp.AddRow(strconv.Itoa(int(s.Netuid)), strconv.Itoa(int(s.N)), millify(uint64(h.MaxAllowedUids)), price, taoIn, alphaIn, emission,
+			strconv.Itoa(int(h.Tempo)), truncate(balance.Balance(h.Burn).String(), 8), s.Owner.String())
+	}
+	return tp.Render()
 }

@@ -147,7 +147,9 @@ func metagraphRun(ctx context.Context, opts *MetagraphOptions) error {
 	if err := tp.Render(); err != nil {
 		return err
 	}
-	if netuid != 0 {
+	// On a dynamic-TAO chain emission follows the TAO in the subnet's
+	// pool, not root weights: the note does not apply.
+	if _, dynamic := cmdutil.Dynamic(c); netuid != 0 && !dynamic {
 		if info, err := c.GetSubnet(ctx, netuid, m.Block); err == nil && info.EmissionValue == 0 {
 			cmdutil.Notice(f.IOStreams, NoEmissionNote(netuid))
 		}

@@ -28,7 +28,11 @@ func NewCmdBalance(f *cmdutil.Factory, runF func(*BalanceOptions) error) *cobra.
 		Short: "Show the wallet's balance",
 		Long: `Show the free, staked and total balance of the wallet's coldkey, of every
 wallet under --wallet.path with --all, or of any addresses with --ss58.
-With --block the balances are read as they were after that block.`,
+With --block the balances are read as they were after that block.
+
+On a dynamic-TAO chain (Bittensor's networks) stake is per subnet in the
+subnet's alpha: Staked Balance is its value at each subnet's pool price, and
+--json lists each stake (alpha, price, value).`,
 		Example: `  btcli wallet balance --wallet.name alice
   btcli wallet balance --all --json
   btcli wallet balance --ss58 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY`,
@@ -64,6 +68,9 @@ type balanceRow struct {
 	Free    uint64          `json:"free"`   // RAO
 	Staked  uint64          `json:"staked"` // RAO
 	Total   uint64          `json:"total"`  // RAO
+	// Stakes are the stakes of a dynamic-TAO chain, per hotkey and
+	// subnet; Staked is their value.
+	Stakes []cmdutil.SubnetStake `json:"stakes,omitempty"`
 }
 
 func balanceRun(ctx context.Context, opts *BalanceOptions) error {
@@ -104,11 +111,20 @@ func balanceRun(ctx context.Context, opts *BalanceOptions) error {
 		if err != nil {
 			return cmdutil.QueryError("balance", err)
 		}
-		staked, err := c.GetColdkeyStake(ctx, t.addr, block)
-		if err != nil {
-			return cmdutil.QueryError("balance", err)
+		var r balanceRow
+		if d, ok := cmdutil.Dynamic(c); ok {
+			stakes, value, err := cmdutil.SubnetStakes(ctx, d, t.addr, block)
+			if err != nil {
+				return cmdutil.QueryError("balance", err)
+			}
+			r = balanceRow{Wallet: t.name, Address: t.addr, Free: free.RAO(), Staked: value, Total: free.RAO() + value, Stakes: stakes}
+		} else {
+			staked, err := c.GetColdkeyStake(ctx, t.addr, block)
+			if err != nil {
+				return cmdutil.QueryError("balance", err)
+			}
+			r = balanceRow{Wallet: t.name, Address: t.addr, Free: free.RAO(), Staked: staked.TotalStake, Total: free.RAO() + staked.TotalStake}
 		}
-		r := balanceRow{Wallet: t.name, Address: t.addr, Free: free.RAO(), Staked: staked.TotalStake, Total: free.RAO() + staked.TotalStake}
 		rows = append(rows, r)
 		sum.Free, sum.Staked, sum.Total = sum.Free+r.Free, sum.Staked+r.Staked, sum.Total+r.Total
 	}

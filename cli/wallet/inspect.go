@@ -1,6 +1,7 @@
 package wallet
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strconv"
@@ -36,7 +37,12 @@ neurons of its hotkeys (netuid, hotkey, the neuron's stake and last-epoch
 emission; only those of --netuids when given); with --all, for every wallet
 under --wallet.path.
 
-With --json the amounts are integers in RAO.`,
+With --json the amounts are integers in RAO.
+
+On a dynamic-TAO chain (Bittensor's networks) stake is per subnet: the
+delegations are the coldkey's stakes, one per hotkey and subnet, in the
+subnet's alpha with their value at its price, and a neuron's stake is its
+hotkey's alpha in its subnet.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			for _, n := range opts.Netuids {
@@ -80,6 +86,8 @@ type inspectWallet struct {
 	Balance   uint64              `json:"balance"` // free, RAO
 	Delegated []inspectDelegation `json:"delegated"`
 	Neurons   []inspectNeuron     `json:"neurons"`
+	// Stakes are a dynamic-TAO chain's stakes (in place of Delegated).
+	Stakes []cmdutil.SubnetStake `json:"stakes,omitempty"`
 }
 
 func inspectRun(ctx context.Context, opts *InspectOptions) error {
@@ -105,9 +113,23 @@ func inspectRun(ctx context.Context, opts *InspectOptions) error {
 	if opts.JSON {
 		return cmdutil.PrintJSON(f.IOStreams.Out, out)
 	}
+	tao := func(v uint64) string { return balance.Balance(v).String() }
+	if _, ok := cmdutil.Dynamic(c); ok {
+		tp := cmdutil.NewTablePrinter(f.IOStreams, "Coldkey", "Balance", "Hotkey", "Netuid", "Stake", "Value", "Neuron", "Emission")
+		tp.SetTitle("Wallets")
+		for _, iw := range out {
+			tp.AddRow(iw.Wallet, tao(iw.Balance), "", "", "", "", "", "")
+			for _, s := range iw.Stakes {
+				tp.AddRow("", "", cmp.Or(s.Name, s.Hotkey.String()), strconv.Itoa(int(s.Netuid)), cmdutil.Alpha(s.Alpha), tao(s.Value), "", cmdutil.Alpha(s.Emission))
+			}
+			for _, n := range iw.Neurons {
+				tp.AddRow("", "", n.HotkeyName, strconv.Itoa(int(n.Netuid)), cmdutil.Alpha(n.Stake), "", "uid "+strconv.Itoa(int(n.UID)), cmdutil.Alpha(n.Emission))
+			}
+		}
+		return tp.Render()
+	}
 	tp := cmdutil.NewTablePrinter(f.IOStreams, "Coldkey", "Balance", "Delegate", "Stake", "Emission", "Netuid", "Hotkey", "Stake", "Emission")
 	tp.SetTitle("Wallets")
-	tao := func(v uint64) string { return balance.Balance(v).String() }
 	for _, iw := range out {
 		tp.AddRow(iw.Wallet, tao(iw.Balance), "", "", "", "", "", "", "")
 		for _, d := range iw.Delegated {
@@ -132,8 +154,24 @@ func inspectWallets(ctx context.Context, f *cmdutil.Factory, c subtensor.Chain, 
 			return nil, err
 		}
 		iw.Balance = free.RAO()
-		ds, err := c.GetDelegated(ctx, w.Coldkey, block)
+		keys, err := cmdutil.WalletHotkeys(f, w.Wallet)
 		if err != nil {
+			return nil, err
+		}
+		dyn, isDynamic := cmdutil.Dynamic(c)
+		var ds []types.DelegatedInfo
+		if isDynamic {
+			if iw.Stakes, _, err = cmdutil.SubnetStakes(ctx, dyn, w.Coldkey, block); err != nil {
+				return nil, err
+			}
+			for i := range iw.Stakes {
+				for _, k := range keys {
+					if k.Key == iw.Stakes[i].Hotkey {
+						iw.Stakes[i].Name = k.Name
+					}
+				}
+			}
+		} else if ds, err = c.GetDelegated(ctx, w.Coldkey, block); err != nil {
 			return nil, err
 		}
 		for _, d := range ds {
@@ -142,10 +180,6 @@ func inspectWallets(ctx context.Context, f *cmdutil.Factory, c subtensor.Chain, 
 				return nil, err
 			}
 			iw.Delegated = append(iw.Delegated, inspectDelegation{Delegate: d.Delegate.Hotkey, Stake: d.Amount, Emission: earned})
-		}
-		keys, err := cmdutil.WalletHotkeys(f, w.Wallet)
-		if err != nil {
-			return nil, err
 		}
 		for _, k := range keys {
 			h, err := c.GetHotkey(ctx, k.Key, block)
@@ -160,7 +194,13 @@ func inspectWallets(ctx context.Context, f *cmdutil.Factory, c subtensor.Chain, 
 				if err != nil {
 					return nil, err
 				}
-				iw.Neurons = append(iw.Neurons, inspectNeuron{Netuid: r.Netuid, UID: r.UID, HotkeyName: k.Name, Hotkey: k.Key, Stake: n.TotalStake, Emission: n.Emission})
+				in := inspectNeuron{Netuid: r.Netuid, UID: r.UID, HotkeyName: k.Name, Hotkey: k.Key, Stake: n.TotalStake, Emission: n.Emission}
+				if isDynamic {
+					if in.Stake, err = dyn.HotkeyAlpha(ctx, k.Key, r.Netuid, block); err != nil {
+						return nil, err
+					}
+				}
+				iw.Neurons = append(iw.Neurons, in)
 			}
 		}
 		out = append(out, iw)

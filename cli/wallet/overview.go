@@ -60,6 +60,10 @@ Scores are proportions (u16 / 65535); EMISSION(ρ) is the neuron's emission of
 its subnet's last epoch per block of the epoch, in RAO. With --json the
 output is the chain's integers (RAO, u16).
 
+On a dynamic-TAO chain (Bittensor's networks) STAKE is the hotkey's stake in
+its subnet's alpha (STAKE(α)); --json adds its TAO value at the subnet's
+price (tao_value) and the price (RAO per alpha).
+
 --sort_by takes a column name: ` + strings.Join(keys, ", ") + `.`,
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -122,6 +126,10 @@ type overviewNeuron struct {
 	ValidatorPermit bool            `json:"validator_permit"`
 	LastUpdate      uint64          `json:"last_update"`
 	Axon            types.AxonInfo  `json:"axon_info"`
+	// On a dynamic-TAO chain Stake is alpha; TaoValue is its value at
+	// Price (RAO per alpha).
+	TaoValue uint64 `json:"tao_value,omitempty"`
+	Price    uint64 `json:"price,omitempty"`
 
 	tempo uint16
 }
@@ -135,6 +143,7 @@ type overviewWallet struct {
 
 type overviewResult struct {
 	Network string           `json:"network"`
+	Dynamic bool             `json:"dynamic_tao,omitempty"` // stake is per subnet, in alpha
 	Block   uint64           `json:"block"`
 	Wallets []overviewWallet `json:"wallets"`
 }
@@ -169,8 +178,16 @@ func overviewRun(ctx context.Context, opts *OverviewOptions) error {
 		only[uint16(n)] = true
 	}
 	out := overviewResult{Network: c.Network(), Block: block, Wallets: []overviewWallet{}}
+	var pools map[uint16]subtensor.SubnetPool
+	if d, ok := cmdutil.Dynamic(c); ok {
+		ps, err := d.SubnetPools(ctx, block)
+		if err != nil {
+			return cmdutil.QueryError("overview", err)
+		}
+		pools, out.Dynamic = cmdutil.PoolsByNetuid(ps), true
+	}
 	for _, w := range wallets {
-		ow, err := overviewOf(ctx, f, c, opts, w, block, tempo, only)
+		ow, err := overviewOf(ctx, f, c, opts, w, block, tempo, only, pools)
 		if err != nil {
 			return cmdutil.QueryError("overview", err)
 		}
@@ -184,7 +201,7 @@ func overviewRun(ctx context.Context, opts *OverviewOptions) error {
 
 // overviewOf reads one wallet's neurons at block.
 func overviewOf(ctx context.Context, f *cmdutil.Factory, c subtensor.Chain, opts *OverviewOptions, w cmdutil.OwnedWallet,
-	block uint64, tempo map[uint16]uint16, only map[uint16]bool) (overviewWallet, error) {
+	block uint64, tempo map[uint16]uint16, only map[uint16]bool, pools map[uint16]subtensor.SubnetPool) (overviewWallet, error) {
 	ow := overviewWallet{Wallet: w.Name, Coldkey: w.Coldkey, Neurons: []overviewNeuron{}}
 	free, err := c.GetBalance(ctx, w.Coldkey, block)
 	if err != nil {
@@ -216,10 +233,20 @@ func overviewOf(ctx context.Context, f *cmdutil.Factory, c subtensor.Chain, opts
 			if err != nil {
 				return ow, err
 			}
-			ow.Neurons = append(ow.Neurons, overviewNeuron{Netuid: int(r.Netuid), UID: n.UID, Wallet: w.Name, HotkeyName: k.Name, Hotkey: k.Key,
+			on := overviewNeuron{Netuid: int(r.Netuid), UID: n.UID, Wallet: w.Name, HotkeyName: k.Name, Hotkey: k.Key,
 				Active: n.Active, Stake: n.TotalStake, Rank: n.Rank, Trust: n.Trust, Consensus: n.Consensus, Incentive: n.Incentive,
 				Dividends: n.Dividends, Emission: n.Emission, ValidatorTrust: n.ValidatorTrust, ValidatorPermit: n.ValidatorPermit,
-				LastUpdate: n.LastUpdate, Axon: n.Axon, tempo: tempo[r.Netuid]})
+				LastUpdate: n.LastUpdate, Axon: n.Axon, tempo: tempo[r.Netuid]}
+			if pools != nil {
+				d, _ := cmdutil.Dynamic(c)
+				alpha, err := d.HotkeyAlpha(ctx, k.Key, r.Netuid, block)
+				if err != nil {
+					return ow, err
+				}
+				p := pools[r.Netuid]
+				on.Stake, on.TaoValue, on.Price = alpha, p.TaoValue(alpha), p.PriceRAO()
+			}
+			ow.Neurons = append(ow.Neurons, on)
 		}
 		if len(h.Registrations) == 0 {
 			for _, s := range h.Stake {
@@ -263,7 +290,12 @@ func printOverview(f *cmdutil.Factory, opts *OverviewOptions, out overviewResult
 			title = "Deregistered Neurons"
 		}
 		fmt.Fprintf(w, "\n%s\n", title)
-		tp := cmdutil.NewTablePrinter(f.IOStreams, overviewColumns...)
+		cols := overviewColumns
+		if out.Dynamic {
+			cols = slices.Clone(overviewColumns)
+			cols[slices.Index(cols, "STAKE(τ)")] = "STAKE(α)"
+		}
+		tp := cmdutil.NewTablePrinter(f.IOStreams, cols...)
 		tp.SetDropOrder("RANK", "CONSENSUS", "ACTIVE", "HOTKEY_SS58", "VPERMIT", "VTRUST", "UPDATED", "TRUST", "AXON", "COLDKEY")
 		tp.SetMaxWidth(opts.Width)
 		var tot struct {

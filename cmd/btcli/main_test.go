@@ -1,6 +1,11 @@
 package main
 
-import "testing"
+import (
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+)
 
 // TestRelease: only a release's module version is shown as btcli's
 // version; a checkout's pseudo version is not.
@@ -16,5 +21,37 @@ func TestRelease(t *testing.T) {
 	}
 	if v := appVersion(); v == "" || v[0] == 'v' {
 		t.Errorf("appVersion() = %q", v)
+	}
+}
+
+// TestNoNodeInBtcli: btcli does not link the node, nor any of CometBFT.
+// Every command would otherwise pay their package initialisation (CometBFT's
+// node, its types' protobuf registrations, metrics: tens of milliseconds)
+// before main; a localnet's chain runs as the subtensor program instead
+// (cli/localnet/localchain), and package subtensor speaks CometBFT's
+// JSON-RPC itself (cometrpc.go).
+func TestNoNodeInBtcli(t *testing.T) {
+	out, err := exec.Command("go", "list", "-deps", ".").Output()
+	if err != nil {
+		t.Fatalf("go list -deps: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if len(deps) < 50 {
+		t.Fatalf("go list -deps listed %d packages: %q", len(deps), out)
+	}
+	for _, forbidden := range []string{
+		"github.com/cometbft/cometbft/node",
+		"github.com/go-bittensor/bittensor/node",
+		"github.com/go-bittensor/bittensor/chain",
+		"github.com/cosmos/iavl",
+	} {
+		if slices.Contains(deps, forbidden) {
+			t.Errorf("btcli imports %s", forbidden)
+		}
+	}
+	for _, d := range deps {
+		if strings.HasPrefix(d, "github.com/cometbft/") {
+			t.Errorf("btcli imports %s (CometBFT)", d)
+		}
 	}
 }

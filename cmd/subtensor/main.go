@@ -20,6 +20,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/go-bittensor/bittensor/chain"
+	"github.com/go-bittensor/bittensor/cli/localnet/localchain"
 	"github.com/go-bittensor/bittensor/node"
 	"github.com/go-bittensor/bittensor/version"
 )
@@ -56,7 +57,9 @@ func newRootCmdAt(appVersion uint64) *cobra.Command {
 		Version:       version.String(),
 	}
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "warn", "log level: debug, info, warn or error")
-	root.AddCommand(newDevCmd(g), newInitCmd(g), newStartCmd(g), newTestnetCmd(g), newExportCmd(), newVersionCmd())
+	root.AddCommand(newDevCmd(g), newInitCmd(g), newStartCmd(g), newTestnetCmd(g), newExportCmd(), newVersionCmd(),
+		localchain.NewCmd()) // hidden: the chain of a btcli localnet
+
 	return root
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/substrate"
+	"github.com/go-bittensor/bittensor/substrate/scale"
 	"github.com/go-bittensor/bittensor/substrate/substratetest"
 	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/go-bittensor/bittensor/wallet"
@@ -157,5 +158,47 @@ func (n *Net) Stake(t testing.TB, ctx context.Context, coldkey, hotkey *wallet.K
 	}
 	if r.Err != nil {
 		t.Fatalf("stake %s on %s on subnet %d: %v", amount, hotkey.SS58Address(), n.Netuid, r.Err)
+	}
+}
+
+// RegisterMany registers hotkeys on the subnet by burn, paid by coldkey, in
+// Utility.batch_all extrinsics of up to per calls each (the subnet's
+// registration limits must allow it: see Fast), and returns when all are
+// in blocks.
+func (n *Net) RegisterMany(t testing.TB, ctx context.Context, coldkey *wallet.Keypair, hotkeys [][32]byte, per int) {
+	t.Helper()
+	sc := n.C.Substrate()
+	rt, err := sc.Runtime(ctx, substrate.Hash{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for len(hotkeys) > 0 {
+		k := min(per, len(hotkeys))
+		calls := make([]scale.Value, k)
+		for i, h := range hotkeys[:k] {
+			call, err := rt.EncodeCall("SubtensorModule", "burned_register", n.Netuid, h)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if calls[i], err = rt.Types.DecodeValue(rt.Extrinsic.CallType, call); err != nil {
+				t.Fatal(err)
+			}
+		}
+		hotkeys = hotkeys[k:]
+		batch, err := rt.EncodeCall("Utility", "batch_all", calls)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := sc.Sign(ctx, batch, coldkey, substrate.SignOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := sc.Submit(ctx, x, substrate.InBlock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Err != nil {
+			t.Fatalf("subnet %d: batch of %d registrations: %v", n.Netuid, k, r.Err)
+		}
 	}
 }
