@@ -231,9 +231,19 @@ func (b *batcher) verify(kp *wallet.Keypair, msg, sig []byte) bool {
 	b.queue = nil
 	distrust := b.distrust
 	b.mu.Unlock()
-	allOK := check(jobs, distrust)
+	allOK := false
+	defer b.release(j, jobs, &allOK)
+	allOK = check(jobs, distrust)
+	return j.ok
+}
+
+// release ends a lead: it passes the lead to a request queued meanwhile
+// and wakes the batch's other requests. It runs even if a check panicked
+// (the panic goes on to this request's caller; the batch's requests not yet
+// checked are refused), so that no request waits for ever.
+func (b *batcher) release(own *verifyJob, jobs []*verifyJob, allOK *bool) {
 	b.mu.Lock()
-	b.distrust = !allOK
+	b.distrust = !*allOK
 	if len(b.queue) > 0 {
 		next := b.queue[0]
 		b.queue = b.queue[1:]
@@ -245,11 +255,10 @@ func (b *batcher) verify(kp *wallet.Keypair, msg, sig []byte) bool {
 	}
 	b.mu.Unlock()
 	for _, x := range jobs {
-		if x != j {
+		if x != own {
 			close(x.done)
 		}
 	}
-	return j.ok
 }
 
 // check sets each job's verdict and reports whether all passed.

@@ -104,3 +104,29 @@ func TestBatcherDistrust(t *testing.T) {
 		t.Error("still distrustful after a batch that passed")
 	}
 }
+
+// A check that panics (here a key with no parsed public key) fails its own
+// request and leaves the batcher working for the next ones.
+func TestBatcherSurvivesPanic(t *testing.T) {
+	alice := key(t, "//Alice")
+	msg := []byte("m")
+	sig, _ := alice.Sign(msg)
+	var b batcher
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("no panic from a key without its public key")
+			}
+		}()
+		b.verify(&wallet.Keypair{}, msg, sig)
+	}()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if !b.verify(alice, msg, sig) {
+				t.Error("good signature refused after a panic")
+			}
+		})
+	}
+	wg.Wait()
+}
