@@ -130,3 +130,31 @@ func TestBatcherSurvivesPanic(t *testing.T) {
 	}
 	wg.Wait()
 }
+
+// check gives each job its own verdict both as a batch (minBatch or more
+// jobs) and one by one.
+func TestCheckBatchAndOneByOne(t *testing.T) {
+	alice := key(t, "//Alice")
+	var jobs []*verifyJob
+	for i := range 2 * minBatch {
+		msg := []byte("job " + strconv.Itoa(i))
+		sig, _ := alice.Sign(msg)
+		if i == 3 {
+			sig[9] ^= 2
+		}
+		jobs = append(jobs, &verifyJob{kp: alice, msg: msg, sig: sig})
+	}
+	for _, oneByOne := range []bool{false, true} {
+		if check(jobs, oneByOne) {
+			t.Errorf("one by one %v: all passed with a forgery among them", oneByOne)
+		}
+		for i, j := range jobs {
+			if j.ok != (i != 3) {
+				t.Errorf("one by one %v: job %d verdict %v", oneByOne, i, j.ok)
+			}
+		}
+		if !check(jobs[4:], oneByOne) {
+			t.Errorf("one by one %v: good jobs refused", oneByOne)
+		}
+	}
+}
