@@ -12,7 +12,9 @@
 //  2. headers parsed into the synapse type (400)
 //  3. blacklist (403)
 //  4. verify: by default the nonce check, then the sr25519 signature of the
-//     dendrite's hotkey over "<nonce>.<dendrite hotkey>.<our hotkey>.<uuid>.<body hash>" (401)
+//     dendrite's hotkey over "<nonce>.<dendrite hotkey>.<our hotkey>.<uuid>.<body hash>" (401);
+//     signatures of known hotkeys that arrive together are checked as one
+//     batch, each request still getting its own verdict
 //  5. per-hotkey rate limit, if configured (429)
 //  6. capacity: at most MaxInFlight verified requests at once (503)
 //  7. body read, at most MaxBodyBytes (413), parsed (500) and its hash

@@ -174,15 +174,23 @@ func (a *Axon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // preprocess fills what the axon states about itself and about the caller's
 // address, as the Python axon does before any check.
 func (a *Axon) preprocess(b *synapse.Synapse, r *http.Request) {
-	b.Axon.Version = synapse.Ptr(a.opts.Version)
-	b.Axon.UUID = synapse.Ptr(a.uuid)
-	b.Axon.Nonce = synapse.Ptr(a.nonceClock.Next())
-	b.Axon.StatusCode = synapse.Ptr(100)
-	b.Axon.StatusMessage = synapse.Ptr("Success")
+	// One allocation for the values the fields point to.
+	v := &struct {
+		version, code, port int
+		nonce               int64
+		uuid, msg, ip       string
+	}{version: a.opts.Version, code: 100, nonce: a.nonceClock.Next(), uuid: a.uuid, msg: "Success"}
+	b.Axon.Version = &v.version
+	b.Axon.UUID = &v.uuid
+	b.Axon.Nonce = &v.nonce
+	b.Axon.StatusCode = &v.code
+	b.Axon.StatusMessage = &v.msg
 	if host, port, err := net.SplitHostPort(r.RemoteAddr); err == nil {
-		b.Dendrite.IP = synapse.Ptr(host)
+		v.ip = host
+		b.Dendrite.IP = &v.ip
 		if p, err := strconv.Atoi(port); err == nil {
-			b.Dendrite.Port = synapse.Ptr(p)
+			v.port = p
+			b.Dendrite.Port = &v.port
 		}
 	}
 }

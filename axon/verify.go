@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-bittensor/bittensor/synapse"
@@ -81,7 +82,11 @@ type verifier struct {
 	keyMu sync.RWMutex
 	keys  map[string]*wallet.Keypair
 
-	batch batcher
+	// One batcher per core the process may use, requests spread over them
+	// in turn: a batch is checked on one goroutine, and a server with many
+	// cores should keep checking on all of them.
+	batches []batcher
+	turn    atomic.Uint32
 }
 
 type nonceEntry struct {
@@ -90,7 +95,8 @@ type nonceEntry struct {
 }
 
 func newVerifier(window time.Duration, maxKeys int) *verifier {
-	return &verifier{window: window, maxKeys: maxKeys, nonces: make(map[string]nonceEntry), keys: make(map[string]*wallet.Keypair), swept: time.Now()}
+	return &verifier{window: window, maxKeys: maxKeys, nonces: make(map[string]nonceEntry), keys: make(map[string]*wallet.Keypair), swept: time.Now(),
+		batches: make([]batcher, runtime.GOMAXPROCS(0))}
 }
 
 // nonceAbove reports whether nonce is above the stored one for key.
@@ -156,7 +162,8 @@ func (v *verifier) verify(hotkey string, msg []byte, sigHex string) bool {
 	kp := v.keys[hotkey]
 	v.keyMu.RUnlock()
 	if kp != nil {
-		return v.batch.verify(kp, msg, sig)
+		b := &v.batches[v.turn.Add(1)%uint32(len(v.batches))]
+		return b.verify(kp, msg, sig)
 	}
 	kp, err = wallet.KeypairFromSS58(hotkey)
 	if err != nil {
@@ -224,9 +231,19 @@ func (b *batcher) verify(kp *wallet.Keypair, msg, sig []byte) bool {
 	b.queue = nil
 	distrust := b.distrust
 	b.mu.Unlock()
-	allOK := check(jobs, distrust)
+	allOK := false
+	defer b.release(j, jobs, &allOK)
+	allOK = check(jobs, distrust)
+	return j.ok
+}
+
+// release ends a lead: it passes the lead to a request queued meanwhile
+// and wakes the batch's other requests. It runs even if a check panicked
+// (the panic goes on to this request's caller; the batch's requests not yet
+// checked are refused), so that no request waits for ever.
+func (b *batcher) release(own *verifyJob, jobs []*verifyJob, allOK *bool) {
 	b.mu.Lock()
-	b.distrust = !allOK
+	b.distrust = !*allOK
 	if len(b.queue) > 0 {
 		next := b.queue[0]
 		b.queue = b.queue[1:]
@@ -238,11 +255,10 @@ func (b *batcher) verify(kp *wallet.Keypair, msg, sig []byte) bool {
 	}
 	b.mu.Unlock()
 	for _, x := range jobs {
-		if x != j {
+		if x != own {
 			close(x.done)
 		}
 	}
-	return j.ok
 }
 
 // check sets each job's verdict and reports whether all passed.

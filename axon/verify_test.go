@@ -104,3 +104,57 @@ func TestBatcherDistrust(t *testing.T) {
 		t.Error("still distrustful after a batch that passed")
 	}
 }
+
+// A check that panics (here a key with no parsed public key) fails its own
+// request and leaves the batcher working for the next ones.
+func TestBatcherSurvivesPanic(t *testing.T) {
+	alice := key(t, "//Alice")
+	msg := []byte("m")
+	sig, _ := alice.Sign(msg)
+	var b batcher
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("no panic from a key without its public key")
+			}
+		}()
+		b.verify(&wallet.Keypair{}, msg, sig)
+	}()
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if !b.verify(alice, msg, sig) {
+				t.Error("good signature refused after a panic")
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// check gives each job its own verdict both as a batch (minBatch or more
+// jobs) and one by one.
+func TestCheckBatchAndOneByOne(t *testing.T) {
+	alice := key(t, "//Alice")
+	var jobs []*verifyJob
+	for i := range 2 * minBatch {
+		msg := []byte("job " + strconv.Itoa(i))
+		sig, _ := alice.Sign(msg)
+		if i == 3 {
+			sig[9] ^= 2
+		}
+		jobs = append(jobs, &verifyJob{kp: alice, msg: msg, sig: sig})
+	}
+	for _, oneByOne := range []bool{false, true} {
+		if check(jobs, oneByOne) {
+			t.Errorf("one by one %v: all passed with a forgery among them", oneByOne)
+		}
+		for i, j := range jobs {
+			if j.ok != (i != 3) {
+				t.Errorf("one by one %v: job %d verdict %v", oneByOne, i, j.ok)
+			}
+		}
+		if !check(jobs[4:], oneByOne) {
+			t.Errorf("one by one %v: good jobs refused", oneByOne)
+		}
+	}
+}

@@ -38,10 +38,13 @@ echo "== baseline: CometBFT kvstore example app (250ms blocks), saturated"; load
 
 echo "== 4 validators on this machine (1s blocks), saturated, senders spread over all nodes"; load
 "$work/subtensor" testnet --validators 4 --output "$work/net" --p2p-port 30656 --rpc-port 30944 --block-time 1s >/dev/null
-for i in 0 1 2 3; do "$work/subtensor" start --home "$work/net/node$i" >"$work/node$i.log" 2>&1 & done
+vpids=()
+for i in 0 1 2 3; do "$work/subtensor" start --home "$work/net/node$i" >"$work/node$i.log" 2>&1 & vpids+=($!); done
 sleep 5
-pid0=$(pgrep -f "$work/net/node0")
+pid0=${vpids[0]}
+others=$(IFS=,; echo "${vpids[*]:1}")
 eps=127.0.0.1:30944,127.0.0.1:30945,127.0.0.1:30946,127.0.0.1:30947
-"$work/txload" --endpoint "$eps" --duration "$dur" --pid "$pid0"
+# Memory is node 0's; CPU time is all four nodes'.
+"$work/txload" --endpoint "$eps" --duration "$dur" --pid "$pid0" --cpu-pids "$others"
 echo "== 4 validators, offered 500 tx/s"; load
-"$work/txload" --endpoint "$eps" --duration "$dur" --rate 500 --pid "$pid0"
+"$work/txload" --endpoint "$eps" --duration "$dur" --rate 500 --pid "$pid0" --cpu-pids "$others"

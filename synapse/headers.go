@@ -185,6 +185,7 @@ func FromHeaders(h http.Header, m Message) error {
 	}
 	b := m.Base()
 	var haveInput []string
+	var axonVals, dendriteVals *terminalValues // what the TerminalInfo pointers point to, made on first use
 	for k, vs := range h {
 		if len(vs) == 0 || len(k) < 4 {
 			continue
@@ -195,9 +196,9 @@ func FromHeaders(h http.Header, m Message) error {
 		case 'b':
 			switch {
 			case hasPrefixFold(k, PrefixAxon):
-				err = setTerminal(&b.Axon, lower(k[len(PrefixAxon):]), v)
+				err = setTerminal(&b.Axon, &axonVals, lower(k[len(PrefixAxon):]), v)
 			case hasPrefixFold(k, PrefixDendrite):
-				err = setTerminal(&b.Dendrite, lower(k[len(PrefixDendrite):]), v)
+				err = setTerminal(&b.Dendrite, &dendriteVals, lower(k[len(PrefixDendrite):]), v)
 			case hasPrefixFold(k, PrefixInputObj):
 				name := lower(k[len(PrefixInputObj):])
 				if f := findRequired(ti, name); f != nil {
@@ -302,7 +303,22 @@ func parseInt(s string) (int64, error) {
 	return n, nil
 }
 
-func setTerminal(t *TerminalInfo, key, v string) error {
+// terminalValues holds the values a TerminalInfo read from headers points
+// to: one allocation per TerminalInfo instead of one per field.
+type terminalValues struct {
+	statusCode, port, version                  int
+	nonce                                      int64
+	processTime                                float64
+	statusMessage, ip, uuid, hotkey, signature string
+}
+
+func setTerminal(t *TerminalInfo, vals **terminalValues, key, v string) error {
+	val := func() *terminalValues {
+		if *vals == nil {
+			*vals = new(terminalValues)
+		}
+		return *vals
+	}
 	switch key {
 	case "status_code", "port", "version":
 		n, err := parseInt(v)
@@ -312,37 +328,54 @@ func setTerminal(t *TerminalInfo, key, v string) error {
 		if n != int64(int(n)) {
 			return fmt.Errorf("out of range: %q", v)
 		}
-		i := int(n)
+		tv := val()
 		switch key {
 		case "status_code":
-			t.StatusCode = &i
+			tv.statusCode = int(n)
+			t.StatusCode = &tv.statusCode
 		case "port":
-			t.Port = &i
+			tv.port = int(n)
+			t.Port = &tv.port
 		default:
-			t.Version = &i
+			tv.version = int(n)
+			t.Version = &tv.version
 		}
 	case "nonce":
 		n, err := parseInt(v)
 		if err != nil {
 			return err
 		}
-		t.Nonce = &n
+		tv := val()
+		tv.nonce = n
+		t.Nonce = &tv.nonce
 	case "process_time":
 		f, err := parseFloat(v)
 		if err != nil {
 			return err
 		}
-		t.ProcessTime = &f
+		tv := val()
+		tv.processTime = f
+		t.ProcessTime = &tv.processTime
 	case "status_message":
-		t.StatusMessage = &v
+		tv := val()
+		tv.statusMessage = v
+		t.StatusMessage = &tv.statusMessage
 	case "ip":
-		t.IP = &v
+		tv := val()
+		tv.ip = v
+		t.IP = &tv.ip
 	case "uuid":
-		t.UUID = &v
+		tv := val()
+		tv.uuid = v
+		t.UUID = &tv.uuid
 	case "hotkey":
-		t.Hotkey = &v
+		tv := val()
+		tv.hotkey = v
+		t.Hotkey = &tv.hotkey
 	case "signature":
-		t.Signature = &v
+		tv := val()
+		tv.signature = v
+		t.Signature = &tv.signature
 	}
 	return nil
 }

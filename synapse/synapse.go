@@ -246,7 +246,8 @@ func Marshal(m Message) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return p.AppendBody(nil, m.Base()), nil
+	// The base fields take some 600 bytes: one buffer instead of a growing one.
+	return p.AppendBody(make([]byte, 0, 1024+len(p.extraJSON)), m.Base()), nil
 }
 
 // Unmarshal reads a JSON body into m, which must be a pointer to a zero

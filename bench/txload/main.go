@@ -44,7 +44,8 @@ type config struct {
 	duration  time.Duration
 	warmup    time.Duration
 	funder    string
-	pid       int
+	pid       int   // the node whose memory is reported
+	pids      []int // the nodes whose CPU time is counted (pid, then --cpu-pids)
 	baseline  bool
 	blockTime time.Duration
 	rate      float64
@@ -58,12 +59,24 @@ func main() {
 	flag.DurationVar(&cfg.duration, "duration", 30*time.Second, "measurement window")
 	flag.DurationVar(&cfg.warmup, "warmup", 5*time.Second, "load before measuring")
 	flag.StringVar(&cfg.funder, "funder", "//Alice", "dev account URI that funds the senders")
-	flag.IntVar(&cfg.pid, "pid", 0, "node process id, to report its memory (VmRSS, VmHWM)")
+	flag.IntVar(&cfg.pid, "pid", 0, "node process id, to report its memory (VmRSS, VmHWM) and CPU time")
+	var cpuPids string
+	flag.StringVar(&cpuPids, "cpu-pids", "", "more node process ids, comma-separated, whose CPU time counts with --pid's (the other validators)")
 	flag.BoolVar(&cfg.baseline, "baseline-kvstore", false, "measure CometBFT's example kvstore app in-process instead")
 	flag.DurationVar(&cfg.blockTime, "block-time", 250*time.Millisecond, "block interval of the --baseline-kvstore node")
 	flag.Float64Var(&cfg.rate, "rate", 0, "total offered load in tx/s (0 = as fast as the node accepts)")
 	flag.Parse()
 	cfg.endpoints = strings.Split(eps, ",")
+	if cfg.pid != 0 {
+		cfg.pids = append(cfg.pids, cfg.pid)
+	}
+	for _, f := range strings.FieldsFunc(cpuPids, func(r rune) bool { return r == ',' }) {
+		p, err := strconv.Atoi(f)
+		if err != nil {
+			log.Fatalf("--cpu-pids: %q is not a process id", f)
+		}
+		cfg.pids = append(cfg.pids, p)
+	}
 	var err error
 	if cfg.baseline {
 		err = runBaseline(cfg)
@@ -122,14 +135,14 @@ func (s *stats) onBlock(height int64, hashes []string, seen time.Time) {
 // the senders and prints the figures.
 func (s *stats) measure(cfg config, stop context.CancelFunc, senders *sync.WaitGroup, label string) {
 	time.Sleep(cfg.warmup)
-	cpu0, _ := cpuSeconds(cfg.pid)
+	cpu0 := nodesCPU(cfg.pids)
 	self0, _ := cpuSeconds(os.Getpid())
 	s.measuring.Store(true)
 	t0 := time.Now()
 	time.Sleep(cfg.duration)
 	s.measuring.Store(false)
 	window := time.Since(t0)
-	cpu1, _ := cpuSeconds(cfg.pid)
+	cpu1 := nodesCPU(cfg.pids)
 	self1, _ := cpuSeconds(os.Getpid())
 	stop()
 	senders.Wait()
@@ -152,8 +165,21 @@ func (s *stats) measure(cfg config, stop context.CancelFunc, senders *sync.WaitG
 		return
 	}
 	node := cpu1 - cpu0
-	fmt.Printf("CPU in the window: node %.2f s, load generator %.2f s: %.0f committed tx per node CPU-second, %.0f per CPU-second of both\n",
-		node, self, float64(s.committed)/node, float64(s.committed)/(node+self))
+	fmt.Printf("CPU in the window: %d node(s) %.2f s, load generator %.2f s: %.0f committed tx per node CPU-second, %.0f per CPU-second of both\n",
+		len(cfg.pids), node, self, float64(s.committed)/node, float64(s.committed)/(node+self))
+}
+
+// nodesCPU is the CPU time of the given processes together.
+func nodesCPU(pids []int) float64 {
+	total := 0.0
+	for _, p := range pids {
+		c, err := cpuSeconds(p)
+		if err != nil {
+			log.Fatalf("CPU time of node %d: %v", p, err)
+		}
+		total += c
+	}
+	return total
 }
 
 // cpuSeconds is the user+system CPU time of process pid, from /proc.

@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptrace"
+	"os"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"sync/atomic"
 	"syscall"
@@ -27,6 +29,7 @@ func fanout(args []string) error {
 	warm := fs.Int("warmup", 20, "unmeasured rounds first")
 	timeout := fs.Duration("timeout", 12*time.Second, "query timeout")
 	cold := fs.Bool("cold", false, "drop every idle connection before each round (each round dials afresh)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured 256-axon rounds to this file")
 	verbose := fs.Bool("v", false, "print every round: new connections, GC, slowest call")
 	_ = fs.Parse(args)
 	infos := make([]synapse.AxonInfo, *n)
@@ -115,7 +118,18 @@ func fanout(args []string) error {
 	}
 	one, _, ok1, c1 := run(infos[:1])
 	newDials = 0
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+	}
 	all, cpus, okN, cN := run(infos)
+	pprof.StopCPUProfile()
 	report(map[string]any{"bench": "fanout", "axons": 1, "rounds": *rounds,
 		"p50_ms": ms(percentile(one, 50)), "p99_ms": ms(percentile(one, 99)), "success": float64(ok1) / float64(c1)})
 	report(map[string]any{"bench": "fanout", "axons": *n, "rounds": *rounds,

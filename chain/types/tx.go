@@ -2,8 +2,10 @@ package types
 
 import (
 	"crypto/sha256"
+	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"sync/atomic"
 
 	"github.com/fxamacker/cbor/v2"
 	"github.com/go-bittensor/bittensor/wallet"
@@ -89,7 +91,34 @@ func (tx *Tx) VerifySignature() bool {
 	if err != nil {
 		return false
 	}
-	return wallet.Verify(tx.Signer, msg, tx.Signature)
+	kp := signerKey(tx.Signer)
+	return kp != nil && kp.Verify(msg, tx.Signature)
+}
+
+// signerKey returns the parsed public key of a (nil if a is not a valid
+// key), from a cache of recent signers: parsing (a point decompression) is
+// about a sixth of a signature check, and a node checks every transaction
+// of the same few busy accounts. Each account has one slot, picked by its
+// first bytes; a newer account in the slot replaces it. Only keys that
+// parse are kept.
+func signerKey(a AccountID) *wallet.Keypair {
+	slot := &keyCache[binary.LittleEndian.Uint16(a[:2])%uint16(len(keyCache))]
+	if e := slot.Load(); e != nil && e.id == a {
+		return e.kp
+	}
+	kp, err := wallet.KeypairFromPublicKey(a[:])
+	if err != nil {
+		return nil
+	}
+	slot.Store(&keyEntry{id: a, kp: kp})
+	return kp
+}
+
+var keyCache [4096]atomic.Pointer[keyEntry]
+
+type keyEntry struct {
+	id AccountID
+	kp *wallet.Keypair
 }
 
 // Encode returns the transaction's canonical bytes, as sent to the node.

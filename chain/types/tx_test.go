@@ -143,3 +143,44 @@ func FuzzDecodeTx(f *testing.F) {
 		tx.Call.DecodeArgs()
 	})
 }
+
+// VerifySignature answers from its cache of parsed signer keys exactly as
+// wallet.Verify does: for signers asked in turns, for signers sharing a
+// slot of the cache, and for a signer that is not a valid key.
+func TestVerifySignatureKeyCache(t *testing.T) {
+	tx, _ := testTx(t)
+	bob, err := wallet.KeypairFromURI("//Bob")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bobTx := *tx
+	bobTx.Signer = AccountID(bob.PublicKey())
+	if err := bobTx.Sign(bob); err != nil {
+		t.Fatal(err)
+	}
+	// Alice's key with Bob's first two bytes: the same slot as Bob, and
+	// (almost surely) not a point on the curve.
+	odd := *tx
+	copy(odd.Signer[:2], bobTx.Signer[:2])
+	forged := bobTx
+	forged.Signature = append([]byte(nil), bobTx.Signature...)
+	forged.Signature[3] ^= 1
+	for round := range 3 {
+		for _, c := range []struct {
+			name string
+			tx   *Tx
+		}{{"alice", tx}, {"bob", &bobTx}, {"same slot", &odd}, {"forged", &forged}, {"bob again", &bobTx}} {
+			msg, err := c.tx.SignBytes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := wallet.Verify(c.tx.Signer, msg, c.tx.Signature)
+			if got := c.tx.VerifySignature(); got != want {
+				t.Errorf("round %d, %s: VerifySignature %v, wallet.Verify %v", round, c.name, got, want)
+			}
+		}
+	}
+	if !tx.VerifySignature() || !bobTx.VerifySignature() || forged.VerifySignature() {
+		t.Error("a verdict is wrong")
+	}
+}
