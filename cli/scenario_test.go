@@ -477,6 +477,9 @@ func TestScenarioOnDevNode(t *testing.T) {
 		{2, []string{"uid 1 is named twice"}, []string{"weights", "set", "--netuid", "1", "--uids", "1,1", "--weights", "1,2", "--wallet.name", "bob"}},
 		{2, []string{"--weights: \"-1\""}, []string{"weights", "set", "--netuid", "1", "--uids", "1", "--weights", "-1", "--wallet.name", "bob"}},
 		{2, []string{"--value \"x\": max_allowed_uids is an integer from 0 to 65535"}, []string{"sudo", "set", "--netuid", "1", "--param", "max_allowed_uids", "--value", "x", "--wallet.name", "alice"}},
+		// What only Bittensor's dynamic-TAO networks have, named.
+		{1, []string{"child hotkeys (get) is not available on local"}, []string{"stake", "child", "get", "--netuid", "1", "--wallet.name", "bob", "--wallet.hotkey", "h2"}},
+		{1, []string{"stake move (stake per subnet) is not available on local"}, []string{"stake", "move", "--origin_netuid", "1", "--dest_netuid", "1", "--amount", "1", "--wallet.name", "bob", "--wallet.hotkey", "h2"}},
 	} {
 		b.fail(tt.code, tt.want, append(tt.args, "--no_prompt")...)
 	}

@@ -224,6 +224,13 @@ func TestBtcliOnSubstrate(t *testing.T) {
 	if code == 0 {
 		t.Errorf("answering n: exit 0")
 	}
+	// A hotkey with no uid on the subnet: the question says its stake
+	// there earns nothing.
+	stranger := types.AccountID(substratetest.Keypair(t, "//Btcli//Stranger").PublicKey())
+	_, _, errOut = s.runAt(true, "n\n", "stake", "add", "--wallet.name", "alice", "--hotkeys", stranger.String(), "--netuid", net, "--amount", "1", "--tolerance", "0.05")
+	if !strings.Contains(errOut, "not registered on subnet "+net+", so this stake earns no dividends") {
+		t.Errorf("the question for an unregistered hotkey:\n%s", errOut)
+	}
 	var staked struct {
 		Steps []struct {
 			Tao        uint64 `json:"tao"`
@@ -281,8 +288,32 @@ func TestBtcliOnSubstrate(t *testing.T) {
 		Stakes       []cmdutil.SubnetStake
 	}
 	s.json(&bal, "wallet", "balance", "--wallet.name", "alice")
-	if len(bal) != 1 || bal[0].Free != s.balance(aliceID).RAO() || bal[0].Staked < mine.Value || len(bal[0].Stakes) == 0 {
+	if len(bal) != 1 || bal[0].Free != s.balance(aliceID).RAO() || bal[0].Staked < mine.Swap || mine.Swap > mine.Value || len(bal[0].Stakes) == 0 {
 		t.Errorf("wallet balance: %+v", bal)
+	}
+
+	// overview and inspect show the owner hotkey's alpha on the subnet.
+	var ov struct {
+		Dynamic bool `json:"dynamic_tao"`
+		Wallets []struct {
+			Neurons []struct {
+				Netuid   int    `json:"netuid"`
+				Stake    uint64 `json:"stake"`
+				TaoValue uint64 `json:"tao_value"`
+			} `json:"neurons"`
+		} `json:"wallets"`
+	}
+	s.json(&ov, "wallet", "overview", "--wallet.name", "alice")
+	if !ov.Dynamic || len(ov.Wallets) != 1 || len(ov.Wallets[0].Neurons) != 1 || ov.Wallets[0].Neurons[0].Netuid != int(netuid) ||
+		ov.Wallets[0].Neurons[0].Stake < mine.Alpha || ov.Wallets[0].Neurons[0].TaoValue == 0 {
+		t.Errorf("wallet overview: %+v", ov)
+	}
+	var insp []struct {
+		Stakes []cmdutil.SubnetStake `json:"stakes"`
+	}
+	s.json(&insp, "wallet", "inspect", "--wallet.name", "alice")
+	if len(insp) != 1 || len(insp[0].Stakes) != len(shown[0].Stakes) {
+		t.Errorf("wallet inspect: %+v, stake show: %+v", insp, shown)
 	}
 
 	// Unstake half of it, in alpha.

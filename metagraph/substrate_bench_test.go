@@ -23,7 +23,8 @@ import (
 // batches, 8 validators with weights on every uid) beside the same sync of
 // a subnet of n neurons on the go-bittensor dev chain (benchSubnet: 64
 // validators with weights and bonds on every uid), in the same run,
-// interleaved. n is BENCH_SUBSTRATE_N (default 1024).
+// interleaved. n is BENCH_SUBSTRATE_N (default 1024), the number of
+// interleaved rounds BENCH_ROUNDS (default 3).
 func BenchmarkSyncSubstrate(b *testing.B) {
 	n := 1024
 	if s := os.Getenv("BENCH_SUBSTRATE_N"); s != "" {
@@ -33,7 +34,11 @@ func BenchmarkSyncSubstrate(b *testing.B) {
 		}
 		n = v
 	}
-	ctx := context.Background()
+	// A deadline of its own: without one every call is bounded by the
+	// client's default (30 s), which the runtime's calls for thousands of
+	// neurons under chopsticks may pass.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
 	ch := chopsticks.Chain(b)
 	c, err := subtensor.ConnectSubstrate(ctx, ch.URL, subtensor.Options{})
 	if err != nil {
@@ -95,7 +100,12 @@ func BenchmarkSyncSubstrate(b *testing.B) {
 		})
 	}
 
-	const rounds = 3
+	rounds := 3
+	if s := os.Getenv("BENCH_ROUNDS"); s != "" {
+		if rounds, err = strconv.Atoi(s); err != nil || rounds < 1 {
+			b.Fatalf("BENCH_ROUNDS=%q", s)
+		}
+	}
 	for range rounds {
 		for _, lite := range []bool{true, false} {
 			kind := "full"

@@ -41,8 +41,14 @@
 // weights from the scores (ProcessWeights: normalised, within the subnet's
 // max weight and minimum count), asking the chain first with a dry run:
 // weights the chain would refuse now (its rate limit, no validator permit
-// yet) are not sent, and are tried again later. The scores are saved to a state file after each round (in
-// --neuron.full_path) and restored at start; without a state file they are
+// yet) are not sent, and are tried again later. On a subnet with
+// commit-reveal of weights it commits their hash instead and reveals them
+// in the chain's window, keeping the salt in its state directory until
+// then (across restarts). A WeightsSupervisor logs and exports as
+// Prometheus metrics when weights were last accepted, when they may next be
+// set, and warns when the chain's last update of the validator is older
+// than --neuron.weights_stale_tempos tempos. The scores are saved to a
+// state file after each round (in --neuron.full_path) and restored at start; without a state file they are
 // restored from the validator's weights on chain, so a restarted validator
 // goes on where it was.
 //

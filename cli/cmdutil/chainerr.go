@@ -158,7 +158,23 @@ func ChainErrorInBlock(what string, block uint64, err error) error {
 	return e
 }
 
-func chainHint(ce *types.ChainError) string { return chainHints[ce.Code] }
+// runtimeHints says, for errors only Bittensor's Substrate runtimes have
+// (no go-bittensor code), what the user can do, by the error's name.
+var runtimeHints = map[string]string{
+	"CanNotSetRootNetworkWeights": "a dynamic-TAO runtime has no root weights: a subnet's share of emission follows the TAO in its pool",
+	"SubnetNotExists":             "btcli subnets list shows the subnets",
+	"InvalidChild":                "a hotkey cannot be its own child",
+	"DuplicateChild":              "name each child once",
+	"TooManyChildren":             "a hotkey has at most five children on a subnet",
+	"InvalidChildkeyTake":         "the runtime bounds the childkey take (btcli stake childkey_take shows the current one)",
+}
+
+func chainHint(ce *types.ChainError) string {
+	if h, ok := chainHints[ce.Code]; ok && ce.Code != 0 {
+		return h
+	}
+	return runtimeHints[ce.Name]
+}
 
 // TxError is ChainError for the outcome of a transaction sent with
 // subtensor.WaitInclusion: when the transaction failed in its block (res

@@ -63,3 +63,13 @@ func TestChainHints(t *testing.T) {
 		}
 	}
 }
+
+// An error only Bittensor's runtime has (no go-bittensor code) gets its
+// hint by name.
+func TestRuntimeHint(t *testing.T) {
+	ce := &types.ChainError{Module: "SubtensorModule", Name: "CanNotSetRootNetworkWeights", Message: "CanNotSetRootNetworkWeights: Can not set weights for the root network."}
+	got := refusedInDryRun("root weights", ce).Error()
+	if want := "root weights not sent: CanNotSetRootNetworkWeights: Can not set weights for the root network. (a dynamic-TAO runtime has no root weights"; !strings.HasPrefix(got, want) {
+		t.Errorf("%q\nwant prefix %q", got, want)
+	}
+}

@@ -69,25 +69,33 @@ type SubnetStake struct {
 	Registered bool   `json:"registered"`
 }
 
+// StakeTotals are the sums of a coldkey's stake values, RAO.
+type StakeTotals struct {
+	// Value is at the pools' prices; Swap is what unstaking each stake
+	// now would pay (after slippage, each on its own).
+	Value, Swap uint64
+}
+
 // SubnetStakes reads a coldkey's stakes on a dynamic-TAO chain at a block
-// with their values, and their total value in RAO.
-func SubnetStakes(ctx context.Context, d subtensor.DynamicStaking, coldkey types.AccountID, block uint64) ([]SubnetStake, uint64, error) {
+// with their values, and their totals.
+func SubnetStakes(ctx context.Context, d subtensor.DynamicStaking, coldkey types.AccountID, block uint64) ([]SubnetStake, StakeTotals, error) {
+	var total StakeTotals
 	stakes, err := d.AlphaStakes(ctx, coldkey, block)
 	if err != nil || len(stakes) == 0 {
-		return []SubnetStake{}, 0, err
+		return []SubnetStake{}, total, err
 	}
 	pools, err := d.SubnetPools(ctx, block)
 	if err != nil {
-		return nil, 0, err
+		return nil, total, err
 	}
 	byNetuid := PoolsByNetuid(pools)
 	out := make([]SubnetStake, 0, len(stakes))
-	var total uint64
 	for _, s := range stakes {
 		p := byNetuid[s.Netuid]
 		v := SubnetStake{Hotkey: s.Hotkey, Netuid: s.Netuid, Alpha: s.Alpha, Price: p.PriceRAO(), Value: p.TaoValue(s.Alpha),
 			Swap: p.SwapAlphaForTao(s.Alpha), Emission: s.Emission, Registered: s.Registered}
-		total += v.Value
+		total.Value += v.Value
+		total.Swap += v.Swap
 		out = append(out, v)
 	}
 	return out, total, nil

@@ -67,21 +67,24 @@ type dynamicStep struct {
 	limit  *subtensor.PriceLimit // sent to the chain; nil without the limit calls or with --unsafe
 	have   uint64                // alpha staked before (unstake)
 	out    subtensor.StakeOutcome
+	// unregistered: the hotkey has no uid on the subnet (its stake there
+	// earns no dividends until it has).
+	unregistered bool
 }
 
 // dynamicStepResult is one move done, for --json.
 type dynamicStepResult struct {
-	Hotkey      types.AccountID `json:"hotkey"`
-	Name        string          `json:"name,omitempty"`
-	Netuid      uint16          `json:"netuid"`
-	Tao         uint64          `json:"tao"`   // RAO paid (stake) or received (unstake)
-	Alpha       uint64          `json:"alpha"` // alpha received (stake) or sold (unstake)
-	Quote       subtensor.StakeQuote
-	LimitPrice  uint64 `json:"limit_price,omitempty"` // RAO per alpha, when the chain enforced one
-	StakeAfter  uint64 `json:"stake_after"`           // this coldkey's alpha on the hotkey in the subnet
-	Block       uint64 `json:"block"`
-	Tx          string `json:"tx"`
-	ChainLimits bool   `json:"chain_limits"` // the runtime enforced the limit
+	Hotkey      types.AccountID      `json:"hotkey"`
+	Name        string               `json:"name,omitempty"`
+	Netuid      uint16               `json:"netuid"`
+	Tao         uint64               `json:"tao"`   // RAO paid (stake) or received (unstake)
+	Alpha       uint64               `json:"alpha"` // alpha received (stake) or sold (unstake)
+	Quote       subtensor.StakeQuote `json:"quote"`
+	LimitPrice  uint64               `json:"limit_price,omitempty"` // RAO per alpha, when the chain enforced one
+	StakeAfter  uint64               `json:"stake_after"`           // this coldkey's alpha on the hotkey in the subnet
+	Block       uint64               `json:"block"`
+	Tx          string               `json:"tx"`
+	ChainLimits bool                 `json:"chain_limits"` // the runtime enforced the limit
 }
 
 // dynamicResult is the --json output of stake add and remove on a
@@ -170,8 +173,12 @@ func (p *dynamicPlan) beyond(s *dynamicStep) bool {
 func (p *dynamicPlan) line(s *dynamicStep) string {
 	q := s.quote
 	if p.stake {
-		return fmt.Sprintf("    - %s on subnet %d: %s for about %s at %s (slippage %s, price after %s)",
-			s.target, s.netuid, balance.Balance(q.In), cmdutil.Alpha(q.Out), cmdutil.Price(q.PriceBefore), cmdutil.Percent(q.Slippage), cmdutil.Price(q.PriceAfter))
+		note := ""
+		if s.unregistered {
+			note = fmt.Sprintf("; the hotkey is not registered on subnet %d, so this stake earns no dividends until it is", s.netuid)
+		}
+		return fmt.Sprintf("    - %s on subnet %d: %s for about %s at %s (slippage %s, price after %s%s)",
+			s.target, s.netuid, balance.Balance(q.In), cmdutil.Alpha(q.Out), cmdutil.Price(q.PriceBefore), cmdutil.Percent(q.Slippage), cmdutil.Price(q.PriceAfter), note)
 	}
 	return fmt.Sprintf("    - %s on subnet %d: %s of %s for about %s at %s (slippage %s, price after %s)",
 		s.target, s.netuid, cmdutil.Alpha(q.In), cmdutil.Alpha(s.have), balance.Balance(q.Out), cmdutil.Price(q.PriceBefore), cmdutil.Percent(q.Slippage), cmdutil.Price(q.PriceAfter))
@@ -360,6 +367,13 @@ func addDynamic(ctx context.Context, opts *AddOptions, c subtensor.Chain, d subt
 	}
 	for _, t := range targets {
 		s := &dynamicStep{target: t, netuid: netuid}
+		if netuid != 0 {
+			ok, err := c.IsHotkeyRegistered(ctx, netuid, t.Hotkey, 0)
+			if err != nil {
+				return err
+			}
+			s.unregistered = !ok
+		}
 		p.quoteStep(&pool, s, amount.RAO())
 		p.steps = append(p.steps, s)
 	}

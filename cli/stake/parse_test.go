@@ -102,3 +102,40 @@ func TestMulDiv(t *testing.T) {
 		}
 	}
 }
+
+func TestParseDynamicFlags(t *testing.T) {
+	o, err := parse(t, NewCmdAdd, "--netuid", "2", "--amount", "10", "--tolerance", "0.05", "--allow_partial")
+	if err != nil || o.Netuid.Value != 2 || o.Safety.Tolerance != 0.05 || !o.Safety.AllowPartial || o.Safety.Unsafe {
+		t.Fatalf("%+v, %v", o, err)
+	}
+	if o, err := parse(t, NewCmdAdd, "--amount", "1"); err != nil || o.Safety.Tolerance != DefaultTolerance {
+		t.Errorf("default tolerance: %+v, %v", o, err)
+	}
+	if o, err := parse(t, NewCmdRemove, "--netuid", "3", "--amount", "1", "--rate_tolerance", "0.01", "--unsafe"); err != nil ||
+		o.Netuid.Value != 3 || o.Safety.Tolerance != 0.01 || !o.Safety.Unsafe {
+		t.Errorf("remove: %+v, %v", o, err)
+	}
+	if o, err := parse(t, NewCmdMove, "--origin_netuid", "1", "--dest_netuid", "0", "--all"); err != nil || o.FromNetuid != 1 || o.ToNetuid != 0 || !o.All {
+		t.Errorf("move: %+v, %v", o, err)
+	}
+	for _, tt := range []struct {
+		newCmd func(*cmdutil.Factory) *cobra.Command
+		args   []string
+		want   string
+	}{
+		{func(f *cmdutil.Factory) *cobra.Command { return NewCmdAdd(f, func(*AddOptions) error { return nil }) }, []string{"--amount", "1", "--tolerance", "2"}, "--tolerance 2"},
+		{func(f *cmdutil.Factory) *cobra.Command {
+			return NewCmdRemove(f, func(*RemoveOptions) error { return nil })
+		}, []string{"--amount", "1", "--tolerance", "-0.1"}, "--tolerance -0.1"},
+		{func(f *cmdutil.Factory) *cobra.Command { return NewCmdMove(f, func(*MoveOptions) error { return nil }) }, []string{"--dest_netuid", "0", "--all"}, "--origin_netuid is required"},
+		{func(f *cmdutil.Factory) *cobra.Command { return NewCmdMove(f, func(*MoveOptions) error { return nil }) }, []string{"--origin_netuid", "1", "--dest_netuid", "0"}, "one of --amount and --all"},
+	} {
+		ios, _, _, _ := cmdutil.Test()
+		cmd := tt.newCmd(&cmdutil.Factory{IOStreams: ios, Getenv: func(string) string { return "" }})
+		cmd.SetArgs(tt.args)
+		cmd.SilenceErrors, cmd.SilenceUsage = true, true
+		if err := cmd.Execute(); !isFlagError(err, tt.want) {
+			t.Errorf("%v: %v, want %q", tt.args, err, tt.want)
+		}
+	}
+}

@@ -126,11 +126,20 @@ func removeRun(ctx context.Context, opts *RemoveOptions) error {
 	if err != nil {
 		return err
 	}
+	c, err := f.Connect(ctx, opts.Subtensor)
+	if err != nil {
+		return err
+	}
+	d, dynamic := cmdutil.Dynamic(c)
 	if opts.Amount == "" && !opts.All && opts.MaxStake == "" {
 		if !f.CanPrompt() {
 			return cmdutil.FlagErrorf("give --amount, --all or --max_stake")
 		}
-		s, err := f.Prompter().Input("Enter Tao amount to unstake", "")
+		question := "Enter Tao amount to unstake"
+		if dynamic {
+			question = "Enter alpha amount to unstake" // a subnet's stake is in its alpha
+		}
+		s, err := f.Prompter().Input(question, "")
 		if err != nil {
 			return err
 		}
@@ -138,11 +147,7 @@ func removeRun(ctx context.Context, opts *RemoveOptions) error {
 			return err
 		}
 	}
-	c, err := f.Connect(ctx, opts.Subtensor)
-	if err != nil {
-		return err
-	}
-	if d, ok := cmdutil.Dynamic(c); ok {
+	if dynamic {
 		return removeDynamic(ctx, opts, c, d, w, cold, targets)
 	}
 	amounts := make([]balance.Balance, len(targets))

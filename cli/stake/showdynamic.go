@@ -19,6 +19,7 @@ type dynamicWalletStake struct {
 	Coldkey types.AccountID       `json:"coldkey"`
 	Balance uint64                `json:"balance"` // free, RAO
 	Value   uint64                `json:"stake"`   // the stakes' total value at the pools' prices, RAO
+	Swap    uint64                `json:"swap"`    // what unstaking each now would pay, in all, RAO
 	Stakes  []cmdutil.SubnetStake `json:"stakes"`
 }
 
@@ -52,15 +53,15 @@ func showDynamic(ctx context.Context, opts *ShowOptions, c subtensor.Chain, d su
 			}
 			return cmp.Compare(a.Hotkey.String(), b.Hotkey.String())
 		})
-		out = append(out, dynamicWalletStake{Wallet: w.Name, Coldkey: w.Coldkey, Balance: free.RAO(), Value: total, Stakes: stakes})
+		out = append(out, dynamicWalletStake{Wallet: w.Name, Coldkey: w.Coldkey, Balance: free.RAO(), Value: total.Value, Swap: total.Swap, Stakes: stakes})
 	}
 	if opts.JSON {
 		return cmdutil.PrintJSON(f.IOStreams.Out, out)
 	}
 	tp := cmdutil.NewTablePrinter(f.IOStreams, "Coldkey", "Balance", "Hotkey", "Netuid", "Stake", "Price", "Value", "Swap value", "Emission")
-	var tb, tv uint64
+	var tb, tv, tsw uint64
 	for _, w := range out {
-		tp.AddRow(w.Wallet, balance.Balance(w.Balance).String(), "", "", "", "", balance.Balance(w.Value).String(), "", "")
+		tp.AddRow(w.Wallet, balance.Balance(w.Balance).String(), "", "", "", "", balance.Balance(w.Value).String(), balance.Balance(w.Swap).String(), "")
 		for _, s := range w.Stakes {
 			name := s.Name
 			if name == "" {
@@ -69,8 +70,8 @@ func showDynamic(ctx context.Context, opts *ShowOptions, c subtensor.Chain, d su
 			tp.AddRow("", "", name, strconv.Itoa(int(s.Netuid)), cmdutil.Alpha(s.Alpha), cmdutil.Price(s.Price),
 				balance.Balance(s.Value).String(), balance.Balance(s.Swap).String(), cmdutil.Alpha(s.Emission)+"/epoch")
 		}
-		tb, tv = tb+w.Balance, tv+w.Value
+		tb, tv, tsw = tb+w.Balance, tv+w.Value, tsw+w.Swap
 	}
-	tp.AddRow("Total", balance.Balance(tb).String(), "", "", "", "", balance.Balance(tv).String(), "", "")
+	tp.AddRow("Total", balance.Balance(tb).String(), "", "", "", "", balance.Balance(tv).String(), balance.Balance(tsw).String(), "")
 	return tp.Render()
 }

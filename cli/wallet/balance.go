@@ -31,8 +31,10 @@ wallet under --wallet.path with --all, or of any addresses with --ss58.
 With --block the balances are read as they were after that block.
 
 On a dynamic-TAO chain (Bittensor's networks) stake is per subnet in the
-subnet's alpha: Staked Balance is its value at each subnet's pool price, and
---json lists each stake (alpha, price, value).`,
+subnet's alpha: Staked Balance is what unstaking each stake now would pay
+(its value at the pool's price less the slippage, which is all but the
+whole value in a shallow pool); --json lists each stake (alpha, price, its
+value at the price and what unstaking pays).`,
 		Example: `  btcli wallet balance --wallet.name alice
   btcli wallet balance --all --json
   btcli wallet balance --ss58 5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY`,
@@ -113,11 +115,11 @@ func balanceRun(ctx context.Context, opts *BalanceOptions) error {
 		}
 		var r balanceRow
 		if d, ok := cmdutil.Dynamic(c); ok {
-			stakes, value, err := cmdutil.SubnetStakes(ctx, d, t.addr, block)
+			stakes, total, err := cmdutil.SubnetStakes(ctx, d, t.addr, block)
 			if err != nil {
 				return cmdutil.QueryError("balance", err)
 			}
-			r = balanceRow{Wallet: t.name, Address: t.addr, Free: free.RAO(), Staked: value, Total: free.RAO() + value, Stakes: stakes}
+			r = balanceRow{Wallet: t.name, Address: t.addr, Free: free.RAO(), Staked: total.Swap, Total: free.RAO() + total.Swap, Stakes: stakes}
 		} else {
 			staked, err := c.GetColdkeyStake(ctx, t.addr, block)
 			if err != nil {

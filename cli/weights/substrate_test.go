@@ -77,6 +77,25 @@ func TestWeightsOnSubstrate(t *testing.T) {
 	}
 
 	net.Set(t, ctx, subnettest.Param{Name: "commit_reveal_weights_enabled", Value: 1})
+	// The commit goes in at the first block of an epoch, so that a reveal
+	// in the next block is too early however many blocks came before.
+	info, err := c.CommitReveal(ctx, net.Netuid, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	head, err := c.GetCurrentBlock(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := head + 1
+	for info.Epoch(next) == info.Epoch(next-1) {
+		next++
+	}
+	if next > head+1 {
+		if _, err := ch.NewBlocks(ctx, int(next-head-1)); err != nil {
+			t.Fatal(err)
+		}
+	}
 	out, _, err = runCmd(t, set, append(common, "--uids", "0", "--weights", "0.5", "--version_key", "0")...)
 	if err != nil {
 		t.Fatal(err)
@@ -92,7 +111,7 @@ func TestWeightsOnSubstrate(t *testing.T) {
 		t.Fatalf("reveal at once: %v, want too early naming block %s", err, m[1])
 	}
 	t.Log(err)
-	head, err := c.GetCurrentBlock(ctx)
+	head, err = c.GetCurrentBlock(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}

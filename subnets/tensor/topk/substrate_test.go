@@ -3,8 +3,12 @@ package topk
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
+	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"testing"
 	"time"
@@ -31,10 +35,12 @@ func TestMain(m *testing.M) { os.Exit(chopsticks.Run(m)) }
 // on (sudo lowers its tempo), the validator registered and staked by the
 // test, the miners registering themselves by burn and serving their axons.
 // The validator commits its weights, is restarted while the commit waits
-// (it must reveal from its state directory), and reveals; after the
-// subnet's next epoch the metagraph shows incentive for the honest miners
-// and none for the wrong one. polkadot-js reads the same balances, stake
-// and weights.
+// (it must reveal from its state directory), and reveals weights on the
+// honest miners only; its supervisor reports the reveal on its metrics
+// endpoint. The full metagraph read back shows those weights (the
+// spec-218 runtime pays no incentive by weights: see below). polkadot-js
+// reads the same balances, stake and weights. With commit-reveal then
+// turned off, the validator sets its weights plainly.
 func TestTensorSubnetOnSubstrate(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs a Substrate chain and four neurons")
@@ -102,8 +108,9 @@ func TestTensorSubnetOnSubstrate(t *testing.T) {
 	run(t, "honest2", RunMiner, miner("honest2"))
 	run(t, "wrong", RunMiner, miner("wrong", "--miner.wrong"))
 	valState := t.TempDir()
+	metrics := freeAddr(t)
 	valArgs := args("val", "--neuron.full_path", valState, "--neuron.sample_size", "0", "--neuron.timeout", "1",
-		"--neuron.epoch_length", "3", "--topk.size", "256")
+		"--neuron.epoch_length", "3", "--topk.size", "256", "--neuron.metrics_addr", metrics)
 
 	uids := map[string]uint16{"val": valUID}
 	waitFor(t, ctx, "the miners registered and serving", func() bool {
@@ -147,6 +154,19 @@ func TestTensorSubnetOnSubstrate(t *testing.T) {
 			w[p[0]] = p[1]
 		}
 		return w[uids["honest1"]] > 0 && w[uids["honest2"]] > 0 && w[uids["wrong"]] == 0
+	})
+
+	// The weight-setting supervisor of the restarted validator reports the
+	// reveal on its metrics endpoint.
+	waitFor(t, ctx, "the reveal in the validator's metrics", func() bool {
+		resp, err := http.Get("http://" + metrics + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return regexp.MustCompile(`bittensor_validator_weights_accepted_total\{[^}]*kind="reveal"[^}]*\} [1-9]`).Match(body) &&
+			regexp.MustCompile(`bittensor_validator_weights_last_accepted_block\{[^}]*\} [1-9]`).Match(body)
 	})
 
 	// The metagraph read back: the validator's row of W on the honest
@@ -212,6 +232,19 @@ func TestTensorSubnetOnSubstrate(t *testing.T) {
 	if fmt.Sprint(pj.Weights) != fmt.Sprint(rows(nv.Weights)) {
 		t.Errorf("validator's weights: polkadot-js reads %v, we %v", pj.Weights, nv.Weights)
 	}
+
+	// With commit-reveal turned off, the same validator sets its weights
+	// with set_weights.
+	net.Set(t, ctx, subnettest.Param{Name: "commit_reveal_weights_enabled", Value: 0})
+	waitFor(t, ctx, "plain weights in the validator's metrics", func() bool {
+		resp, err := http.Get("http://" + metrics + "/metrics")
+		if err != nil {
+			return false
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return regexp.MustCompile(`bittensor_validator_weights_accepted_total\{[^}]*kind="set"[^}]*\} [1-9]`).Match(body)
+	})
 }
 
 func rows(r types.Row) [][2]int {
@@ -220,6 +253,17 @@ func rows(r types.Row) [][2]int {
 		out[i] = [2]int{int(p[0]), int(p[1])}
 	}
 	return out
+}
+
+// freeAddr is a free loopback address.
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
 
 // waitFor polls cond every half second until it holds or ctx ends (then
