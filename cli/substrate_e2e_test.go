@@ -392,9 +392,24 @@ func TestBtcliOnSubstrate(t *testing.T) {
 	}
 	s.fail(1, []string{"subnet 999 does not exist"}, "subnets", "hyperparameters", "--netuid", "999")
 
-	// The metagraph lists both neurons.
-	if out := s.ok("subnets", "metagraph", "--netuid", net); !strings.Contains(out, m1.String()[:10]) {
-		t.Errorf("subnets metagraph lacks m1:\n%s", out)
+	// The metagraph lists both neurons, their stake counted in alpha, and
+	// its JSON the per-uid stakes and the pool.
+	if out := s.ok("subnets", "metagraph", "--netuid", net); !strings.Contains(out, m1.String()[:10]) || !strings.Contains(out, "STAKE(α)") {
+		t.Errorf("subnets metagraph lacks m1 or its alpha stake column:\n%s", out)
+	}
+	var mg struct {
+		N       int
+		Dynamic *struct {
+			AlphaStake  []uint64 `json:"alpha_stake"`
+			StakeWeight []uint64 `json:"stake_weight"`
+			Price       float64
+			Pool        struct{ Netuid uint16 }
+		}
+	}
+	s.json(&mg, "subnets", "metagraph", "--netuid", net, "--no_save")
+	if mg.Dynamic == nil || len(mg.Dynamic.AlphaStake) != mg.N || len(mg.Dynamic.StakeWeight) != mg.N ||
+		mg.Dynamic.Price <= 0 || strconv.Itoa(int(mg.Dynamic.Pool.Netuid)) != net {
+		t.Errorf("subnets metagraph --json: n %d, dynamic %+v", mg.N, mg.Dynamic)
 	}
 
 	// Child hotkeys: alice's owner hotkey lends half its weight to m1's

@@ -9,6 +9,7 @@ import (
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/cli/cmdutil"
 	"github.com/go-bittensor/bittensor/metagraph"
+	"github.com/go-bittensor/bittensor/subtensor"
 	"github.com/spf13/cobra"
 )
 
@@ -77,7 +78,21 @@ type metagraphJSON struct {
 	Difficulty uint64             `json:"difficulty"`
 	Subnets    []uint16           `json:"subnets,omitempty"` // root, full: W's columns
 	Neurons    []types.NeuronInfo `json:"neurons"`
-	SavedTo    string             `json:"saved_to,omitempty"`
+	// Dynamic holds a dynamic-TAO subnet's per-uid stakes and its pool
+	// (absent on the dev chain).
+	Dynamic *metagraphDynamicJSON `json:"dynamic,omitempty"`
+	SavedTo string                `json:"saved_to,omitempty"`
+}
+
+// metagraphDynamicJSON is what a dynamic-TAO chain adds to a metagraph:
+// stakes in RAO units of alpha (AlphaStake, StakeWeight) and of TAO
+// (TaoStake), by uid, and the subnet's pool with its price.
+type metagraphDynamicJSON struct {
+	AlphaStake  []uint64              `json:"alpha_stake"`
+	TaoStake    []uint64              `json:"tao_stake"`
+	StakeWeight []uint64              `json:"stake_weight"`
+	Price       float64               `json:"price"`
+	Pool        *subtensor.SubnetPool `json:"pool"`
 }
 
 func metagraphRun(ctx context.Context, opts *MetagraphOptions) error {
@@ -116,14 +131,25 @@ func metagraphRun(ctx context.Context, opts *MetagraphOptions) error {
 		}
 	}
 	if opts.JSON {
-		return cmdutil.PrintJSON(f.IOStreams.Out, metagraphJSON{Network: m.Network, Netuid: netuid, Block: m.Block, N: m.N, Active: active,
-			TotalStake: m.TotalStake(), Issuance: issuance.RAO(), Difficulty: h.Difficulty, Subnets: m.Subnets, Neurons: m.Neurons, SavedTo: saved})
+		out := metagraphJSON{Network: m.Network, Netuid: netuid, Block: m.Block, N: m.N, Active: active,
+			TotalStake: m.TotalStake(), Issuance: issuance.RAO(), Difficulty: h.Difficulty, Subnets: m.Subnets, Neurons: m.Neurons, SavedTo: saved}
+		if m.Pool != nil {
+			out.Dynamic = &metagraphDynamicJSON{AlphaStake: m.AlphaStake, TaoStake: m.TaoStake, StakeWeight: m.StakeWeight, Price: m.Pool.Price(), Pool: m.Pool}
+		}
+		return cmdutil.PrintJSON(f.IOStreams.Out, out)
 	}
-	tp := cmdutil.NewTablePrinter(f.IOStreams, "UID", "STAKE(τ)", "RANK", "TRUST", "CONSENSUS", "INCENTIVE", "DIVIDENDS",
+	// On a dynamic-TAO chain a neuron's stake is its stake weight: alpha
+	// plus its root TAO at the subnet's TAO weight, counted in alpha.
+	stakeHeader, stakeTotal := "STAKE(τ)", balance.Balance(m.TotalStake()).String()
+	if m.Pool != nil {
+		stakeHeader = "STAKE(α)"
+		stakeTotal = fmt.Sprintf("α%s at τ%.6f/α", strconv.FormatFloat(float64(m.TotalStake())/1e9, 'f', 5, 64), m.Pool.Price())
+	}
+	tp := cmdutil.NewTablePrinter(f.IOStreams, "UID", stakeHeader, "RANK", "TRUST", "CONSENSUS", "INCENTIVE", "DIVIDENDS",
 		"EMISSION(ρ)", "VTRUST", "VAL", "UPDATED", "ACTIVE", "AXON", "HOTKEY", "COLDKEY")
 	tp.SetDropOrder("RANK", "CONSENSUS", "ACTIVE", "COLDKEY", "VAL", "VTRUST", "UPDATED", "TRUST", "HOTKEY", "AXON")
 	tp.SetTitle(fmt.Sprintf("Metagraph: net: %s:%d, block: %d, N: %d/%d, stake: %s, issuance: %s, difficulty: %d",
-		m.Network, netuid, m.Block, active, m.N, balance.Balance(m.TotalStake()), issuance, h.Difficulty))
+		m.Network, netuid, m.Block, active, m.N, stakeTotal, issuance, h.Difficulty))
 	for i := range m.N {
 		axon := "none"
 		if a := m.Axons[i]; a.IsServing() {
