@@ -47,6 +47,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/go-bittensor/bittensor/internal/keyrate"
 	"github.com/go-bittensor/bittensor/synapse"
 	"github.com/go-bittensor/bittensor/wallet"
 )
@@ -212,7 +213,7 @@ type Axon struct {
 	verifier   *verifier
 	sched      *scheduler
 	inFlight   chan struct{}
-	limiter    *limiter
+	limiter    *keyrate.Limiter
 	metrics    *metrics
 
 	mu      sync.Mutex
@@ -249,7 +250,7 @@ func New(hotkey *wallet.Keypair, opts Options) (*Axon, error) {
 		routes:     make(map[string]*route),
 	}
 	if opts.RateLimit > 0 {
-		a.limiter = newLimiter(opts.RateLimit, opts.RateBurst)
+		a.limiter = keyrate.New(opts.RateLimit, opts.RateBurst)
 	}
 	ping := func(context.Context, *synapse.Synapse) error { return nil }
 	if err := Attach(a, ping, nil, nil, nil); err != nil {

@@ -94,7 +94,7 @@ func (a *Axon) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	// 5. Rate limit, by the verified hotkey.
 	if a.limiter != nil {
-		if hk := hs.Base().Dendrite.Hotkey; hk != nil && !a.limiter.allow(*hk) {
+		if hk := hs.Base().Dendrite.Hotkey; hk != nil && !a.limiter.Take(*hk, time.Now()) {
 			a.refuse(w, req, http.StatusTooManyRequests, fmt.Sprintf("Too many requests from %s: limit %g per second.", *hk, a.opts.RateLimit))
 			return
 		}

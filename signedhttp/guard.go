@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/go-bittensor/bittensor/internal/keyrate"
 	"github.com/go-bittensor/bittensor/wallet"
 )
 
@@ -86,8 +87,8 @@ type Guard struct {
 	now     func() time.Time
 	log     *slog.Logger
 	keys    keyCache
-	limit   *keyedLimiter // per verified hotkey; nil: no limit
-	fails   *keyedLimiter // per remote IP; nil: no limit
+	limit   *keyrate.Limiter // per verified hotkey; nil: no limit
+	fails   *keyrate.Limiter // per remote IP; nil: no limit
 	slots   chan struct{}
 	metrics *metrics
 }
@@ -134,17 +135,17 @@ func NewGuard(p Protocol, self string, opts GuardOptions) (*Guard, error) {
 		if burst <= 0 {
 			burst = max(1, int(opts.RateLimit))
 		}
-		g.limit = newKeyedLimiter(opts.RateLimit, burst)
+		g.limit = keyrate.New(opts.RateLimit, burst)
 	}
 	switch {
 	case opts.FailureRate == 0:
-		g.fails = newKeyedLimiter(20, 100)
+		g.fails = keyrate.New(20, 100)
 	case opts.FailureRate > 0:
 		burst := opts.FailureBurst
 		if burst <= 0 {
 			burst = max(1, int(opts.FailureRate))
 		}
-		g.fails = newKeyedLimiter(opts.FailureRate, burst)
+		g.fails = keyrate.New(opts.FailureRate, burst)
 	}
 	return g, nil
 }
@@ -250,7 +251,7 @@ func (g *Guard) Verify(r *http.Request, body []byte) (Caller, error) {
 // the address, header syntax, scheme, receiver, freshness, admission and
 // the hotkey's rate limit.
 func (g *Guard) precheck(h http.Header, remote string, now time.Time) (*Claim, error) {
-	if g.fails != nil && !g.fails.peek(remote, now) {
+	if g.fails != nil && !g.fails.Peek(remote, now) {
 		return nil, fmt.Errorf("%w: too many failed requests from %s", ErrRateLimited, remote)
 	}
 	c, err := g.p.Inspect(h)
@@ -278,7 +279,7 @@ func (g *Guard) precheck(h http.Header, remote string, now time.Time) (*Claim, e
 			return nil, fmt.Errorf("%w: %w", ErrForbidden, err)
 		}
 	}
-	if g.limit != nil && !g.limit.peek(c.Hotkey, now) {
+	if g.limit != nil && !g.limit.Peek(c.Hotkey, now) {
 		return nil, fmt.Errorf("%w: %s is limited to %g requests per second", ErrRateLimited, c.Hotkey, g.opts.RateLimit)
 	}
 	return c, nil
@@ -299,7 +300,7 @@ func (g *Guard) finish(c *Claim, method, target string, body []byte, now time.Ti
 	if !fresh {
 		return Caller{}, fmt.Errorf("%w: this hotkey's request %s was already accepted", ErrReplayedRequest, c.ID)
 	}
-	if g.limit != nil && !g.limit.take(c.Hotkey, now) {
+	if g.limit != nil && !g.limit.Take(c.Hotkey, now) {
 		return Caller{}, fmt.Errorf("%w: %s is limited to %g requests per second", ErrRateLimited, c.Hotkey, g.opts.RateLimit)
 	}
 	return Caller{Hotkey: c.Hotkey, Scheme: c.Scheme, Time: c.Time, ID: c.ID, Protocol: g.p.Name()}, nil
@@ -332,7 +333,7 @@ func (g *Guard) count(remote string, now time.Time, err error) {
 	name, _ := Class(err)
 	g.metrics.requests.WithLabelValues(name).Inc()
 	if g.fails != nil && (errors.Is(err, ErrBadSignature) || errors.Is(err, ErrReplayedRequest)) {
-		g.fails.take(remote, now)
+		g.fails.Take(remote, now)
 	}
 }
 
