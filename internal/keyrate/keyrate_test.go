@@ -18,10 +18,10 @@ func TestTakeAndPeek(t *testing.T) {
 		want bool
 	}{
 		{"a", 0, true}, {"a", 0, true}, {"a", 0, true}, // the burst
-		{"a", 0, false},                                // empty
-		{"b", 0, true},                                 // another key has its own bucket
-		{"a", 400 * time.Millisecond, false},           // 0.8 of a token back
-		{"a", 500 * time.Millisecond, true},            // one token back
+		{"a", 0, false},                      // empty
+		{"b", 0, true},                       // another key has its own bucket
+		{"a", 400 * time.Millisecond, false}, // 0.8 of a token back
+		{"a", 500 * time.Millisecond, true},  // one token back
 		{"a", 500 * time.Millisecond, false},
 	} {
 		if got := l.Take(c.key, t0.Add(c.at)); got != c.want {
