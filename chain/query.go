@@ -18,7 +18,8 @@ import (
 // Queries may run concurrently with each other and with the consensus and
 // mempool connections: each reads an immutable committed version of the
 // tree (or the mempool's view, under its lock), never the working tree. A
-// path longer than types.MaxQueryPathLength is refused before it is parsed;
+// path longer than types.MaxQueryPathLength, or with a byte that is not
+// printable ASCII, is refused before it is parsed;
 // a query reads state through its context's budget (Options.QueryContext)
 // and answers types.ErrQueryTimeout when that ends; a record it cannot read
 // answers that error; a query that fails unexpectedly answers
@@ -26,6 +27,14 @@ import (
 func (a *App) Query(ctx context.Context, req *abci.RequestQuery) (resp *abci.ResponseQuery, err error) {
 	if len(req.Path) > types.MaxQueryPathLength {
 		return queryError(types.Errorf(types.ErrQuery, "the path is %d bytes, longer than any query path (at most %d)", len(req.Path), types.MaxQueryPathLength)), nil
+	}
+	// Query paths are printable ASCII (names, numbers, SS58 and hex); any
+	// other byte is refused here, so that an error quoting the path stays
+	// about as short as the path.
+	for i := 0; i < len(req.Path); i++ {
+		if c := req.Path[i]; c < 0x20 || c > 0x7e {
+			return queryError(types.Errorf(types.ErrQuery, "the path has byte 0x%02x at %d: query paths are printable ASCII", c, i)), nil
+		}
 	}
 	if a.opts.QueryContext != nil {
 		var cancel context.CancelFunc

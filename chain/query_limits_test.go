@@ -34,6 +34,10 @@ func TestQueryRefusesHugePathsBriefly(t *testing.T) {
 		{types.QueryNeuron + "/1/" + long, types.ErrQuery},
 		{types.QueryStake + "/" + long + "/" + alice, types.ErrQuery},
 		{types.QueryAccount + "/" + strings.Repeat(" ", types.MaxQueryPathLength), types.ErrQuery},
+		// Bytes that are not printable ASCII: quoted, each would take four.
+		{"/par" + strings.Repeat("\xc9", types.MaxQueryPathLength-4), types.ErrQuery},
+		{types.QueryAccount + "/" + strings.Repeat("\u0085", 100), types.ErrQuery},
+		{types.QuerySubnet + "/1\x00", types.ErrQuery},
 	}
 	for _, tt := range tests {
 		name := tt.path
