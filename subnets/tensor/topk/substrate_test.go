@@ -129,8 +129,22 @@ func TestTensorSubnetOnSubstrate(t *testing.T) {
 	// reveals after its restart.
 	valCtx, stopVal := context.WithCancel(ctx)
 	valDone := make(chan error, 1)
-	go func() { valDone <- RunValidator(valCtx, valArgs) }()
+	startVal := func() { go func() { valDone <- RunValidator(valCtx, valArgs) }() }
+	startVal()
+	stops := 0
 	waitFor(t, ctx, "a weights commit on chain", func() bool {
+		select {
+		case err := <-valDone:
+			// The validator stopped by itself: say why, and start it again
+			// as a service manager would (on a starved machine a call to
+			// chopsticks can pass the client's deadline while it starts).
+			if stops++; stops > 3 {
+				t.Fatalf("the validator stopped %d times; the last: %v", stops, err)
+			}
+			t.Logf("the validator stopped (%v); starting it again", err)
+			startVal()
+		default:
+		}
 		commits, err := c.WeightCommits(ctx, net.Netuid, types.AccountID(keys["val"][1].PublicKey()), 0)
 		return err == nil && len(commits) > 0
 	})
