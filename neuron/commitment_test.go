@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/substrate/substratetest"
 	"github.com/go-bittensor/bittensor/subtensor"
+	"github.com/go-bittensor/bittensor/subtensor/subnettest"
 	"github.com/go-bittensor/bittensor/synapse"
 )
 
@@ -30,23 +30,8 @@ func TestCommitmentEndpoints(t *testing.T) {
 		t.Fatal(err)
 	}
 	alice := substratetest.Alice(t)
-	owner, hot := substratetest.Keypair(t, "//Commit//Owner"), substratetest.Keypair(t, "//Commit//Owner//hot")
-	if _, err := c.Transfer(ctx, alice, types.AccountID(owner.PublicKey()), balance.FromTAO(1000), true, subtensor.WaitInclusion); err != nil {
-		t.Fatal(err)
-	}
-	lc, err := c.GetLockCost(ctx, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cur, _ := c.GetCurrentBlock(ctx); cur < lc.NextAllowedBlock {
-		if _, err := ch.NewBlocks(ctx, int(lc.NextAllowedBlock-cur)+1); err != nil {
-			t.Fatal(err)
-		}
-	}
-	netuid, _, err := c.RegisterNetwork(ctx, owner, types.AccountID(hot.PublicKey()), 0, subtensor.WaitInclusion)
-	if err != nil {
-		t.Fatal(err)
-	}
+	net := subnettest.New(t, ctx, c, ch, "//Commit//Owner", nil)
+	netuid, owner, hot := net.Netuid, net.Owner, net.OwnerHot
 
 	info := synapse.AxonInfo{IP: "203.0.113.9", Port: 8091, IPType: 4, Protocol: 4, Version: 1}
 	long := &CommitmentPublisher{Chain: c, Hotkey: hot, Netuid: netuid, URL: "https://" + strings.Repeat("a", 130) + ".example"}

@@ -8,31 +8,16 @@ import (
 
 	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/subtensor"
+	"github.com/go-bittensor/bittensor/subtensor/subnettest"
 )
 
 func TestSubstrateCommitments(t *testing.T) {
 	c, ch := connectSubstrate(t)
 	ctx := context.Background()
-	alice, owner := key(t, "//Alice"), key(t, "//Subtensor//CommitOwner")
-	ownerHot, stranger := key(t, "//Subtensor//CommitOwner//hot"), key(t, "//Subtensor//CommitStranger")
-	for _, k := range []string{"//Subtensor//CommitOwner", "//Subtensor//CommitStranger"} {
-		if _, err := c.Transfer(ctx, alice, id(key(t, k)), balance.FromTAO(1000), true, subtensor.WaitInclusion); err != nil {
-			t.Fatal(err)
-		}
-	}
-	lc, err := c.GetLockCost(ctx, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cur, _ := c.GetCurrentBlock(ctx); cur < lc.NextAllowedBlock {
-		if _, err := ch.NewBlocks(ctx, int(lc.NextAllowedBlock-cur)+1); err != nil {
-			t.Fatal(err)
-		}
-	}
-	netuid, _, err := c.RegisterNetwork(ctx, owner, id(ownerHot), 0, subtensor.WaitInclusion)
-	if err != nil {
-		t.Fatal(err)
-	}
+	net := subnettest.New(t, ctx, c, ch, "//Subtensor//CommitOwner", nil)
+	netuid, ownerHot := net.Netuid, net.OwnerHot
+	stranger := key(t, "//Subtensor//CommitStranger")
+	subnettest.Fund(t, ctx, ch, stranger, balance.FromTAO(1000).RAO())
 
 	// Only a hotkey registered on the subnet may commit there.
 	const url = "https://miner.example.net:8443/v1"

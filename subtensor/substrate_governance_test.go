@@ -10,6 +10,7 @@ import (
 	"github.com/go-bittensor/bittensor/balance"
 	"github.com/go-bittensor/bittensor/chain/types"
 	"github.com/go-bittensor/bittensor/subtensor"
+	"github.com/go-bittensor/bittensor/subtensor/subnettest"
 )
 
 // TestSubstrateGovernance: the sudo key seats a triumvirate member and a
@@ -19,25 +20,10 @@ func TestSubstrateGovernance(t *testing.T) {
 	c, ch := connectSubstrate(t)
 	ctx := context.Background()
 	alice := key(t, "//Alice")
-	owner, senator, stranger := key(t, "//Gov//Owner"), key(t, "//Gov//Owner//hot"), key(t, "//Gov//Stranger")
-	for _, k := range []string{"//Gov//Owner", "//Gov//Stranger"} {
-		if _, err := c.Transfer(ctx, alice, id(key(t, k)), balance.FromTAO(1000), true, subtensor.WaitInclusion); err != nil {
-			t.Fatal(err)
-		}
-	}
 	// The senator's hotkey needs an owner: it comes with a subnet.
-	lc, err := c.GetLockCost(ctx, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cur, _ := c.GetCurrentBlock(ctx); cur < lc.NextAllowedBlock {
-		if _, err := ch.NewBlocks(ctx, int(lc.NextAllowedBlock-cur)+1); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, _, err := c.RegisterNetwork(ctx, owner, id(senator), 0, subtensor.WaitInclusion); err != nil {
-		t.Fatal(err)
-	}
+	net := subnettest.New(t, ctx, c, ch, "//Gov//Owner", nil)
+	owner, senator, stranger := net.Owner, net.OwnerHot, key(t, "//Gov//Stranger")
+	subnettest.Fund(t, ctx, ch, stranger, balance.FromTAO(1000).RAO())
 
 	if _, err := c.AddMember(ctx, owner, types.Triumvirate, id(owner), subtensor.WaitInclusion); !errors.Is(err, types.ErrBadOrigin) {
 		t.Errorf("a non-sudo key seating itself: %v, want BadOrigin", err)
