@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/go-bittensor/bittensor/chain/types"
@@ -67,16 +66,8 @@ func commitRun(ctx context.Context, opts *SetOptions, w *wallet.Wallet, c subten
 	if err != nil {
 		return err
 	}
-	var sum float64
-	for _, v := range ws {
-		sum += float64(v)
-	}
-	var shown []string
-	for k := range uids {
-		shown = append(shown, fmt.Sprintf("%d: %.4f", uids[k], float64(ws[k])/sum))
-	}
 	q := fmt.Sprintf("Subnet %d has commit-reveal of weights on. Do you want to commit weights from %s:%s:\n  %s\n%s[y/n]: ",
-		netuid, w.Name, w.HotkeyName, strings.Join(shown, ", "), cmdutil.FeeClause("  fee: %s\n", checked.Fee))
+		netuid, w.Name, w.HotkeyName, describeWeights(uids, ws), cmdutil.FeeClause("  fee: %s\n", checked.Fee))
 	if err := cmdutil.ConfirmAction(f, q); err != nil {
 		return err
 	}

@@ -216,16 +216,8 @@ func setRun(ctx context.Context, opts *SetOptions) error {
 	if err != nil {
 		return err
 	}
-	var sum float64
-	for _, v := range ws {
-		sum += float64(v)
-	}
-	var shown []string
-	for k := range uids {
-		shown = append(shown, fmt.Sprintf("%d: %.4f", uids[k], float64(ws[k])/sum))
-	}
 	q := fmt.Sprintf("Do you want to set weights on subnet %d from %s:%s (uid %d):\n  %s\n%s[y/n]: ",
-		netuid, w.Name, w.HotkeyName, uid, strings.Join(shown, ", "), cmdutil.FeeClause("  fee: %s\n", checked.Fee))
+		netuid, w.Name, w.HotkeyName, uid, describeWeights(uids, ws), cmdutil.FeeClause("  fee: %s\n", checked.Fee))
 	if err := cmdutil.ConfirmAction(f, q); err != nil {
 		return err
 	}
@@ -261,4 +253,18 @@ func (o *SetOptions) ask() error {
 	}
 	o.UIDs, o.Weights = []string{u}, []string{ws}
 	return o.parse()
+}
+
+// describeWeights lists weights as "uid: share" with the shares normalized
+// to sum to 1, as the confirmations show them.
+func describeWeights(uids, ws []uint16) string {
+	var sum float64
+	for _, v := range ws {
+		sum += float64(v)
+	}
+	shown := make([]string, len(uids))
+	for k := range uids {
+		shown[k] = fmt.Sprintf("%d: %.4f", uids[k], float64(ws[k])/sum)
+	}
+	return strings.Join(shown, ", ")
 }
